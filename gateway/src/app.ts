@@ -1,0 +1,63 @@
+/**
+ * @module app
+ * createApp(deps): the gateway's Hono app. The global middleware order is stated here, once:
+ *
+ *   1. request-id     X-Request-ID propagated or generated; child logger carrying it
+ *   2. client-ip      socket peer, or X-Forwarded-For via TRUSTED_PROXIES only
+ *   3. request-log    one pino line per request, written after it finished
+ *   4. secure-headers the reference's five security headers on every response
+ *   5. cors           CORS_ORIGIN headers; any OPTIONS answered 204 before auth
+ *   6. body-limit     413 JSON over BODY_LIMIT_MB
+ *   -- per route (lib/route.ts `register`, by the route's `access`):
+ *   7. session        apikey -> user (401/403)
+ *   8. rate-limit     per-user limit (429 + headers)
+ *   9. require-admin  403 for non-admins on admin routes
+ *  10. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
+ */
+import { Hono } from 'hono'
+import type { Deps } from './deps.js'
+import type { AppEnv } from './env.js'
+import { notFoundHandler, onError } from './errors/on-error.js'
+import type { Guards, Router } from './lib/route.js'
+import { bodyLimit } from './middleware/body-limit/index.js'
+import { clientIp } from './middleware/client-ip/index.js'
+import { cors } from './middleware/cors/index.js'
+import { rateLimit } from './middleware/rate-limit/index.js'
+import { requestId } from './middleware/request-id/index.js'
+import { requestLog } from './middleware/request-log/index.js'
+import { requireAdmin } from './middleware/require-admin/index.js'
+import { secureHeaders } from './middleware/secure-headers/index.js'
+import { session } from './middleware/session/index.js'
+import { methodNotAllowed } from './lib/method-not-allowed.js'
+import { registerAllRoutes } from './routes/index.js'
+
+export type GatewayApp = { app: Hono<AppEnv>; router: Router }
+
+export function createApp(deps: Deps): GatewayApp {
+  const app = new Hono<AppEnv>()
+
+  app.use('*', async function inject(c, next) {
+    c.set('deps', deps)
+    return next()
+  })
+  app.use('*', requestId({ logger: deps.log }))
+  app.use('*', clientIp({ trusted: deps.trusted }))
+  app.use('*', requestLog())
+  app.use('*', secureHeaders())
+  app.use('*', cors({ origin: deps.config.CORS_ORIGIN }))
+  app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
+
+  const authed = session({ sessions: deps.sessions })
+  const limited = rateLimit({ limiter: deps.limiter })
+  const guards: Guards = {
+    session: [authed, limited],
+    admin: [authed, limited, requireAdmin()],
+    inline: [],
+  }
+  const router: Router = { app, guards, defs: [] }
+  registerAllRoutes(router, deps)
+
+  app.onError(onError)
+  app.notFound(methodNotAllowed(router.defs, notFoundHandler))
+  return { app, router }
+}

@@ -1,0 +1,116 @@
+/**
+ * @module config
+ * The gateway's whole configuration, parsed from the environment once at start. A bad value stops the
+ * process with a list of every problem (never a half-configured gateway). Nothing else reads process.env.
+ */
+import * as v from 'valibot'
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.optional(v.string(), String(def)),
+    v.transform((s) => (s.trim() === '' ? def : Number(s))),
+    v.number('must be a number'),
+    v.integer('must be a whole number'),
+    v.minValue(min, `must be >= ${min}`),
+    v.maxValue(max, `must be <= ${max}`),
+  )
+const str = (def: string) => v.optional(v.string(), def)
+const bool = (def: boolean) =>
+  v.pipe(
+    v.optional(v.string(), String(def)),
+    v.transform((s) => s.trim().toLowerCase()),
+    v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], 'must be true or false'),
+    v.transform((s) => (s === '' ? def : s === 'true' || s === '1' || s === 'yes')),
+  )
+const url = (def: string) => v.pipe(v.optional(v.string(), def), v.transform((s) => s.trim() || def), v.url('must be a URL'))
+const optionalUrl = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((s) => s.trim()),
+  v.check((s) => s === '' || URL.canParse(s), 'must be a URL or empty'),
+)
+const list = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+)
+
+/** Every variable the gateway reads; `.env.example` documents each with the same defaults. */
+export const ConfigSchema = v.object({
+  NODE_ENV: str('development'),
+  GATEWAY_HOST: str('0.0.0.0'),
+  GATEWAY_PORT: int(8080, 0, 65535),
+  /** Gateway processes sharing the port (node:cluster). 0 = one per core. */
+  GATEWAY_WORKERS: int(1, 0, 64),
+  UPSTREAM_PORT: int(8081, 0, 65535),
+  /** Where the Evolution v2 compatible upstream listens; defaults to the local one on UPSTREAM_PORT. */
+  UPSTREAM_URL: optionalUrl,
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/taguato'),
+  DATABASE_POOL_MAX: int(10, 1, 200),
+  REDIS_URL: url('redis://127.0.0.1:6379'),
+  ADMIN_USERNAME: v.pipe(str('admin'), v.regex(/^[A-Za-z0-9_]{3,50}$/, 'must be 3-50 letters, digits or _')),
+  /** Seeded admin password; the launcher generates and prints one when unset. */
+  ADMIN_PASSWORD: str(''),
+  /** Gateway -> upstream key. Required: the launcher generates one when unset. */
+  AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters')),
+  CORS_ORIGIN: str(''),
+  /** Peers whose X-Forwarded-For is believed (IPs or CIDRs, comma separated). None by default (D7). */
+  TRUSTED_PROXIES: list,
+  LOG_LEVEL: v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
+  BODY_LIMIT_MB: int(50, 1, 1024),
+
+  SESSION_TTL_HOURS: int(24, 1, 24 * 365),
+  /** How long a replica may trust its in-process copy of a session between Redis checks. */
+  SESSION_CACHE_TTL_SECONDS: int(60, 0, 3600),
+  /** Requests per 60 s for users whose rate_limit is NULL; 0 = unlimited. */
+  RATE_LIMIT_DEFAULT: int(600, 0),
+  MESSAGE_IP_RATE: int(5, 0),
+  MESSAGE_IP_BURST: int(10, 0),
+  STATUS_IP_RATE: int(10, 0),
+  STATUS_IP_BURST: int(20, 0),
+  LOGIN_MAX_ATTEMPTS: int(5, 1, 100),
+  LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+  ARGON2_MEMORY_KIB: int(19456, 19456),
+  ARGON2_TIME_COST: int(2, 2, 10),
+
+  BREAKER_THRESHOLD: int(5, 1, 1000),
+  BREAKER_RESET_SECONDS: int(30, 1, 3600),
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(5000, 100),
+  UPSTREAM_TIMEOUT_MS: int(30000, 100),
+
+  /** Run the cron workers in this process (each job still runs once across replicas, D12). */
+  WORKERS_ENABLED: bool(true),
+
+  SMTP_HOST: str(''),
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_USER: str(''),
+  SMTP_PASSWORD: str(''),
+  SMTP_FROM: str(''),
+  SMTP_SECURE: str('tls'),
+  RECOVERY_ADMIN_INSTANCE: str(''),
+  ALERT_WEBHOOK_URL: optionalUrl,
+  ALERT_COOLDOWN_SECONDS: int(300, 0),
+  BACKUP_DIR: str('./backups'),
+  BACKUP_INTERVAL: int(86400, 60),
+  BACKUP_RETENTION: int(7, 1, 1000),
+  /** Bearer token for GET /metrics; the route is disabled when empty. */
+  METRICS_TOKEN: str(''),
+})
+
+export type Config = v.InferOutput<typeof ConfigSchema> & { UPSTREAM_URL: string }
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+/** Parses an environment (process.env by default); throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = { ...env, LOG_LEVEL: env.LOG_LEVEL?.trim() || 'info' }
+  const result = v.safeParse(ConfigSchema, input, { abortEarly: false })
+  if (!result.success) {
+    const problems = result.issues.map((i) => `${v.getDotPath(i) ?? '(env)'} ${i.message}`)
+    throw new ConfigError(problems)
+  }
+  const c = result.output
+  return { ...c, UPSTREAM_URL: c.UPSTREAM_URL || `http://127.0.0.1:${c.UPSTREAM_PORT}` }
+}

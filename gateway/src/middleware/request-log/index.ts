@@ -1,0 +1,29 @@
+/**
+ * @module middleware/request-log
+ * One pino line per request after it finished: method, path, status, duration, user, client IP.
+ * Never the query string's secrets or any header value but the user agent.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../../env.js'
+
+export const requestLog = (): MiddlewareHandler<AppEnv> =>
+  async function requestLog(c, next) {
+    const start = performance.now()
+    try {
+      await next()
+    } finally {
+      const status = c.res.status
+      const user = c.get('user')
+      const line = {
+        method: c.req.method,
+        path: c.req.path,
+        status,
+        ms: Math.round((performance.now() - start) * 100) / 100,
+        ip: c.get('clientIp'),
+        userId: user?.id,
+      }
+      const log = c.get('log')
+      if (status >= 500) log.error(line, 'request')
+      else log.info(line, 'request')
+    }
+  }

@@ -1,0 +1,81 @@
+/**
+ * @module server
+ * The gateway's Node entry: config -> deps -> migrations -> admin seed -> HTTP server -> workers.
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown hooks, close pools.
+ */
+import { serve } from '@hono/node-server'
+import { fileURLToPath } from 'node:url'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { buildDeps, waitForRedis, type Deps } from './deps.js'
+import { createApp } from './app.js'
+import { seedAdmin } from './db/seed-admin.js'
+import { createLogger } from './lib/logger.js'
+import { migrate } from '../../db/migrate.js'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url))
+/** Advisory-lock key for the gateway's migrations (the upstream uses its own). */
+const MIGRATION_LOCK = 727_000
+
+function readConfig(): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
+/** Migrations and the admin seed: run by the first process only (the primary when clustered). */
+export async function prepareDatabase(deps: Deps): Promise<void> {
+  const applied = await migrate(deps.sql, { dir: MIGRATIONS_DIR, schema: 'taguato', lockKey: MIGRATION_LOCK })
+  if (applied.length) deps.log.info({ applied }, 'migrations applied')
+  const { ADMIN_USERNAME, ADMIN_PASSWORD } = deps.config
+  if (ADMIN_PASSWORD) {
+    const r = await seedAdmin(deps.sql, deps.passwords, ADMIN_USERNAME, ADMIN_PASSWORD)
+    if (r === 'created') deps.log.info({ username: ADMIN_USERNAME }, 'admin user seeded')
+  } else {
+    deps.log.warn('ADMIN_PASSWORD is not set: no admin seeded')
+  }
+}
+
+export async function main(): Promise<void> {
+  const config = readConfig()
+  const log = createLogger(config.LOG_LEVEL)
+  const deps = buildDeps(config, log)
+  if (!(await waitForRedis(deps.redis, 3000))) log.warn('redis not ready at start; continuing degraded')
+  await prepareDatabase(deps)
+
+  const { app } = createApp(deps)
+  const server = serve({ fetch: app.fetch, port: config.GATEWAY_PORT, hostname: config.GATEWAY_HOST }, (info) => {
+    log.info({ port: info.port }, 'gateway listening')
+  })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+    ;(server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))])
+    for (const hook of [...deps.shutdownHooks].reverse()) {
+      await hook().catch((err: Error) => log.error({ err: err.message }, 'shutdown hook failed'))
+    }
+    await deps.close()
+    log.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: Error) => {
+    process.stderr.write(`gateway failed to start: ${err.stack ?? err.message}\n`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,56 @@
+/**
+ * @module services/audit
+ * Writes audit_log rows (reference-api §1.9). Details are scrubbed of anything secret-looking before
+ * they are stored (D4), and a failed audit write never fails the request.
+ */
+import type { Logger } from 'pino'
+import type { Db, Queryable } from '../../db/client.js'
+
+export type AuditEntry = {
+  userId: number | null
+  username: string | null
+  action: string
+  resourceType?: string | null
+  resourceId?: string | number | null
+  details?: Record<string, unknown> | null
+  ip?: string | null
+}
+
+const SECRET_KEYS = /pass|secret|token|code|apikey|api_key|otp|hash/i
+
+/** Replaces secret values: `password: "x"` becomes `password_changed: true`, others `[redacted]`. */
+export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, val] of Object.entries(details)) {
+    if (SECRET_KEYS.test(k)) {
+      if (/^(new_)?password$/i.test(k)) out.password_changed = true
+      else out[k] = '[redacted]'
+    } else if (val && typeof val === 'object' && !Array.isArray(val)) {
+      out[k] = scrubDetails(val as Record<string, unknown>)
+    } else {
+      out[k] = val
+    }
+  }
+  return out
+}
+
+export class Audit {
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records an entry; pass a transaction to make it part of the change it describes. */
+  async record(e: AuditEntry, tx: Queryable = this.db): Promise<void> {
+    const details = e.details ? scrubDetails(e.details) : null
+    try {
+      await tx`
+        insert into taguato.audit_log (user_id, username, action, resource_type, resource_id, details, ip_address)
+        values (${e.userId}, ${e.username}, ${e.action}, ${e.resourceType ?? null},
+                ${e.resourceId === undefined || e.resourceId === null ? null : String(e.resourceId)},
+                ${details === null ? null : tx.json(details as never)}, ${e.ip ? e.ip.slice(0, 45) : null})`
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, action: e.action }, 'audit write failed')
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * @module services/sessions/session-store
+ * Session lifecycle: create at login, authenticate per request, slide, revoke.
+ *
+ * Why it is shaped like this (D5 and the hot-path budget): every authenticated request asks Redis
+ * `GET taguato:sess:<hash>` (one round trip, pipelined with the rate-limit call), so a revocation made
+ * on any replica is seen on the very next request everywhere. Revocation writes Postgres first and then
+ * deletes the Redis keys; a Redis miss falls back to Postgres, which is the source of truth. When Redis
+ * is down every request asks Postgres: slower, never wrong. The sliding-expiry row write happens at
+ * most once a minute per session per replica.
+ */
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Db, Queryable } from '../../db/client.js'
+import { findSessionUser } from '../../db/queries/users.js'
+import type { AuthUser } from '../../env.js'
+import { generateToken, sha256Hex } from './tokens.js'
+
+const KEY_PREFIX = 'taguato:sess:'
+/** Upper bound for a cached session in Redis; re-read from Postgres after that. */
+const MAX_CACHE_SECONDS = 300
+const SLIDE_EVERY_MS = 60_000
+
+export type SessionStoreOptions = { ttlHours: number }
+
+export class SessionStore {
+  /** token hash -> last slide time (ms); also the "seen before" set for the local fast path. */
+  private readonly lastSlide = new Map<string, number>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly redis: Redis,
+    private readonly log: Logger,
+    private readonly opts: SessionStoreOptions,
+  ) {}
+
+  /** Creates a session row and returns the raw token (shown once, never stored). */
+  async create(userId: number, ip: string, userAgent: string, tx: Queryable = this.db): Promise<{ token: string; id: number }> {
+    const token = generateToken()
+    const hash = sha256Hex(token)
+    const [row] = await tx<{ id: number }[]>`
+      insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
+      values (${userId}, ${hash}, ${ip.slice(0, 45)}, ${userAgent}, now() + make_interval(hours => ${this.opts.ttlHours}))
+      returning id`
+    return { token, id: row!.id }
+  }
+
+  /** Resolves a raw token to its user, or null when unknown, expired or revoked. */
+  async authenticate(token: string): Promise<AuthUser | null> {
+    const hash = sha256Hex(token)
+    let cached: string | null = null
+    let redisOk = true
+    try {
+      cached = await this.redis.get(KEY_PREFIX + hash)
+    } catch {
+      redisOk = false
+    }
+    let user: AuthUser | null
+    if (cached) {
+      user = JSON.parse(cached) as AuthUser
+    } else {
+      const row = await findSessionUser(this.db, hash)
+      if (!row) return null
+      const { expires_at, ...rest } = row
+      user = rest
+      if (redisOk) {
+        const ttl = Math.min(MAX_CACHE_SECONDS, Math.floor((expires_at.getTime() - Date.now()) / 1000))
+        if (ttl > 0) this.redis.set(KEY_PREFIX + hash, JSON.stringify(user), 'EX', ttl).catch(() => undefined)
+      }
+    }
+    this.slide(user.session_id, hash)
+    return user
+  }
+
+  /** Sliding expiry: push expires_at forward, at most once a minute per session (fire and forget). */
+  private slide(sessionId: number, hash: string): void {
+    const now = Date.now()
+    const last = this.lastSlide.get(hash)
+    if (last !== undefined && now - last < SLIDE_EVERY_MS) return
+    this.lastSlide.set(hash, now)
+    if (this.lastSlide.size > 100_000) this.lastSlide.clear()
+    this.db`
+      update taguato.sessions set last_active = now(), expires_at = now() + make_interval(hours => ${this.opts.ttlHours})
+      where id = ${sessionId} and is_active`
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'session slide failed'))
+  }
+
+  /** Revokes one session by its token hash (logout). */
+  async revokeHash(hash: string): Promise<void> {
+    await this.db`update taguato.sessions set is_active = false where token_hash = ${hash}`
+    await this.forget([hash])
+  }
+
+  /** Revokes one session by id; with userId, only if it belongs to that user. Returns the row or null. */
+  async revokeById(id: number, userId?: number): Promise<{ id: number; user_id: number } | null> {
+    const rows = userId === undefined
+      ? await this.db<{ id: number; user_id: number; token_hash: string }[]>`
+          update taguato.sessions set is_active = false where id = ${id} returning id, user_id, token_hash`
+      : await this.db<{ id: number; user_id: number; token_hash: string }[]>`
+          update taguato.sessions set is_active = false where id = ${id} and user_id = ${userId} returning id, user_id, token_hash`
+    const row = rows[0]
+    if (!row) return null
+    await this.forget([row.token_hash])
+    return { id: row.id, user_id: row.user_id }
+  }
+
+  /** Revokes every session of a user (logout-all, password change, deactivation, reset). */
+  async revokeAllForUser(userId: number, tx: Queryable = this.db): Promise<void> {
+    const rows = await tx<{ token_hash: string }[]>`
+      update taguato.sessions set is_active = false where user_id = ${userId} and is_active returning token_hash`
+    await this.forget(rows.map((r) => r.token_hash))
+  }
+
+  /**
+   * Drops the cached copies of a user's live sessions so the next request re-reads the user from
+   * Postgres (role, limits, is_active changed). Call after the change is committed.
+   */
+  async refreshUser(userId: number): Promise<void> {
+    const rows = await this.db<{ token_hash: string }[]>`
+      select token_hash from taguato.sessions where user_id = ${userId} and is_active`
+    await this.forget(rows.map((r) => r.token_hash))
+  }
+
+  /** Forgets cached sessions by hash; used after the rows were changed in Postgres. */
+  async forget(hashes: string[]): Promise<void> {
+    if (hashes.length === 0) return
+    for (const h of hashes) this.lastSlide.delete(h)
+    try {
+      await this.redis.del(...hashes.map((h) => KEY_PREFIX + h))
+    } catch (err) {
+      // Redis down: nothing is served from it either (authenticate falls back to Postgres).
+      this.log.warn({ err: (err as Error).message }, 'session cache delete failed')
+    }
+  }
+
+  /** Forgets every cached session (after a restore replaces the sessions table). */
+  async forgetAll(): Promise<void> {
+    this.lastSlide.clear()
+    const stream = this.redis.scanStream({ match: `${KEY_PREFIX}*`, count: 500 })
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length) await this.redis.del(...keys)
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * @module upstream/config
+ * The upstream's whole configuration, parsed from the environment once at start. A bad value stops the
+ * process with a list of every problem. Nothing else in upstream/ reads process.env.
+ */
+import * as v from 'valibot'
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.optional(v.string(), String(def)),
+    v.transform((s) => (s.trim() === '' ? def : Number(s))),
+    v.number('must be a number'),
+    v.integer('must be a whole number'),
+    v.minValue(min, `must be >= ${min}`),
+    v.maxValue(max, `must be <= ${max}`),
+  )
+const str = (def: string) => v.pipe(v.optional(v.string(), def), v.transform((s) => s.trim()))
+const bool = (def: boolean) =>
+  v.pipe(
+    v.optional(v.string(), String(def)),
+    v.transform((s) => s.trim().toLowerCase()),
+    v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], 'must be true or false'),
+    v.transform((s) => (s === '' ? def : s === 'true' || s === '1' || s === 'yes')),
+  )
+const optionalUrl = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((s) => s.trim()),
+  v.check((s) => s === '' || /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL or empty'),
+)
+
+/** Every variable the upstream reads; upstream/AGENTS.md documents each with the same defaults. */
+export const UpstreamConfigSchema = v.object({
+  UPSTREAM_HOST: str('0.0.0.0'),
+  UPSTREAM_PORT: int(8081, 0, 65535),
+  DATABASE_URL: v.pipe(
+    str('postgres://postgres@127.0.0.1:5432/taguato'),
+    v.check((s) => /^postgres(ql)?:\/\//.test(s) && URL.canParse(s), 'must be a postgres:// URL'),
+  ),
+  DATABASE_POOL_MAX: int(5, 1, 100),
+  /** The global key (Evolution's AUTHENTICATION_API_KEY): allowed on every route. */
+  AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.transform((s) => s.trim()), v.minLength(1, 'is required')),
+  /** Which WhatsApp driver backs the instances. Only `sandbox` exists today; the seam is driver/index.ts. */
+  UPSTREAM_DRIVER: v.pipe(str('sandbox'), v.picklist(['sandbox'], 'must be one of: sandbox')),
+  /** After a QR is shown, pretend the phone scanned it after this many ms. 0 = only the scan route. */
+  SANDBOX_AUTOCONNECT_MS: int(0, 0, 3_600_000),
+  /** Gap between the simulated acks SERVER_ACK -> DELIVERY_ACK -> READ. -1 = no automatic acks. */
+  SANDBOX_ACK_DELAY_MS: int(200, -1, 3_600_000),
+  /** QR rotation period while unscanned (Evolution: ~45 s). 0 = never rotate. */
+  SANDBOX_QR_ROTATE_MS: int(45_000, 0, 3_600_000),
+  /** Rotations before the QR is refused (Evolution's QRCODE_LIMIT). */
+  QRCODE_LIMIT: int(30, 1, 1000),
+  /** Dark colour of the QR PNG (Evolution's QRCODE_COLOR). */
+  QRCODE_COLOR: v.pipe(str('#198754'), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')),
+  /** `server_url` in every webhook envelope (Evolution's SERVER_URL). */
+  UPSTREAM_SERVER_URL: str('http://localhost:8081'),
+  /** `clientName` on GET / and fetchInstances rows (Evolution's DATABASE_CONNECTION_CLIENT_NAME). */
+  DATABASE_CONNECTION_CLIENT_NAME: str('evolution_exchange'),
+  /** Every event is also POSTed here when set (Evolution's WEBHOOK_GLOBAL_URL). */
+  WEBHOOK_GLOBAL_URL: optionalUrl,
+  /** Append `/<kebab-event>` to the global URL (Evolution's WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS). */
+  WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS: bool(false),
+  /** Delivery attempts per event and target (first try included). */
+  WEBHOOK_RETRY_MAX_ATTEMPTS: int(4, 1, 10),
+  /** First backoff; doubles per attempt with +-20 % jitter, capped by WEBHOOK_RETRY_MAX_DELAY_MS. */
+  WEBHOOK_RETRY_INITIAL_DELAY_MS: int(1000, 0, 300_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: int(30_000, 0, 3_600_000),
+  /** Per-attempt timeout of a webhook POST. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 300_000),
+  LOG_LEVEL: v.pipe(str('info'), v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')),
+})
+
+export type UpstreamConfig = v.InferOutput<typeof UpstreamConfigSchema>
+
+/** Thrown with every problem found, one per line, so an operator fixes them all at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid upstream configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment (defaults to process.env); throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): UpstreamConfig {
+  const picked: Record<string, string> = {}
+  for (const key of Object.keys(UpstreamConfigSchema.entries)) {
+    const value = env[key]
+    if (value !== undefined) picked[key] = value
+  }
+  const result = v.safeParse(UpstreamConfigSchema, picked, { abortEarly: false })
+  if (result.success) return result.output
+  const problems = result.issues.map((issue) => {
+    const key = issue.path?.map((p) => String(p.key)).join('.') ?? '(env)'
+    // A missing required key is reported by the object schema, not by the field's own message.
+    return `${key} ${issue.type === 'object' ? 'is required' : issue.message}`
+  })
+  throw new ConfigError(problems)
+}

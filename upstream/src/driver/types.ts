@@ -1,0 +1,86 @@
+/**
+ * @module upstream/driver/types
+ * The seam between the HTTP service and a WhatsApp backend. A driver opens one session per instance;
+ * the session reports state, QR, inbound messages and acks through DriverEvents, and the service
+ * persists and relays them (webhooks). `sandbox` is the only driver today; a Baileys one fits here.
+ */
+import type { AckStatus } from '../db/messages.js'
+
+export type ConnectionState = 'open' | 'connecting' | 'close'
+
+/** The QR object Evolution returns from connect and sends in qrcode.updated. */
+export type QrCode = { pairingCode: string | null; code: string; base64: string; count: number }
+
+/** Who the linked phone is, known once the session opened. */
+export type Identity = { wuid: string; profileName: string | null; profilePictureUrl: string | null }
+
+export type StateEvent = {
+  state: ConnectionState | 'refused'
+  /** Baileys DisconnectReason or 200 (401 loggedOut, 428 connectionClosed, ...). */
+  statusReason: number
+  identity?: Identity
+}
+
+/** A message the session produced (sent or received), WhatsApp-proto shaped. */
+export type WaMessage = {
+  key: { remoteJid: string; fromMe: boolean; id: string }
+  pushName: string
+  message: Record<string, unknown>
+  messageType: string
+  messageTimestamp: number
+  status: AckStatus
+}
+
+export type AckEvent = { keyId: string; remoteJid: string; status: AckStatus }
+
+export type DriverEvents = {
+  state(ev: StateEvent): void
+  qr(qr: QrCode): void
+  /** New auth state to persist (null = wiped, e.g. after logout). */
+  creds(session: unknown): void
+  inbound(msg: WaMessage): void
+  ack(ev: AckEvent): void
+}
+
+/** What to send; the service has already validated and normalised it. */
+export type OutboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'media'; mediatype: 'image' | 'document' | 'video' | 'audio'; media: MediaSource; mimetype: string; fileName?: string | undefined; caption?: string | undefined }
+  | { kind: 'audio'; media: MediaSource }
+  | { kind: 'location'; latitude: number; longitude: number; name: string; address: string }
+  | { kind: 'contact'; contacts: { fullName: string; wuid: string; phoneNumber: string; organization?: string | undefined; email?: string | undefined; url?: string | undefined }[] }
+  | { kind: 'reaction'; key: { id: string; remoteJid: string; fromMe: boolean }; reaction: string }
+  | { kind: 'poll'; name: string; selectableCount: number; values: string[] }
+  | { kind: 'list'; title: string; description: string; buttonText: string; footerText: string; sections: { title: string; rows: { title: string; description?: string | undefined; rowId?: string | undefined }[] }[] }
+  | { kind: 'buttons'; title: string; description: string; footer: string; buttons: Record<string, unknown>[] }
+
+export type MediaSource = { url: string } | { base64: string }
+
+export type ConnectOptions = { number?: string | undefined }
+
+export interface DriverSession {
+  readonly state: ConnectionState
+  /** The current QR while connecting and unscanned, else null. */
+  readonly qr: QrCode | null
+  /** Starts connecting (QR or stored creds). No-op when already open or connecting. */
+  connect(opts?: ConnectOptions): Promise<void>
+  /** Drops the socket and reconnects with the stored creds. */
+  restart(): Promise<void>
+  /** Unlinks the device: creds wiped, state close (reason 401). */
+  logout(): Promise<void>
+  /** Stops the socket without unlinking and without events (shutdown, delete). */
+  end(): Promise<void>
+  /** Which JIDs exist on WhatsApp. Needs an open session. */
+  checkNumbers(jids: string[]): Promise<{ jid: string; exists: boolean }[]>
+  /** Sends; resolves with the WhatsApp message (status PENDING). Acks follow as events. */
+  send(jid: string, content: OutboundContent): Promise<WaMessage>
+}
+
+export type SessionInfo = { id: string; name: string; number: string | null; session: unknown }
+
+export interface WhatsAppDriver {
+  readonly name: string
+  open(instance: SessionInfo, events: DriverEvents): DriverSession
+  /** Stops every session and timer. */
+  close(): Promise<void>
+}

@@ -1,0 +1,46 @@
+/**
+ * @module upstream/lib/errors
+ * Evolution's error envelope `{status, error, response:{message}}`: one error type, one renderer. The
+ * `message` shape varies on purpose (array for thrown exceptions, nested array for schema failures,
+ * plain string for 401 and internal errors) because clients written for Evolution parse exactly that.
+ */
+import { STATUS_CODES } from 'node:http'
+
+/** Reason phrase as Express prints it (`Bad Request`, `Not Found`, ...). */
+export function reasonPhrase(status: number): string {
+  return STATUS_CODES[status] ?? 'Unknown'
+}
+
+/** An HTTP error rendered as Evolution's envelope. `error` overrides the reason phrase (body-parser quirk). */
+export class EvoError extends Error {
+  constructor(
+    readonly status: number,
+    readonly responseMessage: unknown,
+    readonly reason: string = reasonPhrase(status),
+  ) {
+    super(typeof responseMessage === 'string' ? responseMessage : JSON.stringify(responseMessage))
+    this.name = 'EvoError'
+  }
+
+  toJSON(): EvoEnvelope {
+    return { status: this.status, error: this.reason, response: { message: this.responseMessage } }
+  }
+}
+
+export type EvoEnvelope = { status: number; error: string; response: { message: unknown } }
+
+/** 400 with Evolution's BadRequestException(...args): message is the array of arguments. */
+export const badRequest = (...args: unknown[]) => new EvoError(400, args)
+/** 403 ForbiddenException(...args). */
+export const forbidden = (...args: unknown[]) => new EvoError(403, args)
+/** 404 NotFoundException(...args). */
+export const notFound = (...args: unknown[]) => new EvoError(404, args)
+/** 401 with no argument: the message is the plain string `Unauthorized`. */
+export const unauthorized = () => new EvoError(401, 'Unauthorized')
+/** 500 from a non-HTTP error: the message is the error's own message string. */
+export const internal = (message: string) => new EvoError(500, message)
+
+/** Evolution's guard message for an unknown instance name. */
+export const instanceNotFound = (name: string) => notFound(`The "${name}" instance does not exist`)
+/** Evolution's message when an operation needs a live connection. */
+export const notConnected = (name: string) => badRequest(`The "${name}" instance is not connected`)
