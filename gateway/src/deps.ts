@@ -12,6 +12,9 @@ import { Audit } from './services/audit/audit.js'
 import { Passwords } from './services/passwords/passwords.js'
 import { UserRateLimiter } from './services/rate-limit/user-limiter.js'
 import { SessionStore } from './services/sessions/session-store.js'
+import { InstanceAccess } from './services/instances/instance-access.js'
+import { UpstreamClient } from './services/upstream-client/upstream-client.js'
+import { Scheduler } from './workers/scheduler.js'
 
 export type Deps = {
   config: Config
@@ -23,6 +26,12 @@ export type Deps = {
   limiter: UserRateLimiter
   passwords: Passwords
   audit: Audit
+  /** The gateway's own calls to the upstream, with the global key. */
+  upstream: UpstreamClient
+  /** The "may use instance" predicate (D2). */
+  instances: InstanceAccess
+  /** Cron jobs (workers/index.ts adds them; started by server.ts when WORKERS_ENABLED). */
+  scheduler: Scheduler
   /**
    * Work to finish before the pools close on shutdown (flush the message-log buffer, stop workers...).
    * Run in reverse order of registration.
@@ -56,7 +65,13 @@ export function createRedis(url: string, log: Logger): Redis {
 export function buildDeps(config: Config, log: Logger): Deps {
   const sql = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX)
   const redis = createRedis(config.REDIS_URL, log)
-  return {
+  const upstream = new UpstreamClient({
+    baseUrl: config.UPSTREAM_URL,
+    apiKey: config.AUTHENTICATION_API_KEY,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+  })
+  const deps: Deps = {
     config,
     log,
     sql,
@@ -66,12 +81,18 @@ export function buildDeps(config: Config, log: Logger): Deps {
     limiter: new UserRateLimiter(redis, config.RATE_LIMIT_DEFAULT),
     passwords: new Passwords({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     audit: new Audit(sql, log),
+    upstream,
+    instances: new InstanceAccess(sql),
+    scheduler: undefined as unknown as Scheduler,
     shutdownHooks: [],
     close: async () => {
       redis.disconnect()
+      await upstream.close()
       await sql.end({ timeout: 5 })
     },
   }
+  deps.scheduler = new Scheduler(deps)
+  return deps
 }
 
 /** Waits until Redis is ready, but never blocks start for long: the gateway runs degraded without it. */

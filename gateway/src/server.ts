@@ -11,6 +11,7 @@ import { createApp } from './app.js'
 import { seedAdmin } from './db/seed-admin.js'
 import { createLogger } from './lib/logger.js'
 import { migrate } from '../../db/migrate.js'
+import { registerJobs } from './workers/index.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url))
 /** Advisory-lock key for the gateway's migrations (the upstream uses its own). */
@@ -48,7 +49,11 @@ export async function main(): Promise<void> {
   if (!(await waitForRedis(deps.redis, 3000))) log.warn('redis not ready at start; continuing degraded')
   await prepareDatabase(deps)
 
+  registerJobs(deps)
   const { app } = createApp(deps)
+  // Registered last so it runs first on shutdown: no job starts sending while buffers are flushed.
+  deps.shutdownHooks.push(() => deps.scheduler.stop())
+  if (config.WORKERS_ENABLED) deps.scheduler.start()
   const server = serve({ fetch: app.fetch, port: config.GATEWAY_PORT, hostname: config.GATEWAY_HOST }, (info) => {
     log.info({ port: info.port }, 'gateway listening')
   })

@@ -1,0 +1,12 @@
+/**
+ * @module workers
+ * Registers every background job with the scheduler. Each job lives in its own file under workers/
+ * and exports a `Job` factory (name, cron schedule from config, run). Jobs start only when
+ * WORKERS_ENABLED; `deps.scheduler.runNow(name)` runs one on demand.
+ */
+import type { Deps } from '../deps.js'
+
+export function registerJobs(deps: Deps): void {
+  void deps
+  // deps.scheduler.add(someJob(deps)) — one line per job file.
+}
