@@ -5,6 +5,8 @@
  *   1. request-id     X-Request-ID propagated or generated; child logger carrying it
  *   2. client-ip      socket peer, or X-Forwarded-For via TRUSTED_PROXIES only
  *   3. request-log    one pino line per request, written after it finished
+ *      metrics        count + time by route family and status (only when METRICS_TOKEN is set)
+ *      served-by      X-Served-By: <pid> (only when EXPOSE_WORKER_ID, for cluster tests)
  *   4. secure-headers the reference's five security headers on every response
  *   5. cors           CORS_ORIGIN headers; any OPTIONS answered 204 before auth
  *   6. body-limit     413 JSON over BODY_LIMIT_MB
@@ -28,6 +30,8 @@ import { requestLog } from './middleware/request-log/index.js'
 import { requireAdmin } from './middleware/require-admin/index.js'
 import { secureHeaders } from './middleware/secure-headers/index.js'
 import { session } from './middleware/session/index.js'
+import { metrics } from './middleware/metrics/index.js'
+import { servedBy } from './middleware/served-by/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'
 import { registerAllRoutes } from './routes/index.js'
 
@@ -43,12 +47,14 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('*', requestId({ logger: deps.log }))
   app.use('*', clientIp({ trusted: deps.trusted }))
   app.use('*', requestLog())
+  if (deps.config.METRICS_TOKEN) app.use('*', metrics(deps.metrics))
+  if (deps.config.EXPOSE_WORKER_ID) app.use('*', servedBy())
   app.use('*', secureHeaders())
   app.use('*', cors({ origin: deps.config.CORS_ORIGIN }))
   app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
 
   const authed = session({ sessions: deps.sessions })
-  const limited = rateLimit({ limiter: deps.limiter })
+  const limited = rateLimit({ limiter: deps.limiter, onReject: () => deps.metrics.rateLimitRejected('user') })
   const guards: Guards = {
     session: [authed, limited],
     admin: [authed, limited, requireAdmin()],

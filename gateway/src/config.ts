@@ -38,8 +38,8 @@ export const ConfigSchema = v.object({
   NODE_ENV: str('development'),
   GATEWAY_HOST: str('0.0.0.0'),
   GATEWAY_PORT: int(8080, 0, 65535),
-  /** Gateway processes sharing the port (node:cluster). 0 = one per core. */
-  GATEWAY_WORKERS: int(1, 0, 64),
+  /** Gateway processes sharing the port (node:cluster). 0/unset = one per core when NODE_ENV=production, else 1. */
+  GATEWAY_WORKERS: int(0, 0, 64),
   UPSTREAM_PORT: int(8081, 0, 65535),
   /** Where the Evolution v2 compatible upstream listens; defaults to the local one on UPSTREAM_PORT. */
   UPSTREAM_URL: optionalUrl,
@@ -89,10 +89,51 @@ export const ConfigSchema = v.object({
   ALERT_WEBHOOK_URL: optionalUrl,
   ALERT_COOLDOWN_SECONDS: int(300, 0),
   BACKUP_DIR: str('./backups'),
+  /** The built web panel (scripts/build-panel.sh output), served at /admin/. Relative to the working directory. */
+  PANEL_DIR: str('gateway/public/admin'),
   BACKUP_INTERVAL: int(86400, 60),
   BACKUP_RETENTION: int(7, 1, 1000),
+  /** Operations jobs' schedules (node-cron). The backup job's comes from BACKUP_INTERVAL. */
+  UPTIME_CRON: str('*/5 * * * *'),
+  RECONNECT_CRON: str('*/3 * * * *'),
+  CLEANUP_CRON: str('*/5 * * * *'),
+  PURGE_CRON: str('0 */6 * * *'),
+  /** Retention of the purge job, in days (reference §7.7; uptime kept 90 d for the status page's bars). */
+  RETENTION_MESSAGE_LOGS_DAYS: int(90, 1),
+  RETENTION_AUDIT_DAYS: int(180, 1),
+  RETENTION_RECONNECT_DAYS: int(90, 1),
+  RETENTION_UPTIME_DAYS: int(90, 1),
+  RETENTION_SESSIONS_DAYS: int(7, 1),
+  RETENTION_SCHEDULED_DAYS: int(30, 1),
+  /** forgot-password requests per hour, per client IP and per account (reference: 3). */
+  RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
   /** Bearer token for GET /metrics; the route is disabled when empty. */
   METRICS_TOKEN: str(''),
+
+  // User features: webhooks and scheduled / bulk messages.
+  /** host[:port] entries exempt from the webhook private-address rule (a test's local receiver). */
+  WEBHOOK_ALLOWED_HOSTS: list,
+  /** Base URL the upstream uses to reach this gateway's internal receivers; empty = http://127.0.0.1:GATEWAY_PORT. */
+  GATEWAY_INTERNAL_URL: optionalUrl,
+  /** Retry of failed webhook syncs to the upstream (reference: part of the 5-minute cleanup). */
+  WEBHOOK_SYNC_CRON: str('*/5 * * * *'),
+  /** Attempts (first included) to forward one event to a user's webhook URL. */
+  WEBHOOK_FORWARD_ATTEMPTS: int(3, 1, 10),
+  WEBHOOK_FORWARD_TIMEOUT_MS: int(10000, 100, 120000),
+  /** Scheduled-messages worker tick (6 fields = seconds allowed). */
+  SCHEDULED_CRON: str('* * * * *'),
+  /** A claimed scheduled message is another worker's to take over once its lease is this old. */
+  SCHEDULED_LEASE_SECONDS: int(60, 2, 3600),
+  /** Pause between two sends on one instance; 0 = none. */
+  SCHEDULED_PACING_MS: int(1000, 0, 600000),
+  /** Messages sent at the same time by one worker run (never two on the same instance). */
+  SCHEDULED_CONCURRENCY: int(4, 1, 64),
+  /** First retry delay of a failed send (doubles: 1 s, 2 s by default). */
+  SCHEDULED_RETRY_DELAY_MS: int(1000, 0, 60000),
+  /** Add X-Served-By: <pid> to every response (cluster tests, debugging one worker). Reveals pids. */
+  EXPOSE_WORKER_ID: bool(false),
+  /** Schedule of the heartbeat job (workers/heartbeat.ts), e.g. '* * * * * *'; off when empty. */
+  HEARTBEAT_CRON: str(''),
 })
 
 export type Config = v.InferOutput<typeof ConfigSchema> & { UPSTREAM_URL: string }

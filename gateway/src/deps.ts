@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/client.js'
 import { trustedProxies, type TrustedProxies } from './lib/client-ip.js'
+import { AlertService } from './services/alerts/alerts.js'
 import { Audit } from './services/audit/audit.js'
 import { Passwords } from './services/passwords/passwords.js'
 import { UserRateLimiter } from './services/rate-limit/user-limiter.js'
@@ -15,6 +16,10 @@ import { SessionStore } from './services/sessions/session-store.js'
 import { InstanceAccess } from './services/instances/instance-access.js'
 import { UpstreamClient } from './services/upstream-client/upstream-client.js'
 import { Scheduler } from './workers/scheduler.js'
+import { UpstreamBreaker } from './services/breaker/breaker.js'
+import { MessageLogWriter } from './services/message-log/message-log.js'
+import { UpstreamProxy } from './services/upstream-proxy/upstream-proxy.js'
+import { createMetrics, type Metrics } from './services/metrics/index.js'
 
 export type Deps = {
   config: Config
@@ -32,6 +37,16 @@ export type Deps = {
   instances: InstanceAccess
   /** Cron jobs (workers/index.ts adds them; started by server.ts when WORKERS_ENABLED). */
   scheduler: Scheduler
+  /** Prometheus metrics of this process (services/metrics): the proxy, limiter and scheduler record into it. */
+  metrics: Metrics
+  /** Operator alerts to ALERT_WEBHOOK_URL with per-kind cooldown: `deps.alerts.notify(event)`. */
+  alerts: AlertService
+  /** Client traffic to the upstream (routes/proxy); `deps.upstream` stays for the gateway's own calls. */
+  proxy: UpstreamProxy
+  /** D9 breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
+  breaker: UpstreamBreaker
+  /** Buffered message_logs writer (D13): `add(row)`, `flush()`. */
+  messageLog: MessageLogWriter
   /**
    * Work to finish before the pools close on shutdown (flush the message-log buffer, stop workers...).
    * Run in reverse order of registration.
@@ -82,16 +97,32 @@ export function buildDeps(config: Config, log: Logger): Deps {
     passwords: new Passwords({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     audit: new Audit(sql, log),
     upstream,
-    instances: new InstanceAccess(sql),
+    instances: new InstanceAccess(sql, { redis, log }),
     scheduler: undefined as unknown as Scheduler,
+    metrics: createMetrics(config, sql),
+    alerts: new AlertService(redis, log, { url: config.ALERT_WEBHOOK_URL, cooldownSeconds: config.ALERT_COOLDOWN_SECONDS }),
+    proxy: new UpstreamProxy({
+      baseUrl: config.UPSTREAM_URL,
+      apiKey: config.AUTHENTICATION_API_KEY,
+      connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    }),
+    breaker: new UpstreamBreaker({ threshold: config.BREAKER_THRESHOLD, resetSeconds: config.BREAKER_RESET_SECONDS, log }),
+    messageLog: new MessageLogWriter(sql, log),
     shutdownHooks: [],
     close: async () => {
+      deps.breaker.shutdown()
+      deps.proxy.close()
+      await deps.instances.close()
       redis.disconnect()
       await upstream.close()
       await sql.end({ timeout: 5 })
     },
   }
   deps.scheduler = new Scheduler(deps)
+  // Registered first so it runs last: every other hook (workers) may still log sends.
+  deps.shutdownHooks.unshift(() => deps.messageLog.flush())
+  deps.metrics.watchBreaker(() => deps.breaker.state())
   return deps
 }
 

@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown hooks, close pools.
  */
 import { serve } from '@hono/node-server'
+import cluster from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildDeps, waitForRedis, type Deps } from './deps.js'
@@ -12,6 +13,7 @@ import { seedAdmin } from './db/seed-admin.js'
 import { createLogger } from './lib/logger.js'
 import { migrate } from '../../db/migrate.js'
 import { registerJobs } from './workers/index.js'
+import { runPrimary, workerCount } from './cluster/primary.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url))
 /** Advisory-lock key for the gateway's migrations (the upstream uses its own). */
@@ -45,9 +47,22 @@ export async function prepareDatabase(deps: Deps): Promise<void> {
 export async function main(): Promise<void> {
   const config = readConfig()
   const log = createLogger(config.LOG_LEVEL)
+  const workers = workerCount(config)
+  if (workers > 1 && cluster.isPrimary) {
+    // Clustered: the primary migrates and seeds once with throwaway deps, then only supervises.
+    const prepare = async () => {
+      const d = buildDeps(config, log)
+      try {
+        await prepareDatabase(d)
+      } finally {
+        await d.close()
+      }
+    }
+    return runPrimary({ workers, log, prepare })
+  }
   const deps = buildDeps(config, log)
   if (!(await waitForRedis(deps.redis, 3000))) log.warn('redis not ready at start; continuing degraded')
-  await prepareDatabase(deps)
+  if (cluster.isPrimary) await prepareDatabase(deps)
 
   registerJobs(deps)
   const { app } = createApp(deps)
@@ -76,6 +91,8 @@ export async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  // A worker whose primary died would hold connections but never get new ones: stop with it.
+  if (cluster.isWorker) process.on('disconnect', () => void stop('primary gone'))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

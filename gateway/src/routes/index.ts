@@ -6,7 +6,21 @@
 import type { Deps } from '../deps.js'
 import type { Router } from '../lib/route.js'
 import { healthRoutes } from './health/index.js'
+import { metricsRoutes } from './metrics/index.js'
+import { openApiRoutes } from './openapi/index.js'
+import { accountRoutes } from './accounts.js'
+import { panelRoutes } from './panel/index.js'
+import { adminInstanceRoutes } from './admin-instances/index.js'
+import { proxyRoutes } from './proxy/index.js'
+import { userFeatureRoutes } from './user-features.js'
 
 export function registerAllRoutes(r: Router, deps: Deps): void {
+  panelRoutes(r, deps) // first: /admin/ and /admin/assets/* are static, the rest of /admin/* is the JSON API
   healthRoutes(r, deps)
+  metricsRoutes(r, deps)
+  openApiRoutes(r, deps)
+  accountRoutes(r, deps) // /api/auth (accounts part), /admin/users, /api|admin/sessions, /admin/audit
+  adminInstanceRoutes(r, deps) // /admin/instances and grants
+  userFeatureRoutes(r, deps) // templates, contacts, webhooks (+ /internal receivers), scheduled, history, dashboards
+  proxyRoutes(r, deps) // last: the upstream catch-all (steps aside for /api, /admin, /health, /status, /panel)
 }

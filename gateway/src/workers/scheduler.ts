@@ -126,6 +126,7 @@ export class Scheduler {
     error: string | null,
   ): Promise<JobRunRecord | null> {
     const ms = Math.round(performance.now() - started)
+    this.deps.metrics?.jobFinished(job.name, outcome, ms)
     const [row] = await this.deps.sql<JobRunRecord[]>`
       update taguato.job_runs
       set finished_at = now(), duration_ms = ${ms}, outcome = ${outcome},

@@ -11,11 +11,14 @@ import { EvoError } from './errors.js'
 
 type Issue = v.BaseIssue<unknown>
 
-/** Parses the body: urlencoded when declared, otherwise JSON (empty body = `{}`). */
+/** Parses the body: urlencoded when declared (and not JSON-looking), otherwise JSON (empty body = `{}`). */
 export async function readBody(c: Context): Promise<unknown> {
   const text = await c.req.text()
   const type = c.req.header('content-type') ?? ''
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text))
+  // `curl -d '{...}'` labels JSON as urlencoded; a body that starts like JSON is read as JSON.
+  if (type.includes('application/x-www-form-urlencoded') && !/^\s*[[{]/.test(text)) {
+    return Object.fromEntries(new URLSearchParams(text))
+  }
   if (text.trim() === '') return {}
   try {
     return JSON.parse(text) as unknown
@@ -66,7 +69,8 @@ export function issueMessage(issue: Issue): string {
     case 'integer':
       return `${p} is not of a type(s) ${issue.type}`
     case 'picklist': {
-      const options = (issue.expected ?? '').split(' | ').map((o) => o.replace(/^"|"$/g, ''))
+      // valibot words it `("a" | "b")`; jsonschema lists `a,b`.
+      const options = [...(issue.expected ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1])
       return `${p} is not one of enum values: ${options.join(',')}`
     }
     case 'min_length':

@@ -62,3 +62,165 @@ export async function listOwnedInstances(db: Queryable, userId: number): Promise
   return db<{ instance_name: string; created_at: Date }[]>`
     select instance_name, created_at from taguato.user_instances where user_id = ${userId} order by created_at asc, id asc`
 }
+
+// --- login accounting (D6) -------------------------------------------------------------------------
+
+/**
+ * Claims one login attempt before the password is checked, atomically, so parallel guesses cannot
+ * exceed the limit. A lock that has expired counts from 0 again. Returns false when the user is locked.
+ * A successful login resets the counters (`resetLoginFailures`), a `requires_2fa` answer gives the
+ * attempt back (`releaseLoginAttempt`).
+ */
+export async function claimLoginAttempt(db: Queryable, id: number, maxAttempts: number, lockMinutes: number): Promise<boolean> {
+  const rows = await db`
+    update taguato.users u set
+      failed_login_attempts = old.n + 1,
+      locked_until = case when old.n + 1 >= ${maxAttempts} then now() + make_interval(mins => ${lockMinutes}) else null end
+    from (select id, case when locked_until <= now() then 0 else failed_login_attempts end as n
+          from taguato.users where id = ${id} and (locked_until is null or locked_until <= now()) for update) old
+    where u.id = old.id
+    returning u.id`
+  return rows.length > 0
+}
+
+export async function releaseLoginAttempt(db: Queryable, id: number, maxAttempts: number): Promise<void> {
+  await db`
+    update taguato.users set
+      failed_login_attempts = greatest(failed_login_attempts - 1, 0),
+      locked_until = case when failed_login_attempts - 1 >= ${maxAttempts} then locked_until else null end
+    where id = ${id}`
+}
+
+export async function resetLoginFailures(db: Queryable, id: number): Promise<void> {
+  await db`update taguato.users set failed_login_attempts = 0, locked_until = null where id = ${id}`
+}
+
+/** Upgrades a verified bcrypt (or weaker argon2) hash, unless it changed meanwhile. */
+export async function replacePasswordHash(db: Queryable, id: number, oldHash: string, newHash: string): Promise<void> {
+  await db`update taguato.users set password_hash = ${newHash} where id = ${id} and password_hash = ${oldHash}`
+}
+
+// --- self-service password and TOTP -----------------------------------------------------------------
+
+export type UserSecrets = { id: number; is_active: boolean; password_hash: string; totp_enabled: boolean; totp_secret: string | null; totp_last_step: number | null }
+
+export async function findUserSecrets(db: Queryable, id: number): Promise<UserSecrets | undefined> {
+  const [row] = await db<UserSecrets[]>`
+    select id, is_active, password_hash, totp_enabled, totp_secret, totp_last_step
+    from taguato.users where id = ${id}`
+  return row
+}
+
+/** Sets a password the user chose (change-password): the forced-change flag is cleared. */
+export async function setOwnPassword(db: Queryable, id: number, hash: string): Promise<void> {
+  await db`update taguato.users set password_hash = ${hash}, must_change_password = false, updated_at = now() where id = ${id}`
+}
+
+/** Records the TOTP step just used; false when it (or a later one) was already used: a replay. */
+export async function claimTotpStep(db: Queryable, id: number, step: number): Promise<boolean> {
+  const rows = await db`
+    update taguato.users set totp_last_step = ${step}
+    where id = ${id} and (totp_last_step is null or totp_last_step < ${step}) returning id`
+  return rows.length > 0
+}
+
+export async function enableTotp(db: Queryable, id: number, secret: string, step: number): Promise<void> {
+  await db`
+    update taguato.users set totp_secret = ${secret}, totp_enabled = true, totp_last_step = ${step}, updated_at = now()
+    where id = ${id}`
+}
+
+export async function disableTotp(db: Queryable, id: number): Promise<void> {
+  await db`
+    update taguato.users set totp_secret = null, totp_enabled = false, totp_last_step = null, updated_at = now()
+    where id = ${id}`
+}
+
+// --- admin management (reference §3.3) --------------------------------------------------------------
+
+export type NewUser = {
+  username: string
+  password_hash: string
+  role: 'admin' | 'user'
+  max_instances: number
+  email: string | null
+  phone_number: string | null
+  rate_limit: number | null
+  api_token: string
+}
+
+export async function insertUser(db: Queryable, u: NewUser): Promise<Omit<PublicUser, 'updated_at'>> {
+  const [row] = await db<Omit<PublicUser, 'updated_at'>[]>`
+    insert into taguato.users (username, password_hash, role, max_instances, email, phone_number, rate_limit, api_token)
+    values (${u.username}, ${u.password_hash}, ${u.role}, ${u.max_instances}, ${u.email}, ${u.phone_number}, ${u.rate_limit}, ${u.api_token})
+    returning id, username, role, max_instances, is_active, must_change_password, rate_limit, email, phone_number, created_at`
+  return row!
+}
+
+export type UserFilter = { search?: string | undefined; role?: 'admin' | 'user' | undefined; active?: boolean | undefined }
+
+/** Escapes LIKE wildcards so `search` is a plain substring (reference §9: `%`/`_` were wildcards). */
+export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`)
+
+export async function listUsers(db: Queryable, f: UserFilter, limit: number, offset: number): Promise<{ rows: PublicUser[]; total: number }> {
+  const where = db`
+    where true
+    ${f.search ? db`and username ilike ${`%${likeEscape(f.search)}%`} escape '\\'` : db``}
+    ${f.role ? db`and role = ${f.role}` : db``}
+    ${f.active === undefined ? db`` : db`and is_active = ${f.active}`}`
+  const [rows, [count]] = await Promise.all([
+    db<PublicUser[]>`
+      select id, username, role, max_instances, is_active, must_change_password, rate_limit, email, phone_number,
+             created_at, updated_at
+      from taguato.users ${where} order by id asc limit ${limit} offset ${offset}`,
+    db<{ n: number }[]>`select count(*) as n from taguato.users ${where}`,
+  ])
+  return { rows, total: count!.n }
+}
+
+/** Columns an admin may set; `unlock` and `regenerate_token` are turned into columns by the caller. */
+export type UserChanges = Partial<{
+  max_instances: number
+  is_active: boolean
+  role: 'admin' | 'user'
+  rate_limit: number | null
+  email: string | null
+  phone_number: string | null
+  password_hash: string
+  must_change_password: boolean
+  api_token: string
+  failed_login_attempts: number
+  locked_until: null
+}>
+
+/** Applies the changes; undefined when the id does not exist. */
+export async function updateUser(db: Queryable, id: number, changes: UserChanges): Promise<PublicUser | undefined> {
+  // The helper must follow `set` directly for postgres.js to render "col = value" pairs.
+  const set = { ...changes, updated_at: new Date() }
+  const [row] = await db<PublicUser[]>`
+    update taguato.users set ${db(set, Object.keys(set) as (keyof typeof set)[])}
+    where id = ${id}
+    returning id, username, role, max_instances, is_active, must_change_password, rate_limit, email, phone_number,
+              created_at, updated_at`
+  return row
+}
+
+export async function deleteUser(db: Queryable, id: number): Promise<{ id: number; username: string } | undefined> {
+  const [row] = await db<{ id: number; username: string }[]>`delete from taguato.users where id = ${id} returning id, username`
+  return row
+}
+
+/** Instances a user owns with their channel (only WhatsApp ones exist upstream). */
+export async function listOwnedInstanceChannels(db: Queryable, userId: number): Promise<{ instance_name: string; channel_type: string }[]> {
+  return db<{ instance_name: string; channel_type: string }[]>`
+    select instance_name, channel_type from taguato.user_instances where user_id = ${userId} order by id`
+}
+
+/** Which unique constraint a 23505 violated, as the reference's two 409 messages need. */
+export function uniqueViolation(err: unknown): 'username' | 'email' | 'other' | null {
+  const e = err as { code?: string; constraint_name?: string }
+  if (e?.code !== '23505') return null
+  if (e.constraint_name?.includes('email')) return 'email'
+  if (e.constraint_name?.includes('username')) return 'username'
+  return 'other'
+}

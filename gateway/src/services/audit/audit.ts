@@ -22,7 +22,8 @@ const SECRET_KEYS = /pass|secret|token|code|apikey|api_key|otp|hash/i
 export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, val] of Object.entries(details)) {
-    if (SECRET_KEYS.test(k)) {
+    // A boolean is a fact (password_changed: true, totp_enabled: false), never a secret.
+    if (SECRET_KEYS.test(k) && typeof val !== 'boolean') {
       if (/^(new_)?password$/i.test(k)) out.password_changed = true
       else out[k] = '[redacted]'
     } else if (val && typeof val === 'object' && !Array.isArray(val)) {

@@ -2,15 +2,25 @@
  * @module services/instances/instance-access
  * The one "may use instance" predicate (D2), used by the proxy, fetchInstances, webhooks, scheduled
  * messages, message logs and stats: the owner, an admin, or a grantee from instance_permissions.
- * Deleting an instance upstream is narrower: owner or admin (`mayDelete`).
+ * Deleting an instance upstream is narrower: owner or admin (`mayDelete`). Answers come from the
+ * in-process InstanceCache (no query on a warm path); whoever changes instances or grants calls
+ * `invalidate(name)`, which reaches every replica.
  */
 import type { Db } from '../../db/client.js'
 import type { AuthUser } from '../../env.js'
+import { InstanceCache, type InstanceCacheOptions, type InstanceEntry } from './instance-cache.js'
 
 export type InstanceOwner = { instance_name: string; user_id: number | null; channel_type: string }
 
 export class InstanceAccess {
-  constructor(private readonly db: Db) {}
+  private readonly cache: InstanceCache
+
+  constructor(
+    private readonly db: Db,
+    cacheOptions: InstanceCacheOptions = {},
+  ) {
+    this.cache = new InstanceCache(db, cacheOptions)
+  }
 
   async find(name: string): Promise<InstanceOwner | undefined> {
     const [row] = await this.db<InstanceOwner[]>`
@@ -18,24 +28,23 @@ export class InstanceAccess {
     return row
   }
 
+  /** Cached {owner, grantees, channel} of an instance, or null when the gateway does not know it. */
+  entry(name: string): Promise<InstanceEntry> {
+    return this.cache.get(name)
+  }
+
   /** Owner, grantee or admin. Admins may use instances the gateway does not know (reference). */
   async mayUse(user: Pick<AuthUser, 'id' | 'role'>, name: string): Promise<boolean> {
     if (user.role === 'admin') return true
-    const [row] = await this.db`
-      select 1 from taguato.user_instances ui
-      where ui.instance_name = ${name}
-        and (ui.user_id = ${user.id}
-             or exists (select 1 from taguato.instance_permissions p
-                        where p.instance_name = ui.instance_name and p.grantee_user_id = ${user.id}))`
-    return row !== undefined
+    const e = await this.cache.get(name)
+    return e !== null && (e.owner === user.id || e.grantees.has(user.id))
   }
 
   /** Owner or admin: the right to delete the instance. */
   async mayDelete(user: Pick<AuthUser, 'id' | 'role'>, name: string): Promise<boolean> {
     if (user.role === 'admin') return true
-    const [row] = await this.db`
-      select 1 from taguato.user_instances where instance_name = ${name} and user_id = ${user.id}`
-    return row !== undefined
+    const e = await this.cache.get(name)
+    return e !== null && e.owner === user.id
   }
 
   /** Names a user may use (owned and granted); admins get null meaning "all". */
@@ -48,6 +57,12 @@ export class InstanceAccess {
     return new Set(rows.map((r) => r.instance_name))
   }
 
-  /** Hook for caches layered on top: call after instances or grants change. */
-  invalidate(_name?: string): void {}
+  /** Call after instances or grants change (all replicas drop their copy); no name = everything. */
+  invalidate(name?: string): void {
+    this.cache.invalidate(name)
+  }
+
+  async close(): Promise<void> {
+    await this.cache.close()
+  }
 }

@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
 export const WINDOW_SECONDS = 60
+/** The Lua command rate-limiter-flexible defines on the ioredis client. */
+const LIMITER_COMMAND = 'rlflxIncr'
 
 export type LimitDecision = {
   allowed: boolean
@@ -23,7 +25,14 @@ export class UserRateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly defaultLimit: number,
-  ) {}
+  ) {
+    // ioredis auto-pipelining breaks Lua commands defined with defineCommand: after a Redis restart
+    // (script cache empty) the EVALSHA -> NOSCRIPT fallback inside an auto-pipeline throws
+    // "results[i] is not iterable" from a callback and kills the process. Keep the limiter's command
+    // out of auto-pipelines (options are read per call, so this applies to the shared client).
+    const ignored = redis.options.autoPipeliningIgnoredCommands ?? []
+    if (!ignored.includes(LIMITER_COMMAND)) redis.options.autoPipeliningIgnoredCommands = [...ignored, LIMITER_COMMAND]
+  }
 
   /** The effective limit of a user: their own, else the default; 0 means unlimited. */
   limitFor(rateLimit: number | null): number {

@@ -1,0 +1,25 @@
+import { api, downloadBlob } from './client.js'
+
+export type ContactList = { id: number; name: string; item_count?: number; created_at: string; updated_at: string }
+export type ContactItem = { id: number; phone_number: string; label: string | null; created_at: string }
+export type ImportReport = {
+  imported?: number
+  inserted?: number
+  skipped?: number
+  failed?: number
+  errors?: ({ row?: number; line?: number; phone_number?: string; error?: string } | string)[]
+  rows?: { row?: number; line?: number; phone_number?: string; status?: string; error?: string | null }[]
+  [k: string]: unknown
+}
+
+export const contactsApi = {
+  lists: () => api.get<{ lists: ContactList[] }>('/api/contacts'),
+  get: (id: number) => api.get<{ list: ContactList & { items: ContactItem[] } }>(`/api/contacts/${id}`),
+  create: (name: string) => api.post<{ list: ContactList }>('/api/contacts', { name }),
+  rename: (id: number, name: string) => api.put<unknown>(`/api/contacts/${id}`, { name }),
+  remove: (id: number) => api.del<unknown>(`/api/contacts/${id}`),
+  addItems: (id: number, items: { phone_number: string; label?: string }[]) => api.post<{ items: ContactItem[] }>(`/api/contacts/${id}/items`, { items }),
+  removeItem: (id: number, itemId: number) => api.del<unknown>(`/api/contacts/${id}/items/${itemId}`),
+  importCsv: (id: number, csv: string) => api.post<ImportReport>(`/api/contacts/${id}/import`, { csv }),
+  exportCsv: (id: number, name: string) => downloadBlob(`/api/contacts/${id}/export`, `${name || 'contacts'}.csv`),
+}

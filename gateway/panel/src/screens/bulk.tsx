@@ -1,0 +1,146 @@
+/**
+ * Bulk send as server-side jobs: the numbers are split into jobs of at most 500 recipients
+ * (POST /api/scheduled with scheduled_at = now), then the jobs are polled for a live progress bar.
+ */
+import { useRef, useState } from 'preact/hooks'
+import { contactsApi } from '../api/contacts.js'
+import { errorsOf, MAX_RECIPIENTS, progressOf, scheduledApi, type Scheduled } from '../api/scheduled.js'
+import { MessageEditor, Submit } from '../components/fields.js'
+import { confirm } from '../components/modal.js'
+import { ProgressBar } from '../components/progress.js'
+import { toast } from '../components/toast.js'
+import { chunk, parseNumbers } from '../lib/format.js'
+import { useInterval, useLoad } from '../lib/use-load.js'
+import { InstancePicker } from './instance-picker.js'
+
+const FINAL = new Set(['completed', 'failed', 'cancelled'])
+
+export function BulkSend() {
+  const [instance, setInstance] = useState('')
+  const [numbers, setNumbers] = useState('')
+  const [text, setText] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [jobs, setJobs] = useState<Scheduled[]>([])
+  const jobsRef = useRef<Scheduled[]>([])
+  jobsRef.current = jobs
+  const lists = useLoad(() => contactsApi.lists().then((r) => r.lists))
+  const parsed = parseNumbers(numbers)
+  const running = jobs.length > 0 && jobs.some((j) => !FINAL.has(j.status))
+
+  const loadList = async (id: string) => {
+    if (!id) return
+    try {
+      const r = await contactsApi.get(Number(id))
+      const add = r.list.items.map((i) => i.phone_number).join('\n')
+      setNumbers((n) => (n.trim() ? `${n.trim()}\n${add}` : add))
+      toast.ok(`Added ${r.list.items.length} numbers from ${r.list.name}`)
+    } catch (e) {
+      toast.err(e)
+    }
+  }
+
+  const start = async (e: Event) => {
+    e.preventDefault()
+    if (parsed.length === 0) return toast.err('Add at least one number')
+    const parts = chunk(parsed, MAX_RECIPIENTS)
+    if (parts.length > 1 && !(await confirm(`${parsed.length} numbers will be sent as ${parts.length} jobs of up to ${MAX_RECIPIENTS}. Continue?`, 'Send', false))) return
+    setBusy(true)
+    const created: Scheduled[] = []
+    try {
+      for (const recipients of parts) {
+        const r = await scheduledApi.create({ instance_name: instance, message_type: 'text', message_content: text, recipients, scheduled_at: new Date().toISOString() })
+        created.push(r.message)
+      }
+      toast.ok(`Bulk send started: ${parsed.length} numbers`)
+    } catch (err) {
+      toast.err(err)
+    } finally {
+      setJobs(created)
+      setBusy(false)
+    }
+  }
+
+  useInterval(
+    async () => {
+      try {
+        const next = await Promise.all(jobsRef.current.map((j) => (FINAL.has(j.status) ? j : scheduledApi.get(j.id).then((r) => r.message))))
+        setJobs(next)
+        if (next.every((j) => FINAL.has(j.status))) {
+          const sent = next.reduce((a, j) => a + progressOf(j).sent, 0)
+          toast.ok(next.some((j) => j.status === 'cancelled') ? `Bulk send cancelled after ${sent} sent` : `Bulk send finished: ${sent} sent`)
+        }
+      } catch {
+        /* keep polling */
+      }
+    },
+    1500,
+    running,
+  )
+
+  const cancel = async () => {
+    if (!(await confirm('Cancel the bulk send? Numbers not sent yet are skipped.', 'Cancel send'))) return
+    for (const j of jobs.filter((x) => !FINAL.has(x.status))) await scheduledApi.cancel(j.id).catch((e: unknown) => toast.err(e))
+    toast.info('Cancelling…')
+  }
+
+  const total = jobs.reduce((a, j) => a + progressOf(j).total, 0)
+  const sent = jobs.reduce((a, j) => a + progressOf(j).sent, 0)
+  const failed = jobs.reduce((a, j) => a + progressOf(j).failed, 0)
+  const errors = jobs.flatMap(errorsOf)
+
+  return (
+    <div class="stack">
+      <form class="card stack" onSubmit={start} aria-label="Bulk send" data-testid="bulk-form">
+        <h2>Bulk send</h2>
+        <p class="muted small">The gateway sends the messages in the background (up to {MAX_RECIPIENTS} numbers per job); you can leave this page.</p>
+        <div class="row">
+          <InstancePicker value={instance} onChange={setInstance} />
+          <div class="field">
+            <label for="bulk-list">Add numbers from a contact list</label>
+            <select id="bulk-list" value="" onChange={(e) => void loadList(e.currentTarget.value)}>
+              <option value="">Choose a list…</option>
+              {(lists.data ?? []).map((l) => (
+                <option key={l.id} value={String(l.id)}>
+                  {l.name} ({l.item_count ?? 0})
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div class="field">
+          <label for="bulk-numbers">Numbers (one per line, or separated by commas)</label>
+          <textarea id="bulk-numbers" name="numbers" rows={6} required value={numbers} onInput={(e) => setNumbers(e.currentTarget.value)} placeholder={'595981123456\n595982654321'} />
+          <small class="hint">{parsed.length} unique number(s){parsed.length > MAX_RECIPIENTS ? ` — split into ${Math.ceil(parsed.length / MAX_RECIPIENTS)} jobs` : ''}</small>
+        </div>
+        <MessageEditor label="Message" name="bulk-text" required templates value={text} onInput={setText} />
+        <div>
+          <Submit busy={busy || running} testid="send-bulk">Send to {parsed.length} number(s)</Submit>
+        </div>
+      </form>
+      {jobs.length > 0 && (
+        <div class="card stack" data-testid="bulk-progress">
+          <h2>Progress {running ? '' : '— done'}</h2>
+          <ProgressBar total={total} sent={sent} failed={failed} label="Bulk send progress" />
+          <p class="muted small">Jobs: {jobs.map((j) => `#${j.id} ${j.status}`).join(', ')}</p>
+          {running && (
+            <div>
+              <button type="button" class="btn btn-danger" onClick={cancel} data-testid="cancel-bulk">
+                Cancel
+              </button>
+            </div>
+          )}
+          {errors.length > 0 && (
+            <details>
+              <summary>{errors.length} failed number(s)</summary>
+              <ul class="plain-list">
+                {errors.map((e) => (
+                  <li key={e}>{e}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,39 @@
+/** My dashboard: message counts, delivery rate, instances used, and a 7-day chart. */
+import { dashboardApi } from '../api/dashboard.js'
+import { BarChart, lastDays, shortDay } from '../components/chart.js'
+import { PageHead, Stat } from '../components/page.js'
+import { Loading } from '../components/table.js'
+import { useLoad } from '../lib/use-load.js'
+import type { ScreenProps } from './routes.js'
+
+export function DashboardScreen(props: ScreenProps) {
+  const { data, reload } = useLoad(() => dashboardApi.mine())
+  return (
+    <section>
+      <PageHead title="My dashboard" sub={`Signed in as ${props.user.username}`}>
+        <button type="button" class="btn" onClick={() => void reload()}>
+          Refresh
+        </button>
+      </PageHead>
+      {!data ? (
+        <Loading />
+      ) : (
+        <>
+          <div class="stats" data-testid="user-dashboard">
+            <Stat label="Today" value={data.messages_today} sub="last 24 h" testid="stat-today" />
+            <Stat label="7 days" value={data.messages_week} />
+            <Stat label="30 days" value={data.messages_month} />
+            <Stat label="Delivery rate" value={`${data.delivery_rate}%`} sub={`${data.messages_total} messages in total`} />
+            <Stat label="Instances" value={`${data.instances} of ${data.max_instances}`} sub="used of your limit" />
+          </div>
+          <div class="card">
+            <BarChart
+              title="Messages per day (7 days)"
+              data={lastDays(7).map((day) => ({ label: shortDay(day), value: data.daily.find((d) => d.day === day)?.count ?? 0 }))}
+            />
+          </div>
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,98 @@
+/** One instance: state, stats, a 7-day sent/failed chart, recent errors and reconnect history. */
+import { instancesApi } from '../api/instances.js'
+import { Badge, StateBadge } from '../components/badge.js'
+import { lastDays, StackedChart } from '../components/chart.js'
+import { PageHead, Stat } from '../components/page.js'
+import { Loading, Table } from '../components/table.js'
+import { fmtDate } from '../lib/format.js'
+import { useInterval, useLoad } from '../lib/use-load.js'
+import { navigate } from '../router/index.js'
+import { useInstanceActions } from './instances.js'
+import type { ScreenProps } from './routes.js'
+
+export function InstanceDetailScreen(props: ScreenProps) {
+  const name = props.params.name ?? ''
+  const stats = useLoad(() => instancesApi.stats(name), [name])
+  const state = useLoad(() => instancesApi.state(name).catch(() => ({ instance: { state: 'unknown' } })), [name])
+  const reload = () => void (stats.reload(), state.reload())
+  const actions = useInstanceActions(reload)
+  useInterval(() => void state.reload(), 15_000, !actions.connecting)
+  const s = stats.data
+  const st = state.data?.instance?.state ?? 'close'
+
+  return (
+    <section>
+      <PageHead title={name} sub={<a href="#/instances">← All instances</a>}>
+        {st === 'open' ? (
+          <button type="button" class="btn" onClick={() => actions.logout(name)}>
+            Disconnect
+          </button>
+        ) : (
+          <button type="button" class="btn btn-primary" onClick={() => actions.connect(name)}>
+            Connect
+          </button>
+        )}
+        <button type="button" class="btn" onClick={() => actions.restart(name)}>
+          Restart
+        </button>
+        <button type="button" class="btn btn-danger" onClick={() => actions.remove(name, () => navigate('/instances'))}>
+          Delete
+        </button>
+      </PageHead>
+      <p>
+        {state.data ? <StateBadge state={st} /> : '…'} {s?.registered_at && <span class="muted small">Registered {fmtDate(s.registered_at)}</span>}
+      </p>
+      {!s ? (
+        <Loading />
+      ) : (
+        <>
+          <div class="stats">
+            <Stat label="Total" value={s.total} />
+            <Stat label="Sent" value={s.sent} />
+            <Stat label="Failed" value={s.failed} />
+            <Stat label="Delivery" value={`${s.delivery_rate}%`} />
+          </div>
+          <div class="card">
+            <StackedChart
+              title="Messages per day (7 days)"
+              data={lastDays(7).map((day) => {
+                const d = s.daily.find((x) => x.day === day)
+                return { label: day.slice(5), sent: Number(d?.sent ?? 0), failed: Number(d?.failed ?? 0) }
+              })}
+            />
+          </div>
+          <details class="card" open={s.recent_errors.length > 0}>
+            <summary>Recent errors ({s.recent_errors.length})</summary>
+            <Table
+              rows={s.recent_errors}
+              rowKey={(r) => `${r.created_at}${r.phone_number}`}
+              empty="No failed sends."
+              columns={[
+                { label: 'When', cell: (r) => fmtDate(r.created_at) },
+                { label: 'Number', cell: (r) => r.phone_number },
+                { label: 'Type', cell: (r) => r.message_type },
+                { label: 'Error', cell: (r) => r.error_message ?? '-' },
+              ]}
+            />
+          </details>
+          <details class="card">
+            <summary>Reconnect history ({s.reconnections.length})</summary>
+            <Table
+              rows={s.reconnections}
+              rowKey={(r) => `${r.created_at}${r.action}`}
+              empty="The auto-reconnect worker has not touched this instance."
+              columns={[
+                { label: 'When', cell: (r) => fmtDate(r.created_at) },
+                { label: 'Previous state', cell: (r) => r.previous_state ?? '-' },
+                { label: 'Action', cell: (r) => r.action },
+                { label: 'Result', cell: (r) => <Badge value={r.result} tone={/success|reconnected|ok/.test(r.result) ? 'ok' : 'bad'} /> },
+                { label: 'Error', cell: (r) => r.error_message ?? '-' },
+              ]}
+            />
+          </details>
+        </>
+      )}
+      {actions.modal}
+    </section>
+  )
+}

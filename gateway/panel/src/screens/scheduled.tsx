@@ -1,0 +1,154 @@
+/** Scheduled messages: create (text or media by URL), list with progress, detail, cancel, delete. */
+import { useState } from 'preact/hooks'
+import { errorsOf, MAX_RECIPIENTS, progressOf, recipientsOf, scheduledApi, type Scheduled } from '../api/scheduled.js'
+import { Badge } from '../components/badge.js'
+import { Field, MessageEditor, Select, Submit } from '../components/fields.js'
+import { confirm, Modal } from '../components/modal.js'
+import { PageHead } from '../components/page.js'
+import { Pager } from '../components/pager.js'
+import { ProgressBar } from '../components/progress.js'
+import { Table } from '../components/table.js'
+import { toast } from '../components/toast.js'
+import { fmtDate, localInputValue, parseNumbers } from '../lib/format.js'
+import { useInterval, useLoad } from '../lib/use-load.js'
+import { InstancePicker } from './instance-picker.js'
+import type { ScreenProps } from './routes.js'
+
+function CreateForm(props: { onCreated: () => void }) {
+  const [instance, setInstance] = useState('')
+  const [numbers, setNumbers] = useState('')
+  const [type, setType] = useState('text')
+  const [content, setContent] = useState('')
+  const [mediaUrl, setMediaUrl] = useState('')
+  const [when, setWhen] = useState(localInputValue(new Date(Date.now() + 10 * 60_000)))
+  const [busy, setBusy] = useState(false)
+  const recipients = parseNumbers(numbers)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const at = new Date(when)
+    if (Number.isNaN(at.getTime())) return toast.err('Choose a valid date and time')
+    if (recipients.length > MAX_RECIPIENTS) return toast.err(`At most ${MAX_RECIPIENTS} numbers per scheduled message`)
+    setBusy(true)
+    try {
+      const message_content = type === 'text' ? content : JSON.stringify({ mediatype: type, media: mediaUrl.trim(), caption: content })
+      await scheduledApi.create({ instance_name: instance, message_type: type, message_content, recipients, scheduled_at: at.toISOString() })
+      toast.ok(`Scheduled for ${fmtDate(at.toISOString())}`)
+      setNumbers('')
+      setContent('')
+      props.onCreated()
+    } catch (err) {
+      toast.err(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="card stack" onSubmit={submit} aria-label="Schedule a message">
+      <h2>Schedule a message</h2>
+      <div class="row">
+        <InstancePicker value={instance} onChange={setInstance} />
+        <Select label="Type" value={type} onChange={setType} options={['text', 'image', 'document', 'audio', 'video']} />
+        <Field label="Send at (your local time)" type="datetime-local" required value={when} onInput={setWhen} />
+      </div>
+      <div class="field">
+        <label for="sched-numbers">Recipients (one per line, at most {MAX_RECIPIENTS})</label>
+        <textarea id="sched-numbers" rows={4} required value={numbers} onInput={(e) => setNumbers(e.currentTarget.value)} />
+        <small class="hint">{recipients.length} number(s)</small>
+      </div>
+      {type !== 'text' && <Field label="Media URL" type="url" required value={mediaUrl} onInput={setMediaUrl} />}
+      <MessageEditor label={type === 'text' ? 'Message' : 'Caption'} required={type === 'text'} templates value={content} onInput={setContent} />
+      <div>
+        <Submit busy={busy}>Schedule</Submit>
+      </div>
+    </form>
+  )
+}
+
+function Detail(props: { id: number; onClose: () => void }) {
+  const { data, reload } = useLoad(() => scheduledApi.get(props.id).then((r) => r.message), [props.id])
+  useInterval(() => void reload(), 2000, !!data && (data.status === 'pending' || data.status === 'processing'))
+  const p = data && progressOf(data)
+  const errors = data ? errorsOf(data) : []
+  return (
+    <Modal title={`Scheduled message #${props.id}`} onClose={props.onClose} wide>
+      {data && p && (
+        <div class="stack">
+          <dl class="kv">
+            <dt>Instance</dt><dd>{data.instance_name}</dd>
+            <dt>Type</dt><dd>{data.message_type}</dd>
+            <dt>Status</dt><dd><Badge value={data.status} /></dd>
+            <dt>Send at</dt><dd>{fmtDate(data.scheduled_at)}</dd>
+            <dt>Created</dt><dd>{fmtDate(data.created_at)}</dd>
+          </dl>
+          <ProgressBar total={p.total} sent={p.sent} failed={p.failed} />
+          <p class="pre card-inset">{data.message_content}</p>
+          <details>
+            <summary>{recipientsOf(data).length} recipient(s)</summary>
+            <p class="small">{recipientsOf(data).join(', ')}</p>
+          </details>
+          {errors.length > 0 && (
+            <details open>
+              <summary>{errors.length} error(s)</summary>
+              <ul class="plain-list small">{errors.map((e) => <li key={e}>{e}</li>)}</ul>
+            </details>
+          )}
+        </div>
+      )}
+    </Modal>
+  )
+}
+
+export function ScheduledScreen(_: ScreenProps) {
+  const [status, setStatus] = useState('')
+  const [page, setPage] = useState(1)
+  const [open, setOpen] = useState<number | null>(null)
+  const { data, reload } = useLoad(() => scheduledApi.list({ page, limit: 20, status }), [page, status])
+  useInterval(() => void reload(), 5000, !!data?.messages.some((m) => m.status === 'pending' || m.status === 'processing'))
+
+  const act = async (m: Scheduled, what: 'cancel' | 'delete') => {
+    if (!(await confirm(what === 'cancel' ? `Cancel scheduled message #${m.id}?` : `Delete scheduled message #${m.id}?`, what === 'cancel' ? 'Cancel it' : 'Delete'))) return
+    try {
+      await (what === 'cancel' ? scheduledApi.cancel(m.id) : scheduledApi.remove(m.id))
+      toast.ok(what === 'cancel' ? 'Cancelled' : 'Deleted')
+      void reload()
+    } catch (e) {
+      toast.err(e)
+    }
+  }
+
+  return (
+    <section>
+      <PageHead title="Scheduled" sub="Messages the gateway sends at a given time." />
+      <CreateForm onCreated={() => void reload()} />
+      <div class="card filters">
+        <Select label="Status" value={status} onChange={(v) => (setStatus(v), setPage(1))} options={[{ value: '', label: 'All' }, 'pending', 'processing', 'completed', 'failed', 'cancelled']} />
+      </div>
+      <Table
+        rows={data?.messages ?? null}
+        rowKey={(m) => m.id}
+        empty="Nothing scheduled."
+        columns={[
+          { label: 'Send at', cell: (m) => fmtDate(m.scheduled_at) },
+          { label: 'Instance', cell: (m) => m.instance_name },
+          { label: 'Type', cell: (m) => m.message_type },
+          { label: 'Progress', cell: (m) => { const p = progressOf(m); return `${p.sent + p.failed} / ${p.total}` } },
+          { label: 'Status', cell: (m) => <Badge value={m.status} /> },
+          {
+            label: 'Actions',
+            cell: (m) => (
+              <div class="actions">
+                <button type="button" class="btn btn-sm" onClick={() => setOpen(m.id)}>View</button>
+                {(m.status === 'pending' || m.status === 'processing') && <button type="button" class="btn btn-sm" onClick={() => act(m, 'cancel')}>Cancel</button>}
+                {m.status !== 'processing' && <button type="button" class="btn btn-sm btn-danger" onClick={() => act(m, 'delete')}>Delete</button>}
+              </div>
+            ),
+          },
+        ]}
+      />
+      {data && <Pager page={data.page} pages={data.pages} total={data.total} onPage={setPage} />}
+      {open !== null && <Detail id={open} onClose={() => setOpen(null)} />}
+    </section>
+  )
+}

@@ -1,0 +1,45 @@
+/**
+ * @module db/queries/audit-log
+ * The admin audit viewer's query (reference §3.15): exact filters, a created_at range, newest first.
+ * Writes go through services/audit (which scrubs secrets).
+ */
+import type { Queryable } from '../client.js'
+
+export type AuditRow = {
+  id: number
+  user_id: number | null
+  username: string | null
+  action: string
+  resource_type: string | null
+  resource_id: string | null
+  details: Record<string, unknown> | null
+  ip_address: string | null
+  created_at: Date
+}
+
+export type AuditFilter = {
+  action?: string | undefined
+  username?: string | undefined
+  resource_type?: string | undefined
+  /** Inclusive lower bound. */
+  from?: Date | undefined
+  /** Exclusive upper bound. */
+  before?: Date | undefined
+}
+
+export async function listAudit(db: Queryable, f: AuditFilter, limit: number, offset: number): Promise<{ rows: AuditRow[]; total: number }> {
+  const where = db`
+    where true
+    ${f.action !== undefined ? db`and action = ${f.action}` : db``}
+    ${f.username !== undefined ? db`and username = ${f.username}` : db``}
+    ${f.resource_type !== undefined ? db`and resource_type = ${f.resource_type}` : db``}
+    ${f.from ? db`and created_at >= ${f.from}` : db``}
+    ${f.before ? db`and created_at < ${f.before}` : db``}`
+  const [rows, [count]] = await Promise.all([
+    db<AuditRow[]>`
+      select id, user_id, username, action, resource_type, resource_id, details, ip_address, created_at
+      from taguato.audit_log ${where} order by created_at desc, id desc limit ${limit} offset ${offset}`,
+    db<{ n: number }[]>`select count(*) as n from taguato.audit_log ${where}`,
+  ])
+  return { rows, total: count!.n }
+}

@@ -1,0 +1,80 @@
+/**
+ * @module db/queries/scheduled
+ * scheduled_messages for the API (owner in every statement) and live progress from message_logs.
+ * The worker's claim/lease statements are in ./scheduled-worker.ts.
+ */
+import type { Queryable } from '../client.js'
+
+export type ScheduledRow = {
+  id: number
+  user_id: number
+  instance_name: string
+  message_type: string
+  message_content: string
+  recipients: string
+  scheduled_at: Date
+  status: string
+  results: Record<string, unknown> | null
+  created_at: Date
+  updated_at: Date
+}
+export type Progress = { total: number; sent: number; failed: number; pending: number }
+
+const COLS = 'id, user_id, instance_name, message_type, message_content, recipients, scheduled_at, status, results, created_at, updated_at'
+
+export async function listScheduled(q: Queryable, userId: number, status: string | null, limit: number, offset: number) {
+  const filter = status ? q`and status = ${status}` : q``
+  const [rows, [count]] = await Promise.all([
+    q<ScheduledRow[]>`select ${q.unsafe(COLS)} from taguato.scheduled_messages where user_id = ${userId} ${filter}
+      order by scheduled_at desc, id desc limit ${limit} offset ${offset}`,
+    q<{ total: number }[]>`select count(*) as total from taguato.scheduled_messages where user_id = ${userId} ${filter}`,
+  ])
+  return { rows, total: count?.total ?? 0 }
+}
+
+export async function findScheduled(q: Queryable, userId: number, id: number): Promise<ScheduledRow | undefined> {
+  const [row] = await q<ScheduledRow[]>`select ${q.unsafe(COLS)} from taguato.scheduled_messages where id = ${id} and user_id = ${userId}`
+  return row
+}
+
+export type NewScheduled = { instance: string; type: string; content: string; recipients: string[]; at: Date }
+
+export async function insertScheduled(q: Queryable, userId: number, m: NewScheduled): Promise<ScheduledRow> {
+  const [row] = await q<ScheduledRow[]>`
+    insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
+    values (${userId}, ${m.instance}, ${m.type}, ${m.content}, ${JSON.stringify(m.recipients)}, ${m.at})
+    returning ${q.unsafe(COLS)}`
+  return row!
+}
+
+/** Updates a pending message only (the worker may have claimed it meanwhile: then undefined). */
+export async function updatePending(q: Queryable, userId: number, id: number, m: NewScheduled): Promise<ScheduledRow | undefined> {
+  const [row] = await q<ScheduledRow[]>`
+    update taguato.scheduled_messages set instance_name = ${m.instance}, message_type = ${m.type}, message_content = ${m.content},
+      recipients = ${JSON.stringify(m.recipients)}, scheduled_at = ${m.at}, updated_at = now()
+    where id = ${id} and user_id = ${userId} and status = 'pending'
+    returning ${q.unsafe(COLS)}`
+  return row
+}
+
+/** Cancels when the status is one of `from`; undefined when it is not (or the row is not the user's). */
+export async function cancelScheduled(q: Queryable, userId: number, id: number, from: string[]): Promise<{ id: number; status: string } | undefined> {
+  const [row] = await q<{ id: number; status: string }[]>`
+    update taguato.scheduled_messages set status = 'cancelled', updated_at = now()
+    where id = ${id} and user_id = ${userId} and status in ${q(from)}
+    returning id, status`
+  return row
+}
+
+/** Live per-message counts from message_logs (sending counts as pending). */
+export async function progressFor(q: Queryable, ids: number[]): Promise<Map<number, { sent: number; failed: number }>> {
+  const out = new Map<number, { sent: number; failed: number }>()
+  if (ids.length === 0) return out
+  const rows = await q<{ id: number; sent: number; failed: number }[]>`
+    select scheduled_message_id as id,
+      count(distinct phone_number) filter (where status in ('sent', 'delivered', 'read')) as sent,
+      count(distinct phone_number) filter (where status = 'failed') as failed
+    from taguato.message_logs where scheduled_message_id in ${q(ids)} group by scheduled_message_id`
+  for (const r of rows) out.set(r.id, { sent: r.sent, failed: r.failed })
+  return out
+}

@@ -1,0 +1,53 @@
+/**
+ * @module middleware/metrics
+ * Counts and times every request by route family (from the matched route pattern, never the raw path,
+ * so label cardinality stays bounded) and status. Mounted only when metrics are enabled.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { routePath } from 'hono/route'
+import type { AppEnv } from '../../env.js'
+import type { Metrics } from '../../services/metrics/metrics.js'
+import { ROUTES } from '../../routes/proxy/route-table.js'
+
+/** First path segments of the upstream routes (D1 table, plus admin-only pages); the rest are "other". */
+const UPSTREAM_FAMILIES = new Set([...ROUTES.map((r) => r.path.split('/')[1]!), 'manager', 'docs', 'assets'])
+const ACTION = /^[A-Za-z]{1,40}$/
+/** Hard ceiling on distinct families, whatever the routes: beyond it everything is "other". */
+const MAX_FAMILIES = 300
+const seen = new Set<string>()
+
+function bounded(family: string): string {
+  if (seen.has(family)) return family
+  if (seen.size >= MAX_FAMILIES) return 'other'
+  seen.add(family)
+  return family
+}
+
+/**
+ * `/api/templates/:id` -> `/api/templates`; `/admin/users/:id/reset` -> `/admin/users`;
+ * a wildcard (the upstream proxy) -> the request's first two segments when they look like an
+ * Evolution route (`/message/sendText/{instance}` -> `/message/sendText`), else "other".
+ */
+export function routeFamily(pattern: string, path: string): string {
+  if (pattern && !pattern.includes('*')) {
+    const parts = pattern.split('/')
+    const cut = parts.findIndex((p, i) => i > 0 && p.startsWith(':'))
+    const staticParts = cut === -1 ? parts : parts.slice(0, cut)
+    // `/api/auth/login` stays whole; deeper static paths keep their first three segments.
+    return bounded(staticParts.slice(0, 4).join('/') || '/')
+  }
+  const [, first = '', second = ''] = path.split('/', 3)
+  if (!UPSTREAM_FAMILIES.has(first)) return 'other'
+  return bounded(ACTION.test(second) ? `/${first}/${second}` : `/${first}`)
+}
+
+export const metrics = (m: Metrics): MiddlewareHandler<AppEnv> =>
+  async function metrics(c, next) {
+    const start = performance.now()
+    try {
+      await next()
+    } finally {
+      // After next(), routeIndex points at the handler that answered (or the last middleware on 404).
+      m.request(routeFamily(routePath(c as Context), c.req.path), c.req.method, c.res.status, (performance.now() - start) / 1000)
+    }
+  }

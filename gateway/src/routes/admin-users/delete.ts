@@ -1,0 +1,63 @@
+/**
+ * @module routes/admin-users/delete
+ * DELETE /admin/users/{id} (reference §3.3.5 + D18): the rows go (cascades), the user's cached
+ * sessions are forgotten (their hashes are read before the cascade removes them), then the user's
+ * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal.
+ */
+import type { Deps } from '../../deps.js'
+import { activeTokenHashes } from '../../db/queries/sessions.js'
+import { deleteUser, listOwnedInstanceChannels } from '../../db/queries/users.js'
+import { ApiError } from '../../errors/api-error.js'
+import { parseId } from '../../lib/body.js'
+import { register, type Router } from '../../lib/route.js'
+
+type UpstreamLike = { request(method: string, path: string, body?: unknown, o?: { timeoutMs?: number }): Promise<{ status: number }> }
+
+/** Deletes instances upstream in parallel; 404 means already gone. Returns the names that failed. */
+async function deleteUpstream(deps: Deps, names: string[]): Promise<string[]> {
+  const upstream = (deps as Deps & { upstream?: UpstreamLike }).upstream
+  if (!upstream || names.length === 0) return []
+  const results = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const res = await upstream.request('DELETE', `/instance/delete/${encodeURIComponent(name)}`, undefined, { timeoutMs: 10_000 })
+        if (res.status < 400 || res.status === 404) return null
+        deps.log.warn({ instance: name, status: res.status }, 'user delete: upstream instance delete refused')
+      } catch (err) {
+        deps.log.warn({ instance: name, err: (err as Error).message }, 'user delete: upstream instance delete failed')
+      }
+      return name
+    }),
+  )
+  return results.filter((n): n is string => n !== null)
+}
+
+export function deleteUserRoute(r: Router, deps: Deps): void {
+  register(
+    r,
+    { method: 'DELETE', path: '/admin/users/:id', access: 'admin', summary: 'Delete a user, their rows and their upstream instances', tags: ['admin', 'users'], response: { status: 200, description: '{deleted:{id, username}}' } },
+    async (c) => {
+      const id = parseId(c.req.param('id'), 'User not found')
+      const admin = c.get('user')
+      if (id === admin.id) throw new ApiError(400, 'Cannot delete your own account')
+      const found = await deps.sql.begin(async (tx) => {
+        // Lock the row so sessions and instances read here are the ones the cascade removes.
+        const [locked] = await tx`select id from taguato.users where id = ${id} for update`
+        if (!locked) return undefined
+        const hashes = await activeTokenHashes(tx, id)
+        const instances = (await listOwnedInstanceChannels(tx, id)).filter((i) => i.channel_type !== 'telegram').map((i) => i.instance_name)
+        const deleted = await deleteUser(tx, id)
+        await deps.audit.record(
+          { userId: admin.id, username: admin.username, action: 'user_deleted', resourceType: 'user', resourceId: id, details: { username: deleted!.username, instances }, ip: c.get('clientIp') },
+          tx,
+        )
+        return { deleted: deleted!, hashes, instances }
+      })
+      if (!found) throw new ApiError(404, 'User not found')
+      await deps.sessions.forget(found.hashes)
+      const failed = await deleteUpstream(deps, found.instances)
+      if (failed.length) deps.log.error({ userId: id, instances: failed }, 'user deleted but some upstream instances remain (orphans)')
+      return c.json({ deleted: found.deleted })
+    },
+  )
+}

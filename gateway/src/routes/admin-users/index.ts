@@ -1,0 +1,19 @@
+/**
+ * @module routes/admin-users
+ * /admin/users: create, list, read, update, delete, reset-password (reference §3.3). Admin only.
+ */
+import type { Deps } from '../../deps.js'
+import type { Router } from '../../lib/route.js'
+import { createUserRoute } from './create.js'
+import { deleteUserRoute } from './delete.js'
+import { readUserRoutes } from './read.js'
+import { resetPasswordRoute } from './reset-password.js'
+import { updateUserRoute } from './update.js'
+
+export function adminUserRoutes(r: Router, deps: Deps): void {
+  createUserRoute(r, deps)
+  readUserRoutes(r, deps)
+  updateUserRoute(r, deps)
+  deleteUserRoute(r, deps)
+  resetPasswordRoute(r, deps)
+}

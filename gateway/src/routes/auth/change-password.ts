@@ -1,0 +1,56 @@
+/**
+ * @module routes/auth/change-password
+ * POST /api/auth/change-password (reference §3.2.3): policy first, then the current password; on
+ * success every session of the user is revoked at once (D5), the current one included.
+ */
+import * as v from 'valibot'
+import type { Deps } from '../../deps.js'
+import { findUserSecrets, setOwnPassword } from '../../db/queries/users.js'
+import { ApiError } from '../../errors/api-error.js'
+import { parseBody, validate } from '../../lib/body.js'
+import { register, type Router } from '../../lib/route.js'
+import { PasswordRule } from '../../lib/rules.js'
+import type { InlineGuard } from './guard.js'
+
+const REQUIRED = 'current_password and new_password are required'
+
+export const ChangePasswordBody = v.object(
+  { current_password: v.string(REQUIRED), new_password: v.unknown() },
+  REQUIRED,
+)
+
+export function changePasswordRoute(r: Router, deps: Deps, guard: InlineGuard): void {
+  register(
+    r,
+    {
+      method: 'POST',
+      path: '/api/auth/change-password',
+      access: 'inline',
+      summary: 'Change the own password; logs out every session',
+      tags: ['auth'],
+      body: ChangePasswordBody,
+      response: { status: 200, description: '{message}' },
+    },
+    async (c) => {
+      const user = await guard(c)
+      const body = await parseBody(c, ChangePasswordBody)
+      if (body.new_password === undefined || body.new_password === null) throw new ApiError(400, REQUIRED)
+      const newPassword = validate(PasswordRule, body.new_password)
+      const secrets = await findUserSecrets(deps.sql, user.id)
+      const check = secrets?.is_active ? await deps.passwords.verify(secrets.password_hash, body.current_password) : { ok: false }
+      if (!check.ok) throw new ApiError(401, 'Current password is incorrect')
+
+      await setOwnPassword(deps.sql, user.id, await deps.passwords.hash(newPassword))
+      await deps.sessions.revokeAllForUser(user.id)
+      await deps.audit.record({
+        userId: user.id,
+        username: user.username,
+        action: 'password_changed',
+        resourceType: 'user',
+        resourceId: user.id,
+        ip: c.get('clientIp'),
+      })
+      return c.json({ message: 'Password changed successfully. Please login again.' })
+    },
+  )
+}

@@ -1,0 +1,52 @@
+/**
+ * @module routes/contacts/csv
+ * CSV import of items (text/csv body, or JSON {csv}) and CSV export of a list (`phone_number,label`,
+ * the same header the import reads, so a file round-trips). Valid rows go in one transaction; the
+ * answer lists every rejected row with its line number and reason.
+ */
+import type { Context } from 'hono'
+import type { Deps } from '../../deps.js'
+import type { AppEnv } from '../../env.js'
+import { findList, insertItems, listItems } from '../../db/queries/contacts.js'
+import { ApiError } from '../../errors/api-error.js'
+import { parseId, readJsonObject } from '../../lib/body.js'
+import { csvLine } from '../../lib/csv.js'
+import { register, type Router } from '../../lib/route.js'
+import { parseImportCsv } from '../../services/contacts/items.js'
+const LIST_NOT_FOUND = 'List not found'
+
+const tags = ['contacts']
+
+async function readCsvText(c: Context<AppEnv>): Promise<string> {
+  if (/json/i.test(c.req.header('content-type') ?? '')) {
+    const body = await readJsonObject(c)
+    if (typeof body.csv !== 'string') throw new ApiError(400, 'csv is required')
+    return body.csv
+  }
+  return c.req.text()
+}
+
+export function contactCsvRoutes(r: Router, deps: Deps): void {
+  register(r, { method: 'POST', path: '/api/contacts/:id/import', access: 'session', tags, produces: 'application/json',
+    summary: 'Import items from CSV (header phone_number[,label]); body text/csv or JSON {csv}',
+    response: { status: 201, description: '{accepted:<n>, rejected:[{row,phone_number,error}], items:[...]}' } }, async (c) => {
+    const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))
+    if (!list) throw new ApiError(404, LIST_NOT_FOUND)
+    const { accepted, rejected } = parseImportCsv(await readCsvText(c))
+    if (accepted.length === 0) throw new ApiError(400, 'No valid rows to import', { accepted: 0, rejected })
+    const items = await deps.sql.begin((tx) => insertItems(tx, list.id, accepted))
+    return c.json({ accepted: items.length, rejected, items }, 201)
+  })
+
+  register(r, { method: 'GET', path: '/api/contacts/:id/export', access: 'session', tags, produces: 'text/csv',
+    summary: 'Export a list as CSV (phone_number,label)', response: { status: 200, description: 'text/csv' } }, async (c) => {
+    const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))
+    if (!list) throw new ApiError(404, LIST_NOT_FOUND)
+    const { items } = await listItems(deps.sql, list.id, null)
+    const body = csvLine(['phone_number', 'label']) + items.map((i) => csvLine([i.phone_number, i.label])).join('')
+    return c.body(body, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename=contacts_${list.id}.csv`,
+    })
+  })
+}

@@ -1,0 +1,69 @@
+/**
+ * @module routes/internal
+ * Receivers for the upstream's webhooks, authenticated by an HMAC token in the path (constant-time
+ * compare; anything else is a plain 404, so the routes are invisible to users):
+ *  - POST /internal/webhooks/:instance/:token  per-instance events -> forwarded, signed, to the user
+ *    webhooks of that instance that want the event;
+ *  - POST /internal/upstream-events/:token     the upstream's global webhook -> delivery statuses.
+ * Both answer 200 at once and do the work in the background.
+ */
+import type { Deps } from '../../deps.js'
+import { deliveryTargets } from '../../db/queries/webhooks.js'
+import { ApiError } from '../../errors/api-error.js'
+import { register, type Router } from '../../lib/route.js'
+import { DeliveryStatus } from '../../services/webhooks/delivery-status.js'
+import { eventConfigName, wants } from '../../services/webhooks/events.js'
+import { WebhookForwarder } from '../../services/webhooks/forwarder.js'
+import { tokenMatches } from '../../services/webhooks/tokens.js'
+
+const tags = ['internal']
+
+function parseEnvelope(text: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(text) as unknown
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+export function internalRoutes(r: Router, deps: Deps): void {
+  const key = deps.config.AUTHENTICATION_API_KEY
+  const statuses = new DeliveryStatus(deps.sql, deps.log)
+  const forwarder = new WebhookForwarder(deps.sql, deps.log, {
+    attempts: deps.config.WEBHOOK_FORWARD_ATTEMPTS,
+    timeoutMs: deps.config.WEBHOOK_FORWARD_TIMEOUT_MS,
+    allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
+  })
+  deps.shutdownHooks.push(() => forwarder.close())
+
+  const forward = async (instance: string, envelope: Record<string, unknown>) => {
+    if (typeof envelope.event !== 'string') return
+    const event = eventConfigName(envelope.event)
+    // The instance token must not leave the gateway; server_url is the upstream's internal address.
+    const { apikey: _apikey, server_url: _server, ...clean } = envelope
+    for (const t of await deliveryTargets(deps.sql, instance)) {
+      if (wants(t.events, event)) forwarder.enqueue(t, event, { ...clean, instance })
+    }
+  }
+
+  register(r, { method: 'POST', path: '/internal/webhooks/:instance/:token', access: 'public', tags,
+    summary: 'Upstream -> gateway: events of one instance (HMAC path token)', response: { status: 200, description: '{ok:true}' } }, async (c) => {
+    const instance = c.req.param('instance')
+    if (!tokenMatches(key, instance, c.req.param('token'))) throw new ApiError(404, 'Not found')
+    const envelope = parseEnvelope(await c.req.text())
+    if (envelope) {
+      statuses.handle(envelope)
+      void forward(instance, envelope).catch((err: Error) => deps.log.error({ instance, err: err.message }, 'webhook forward failed'))
+    }
+    return c.json({ ok: true })
+  })
+
+  register(r, { method: 'POST', path: '/internal/upstream-events/:token', access: 'public', tags,
+    summary: "Upstream's global webhook: delivery statuses (HMAC path token)", response: { status: 200, description: '{ok:true}' } }, async (c) => {
+    if (!tokenMatches(key, 'global', c.req.param('token'))) throw new ApiError(404, 'Not found')
+    const envelope = parseEnvelope(await c.req.text())
+    if (envelope) statuses.handle(envelope)
+    return c.json({ ok: true })
+  })
+}

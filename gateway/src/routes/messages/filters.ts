@@ -1,0 +1,31 @@
+/**
+ * @module routes/messages/filters
+ * History filters from the query string, shared by the list and the export. A bad date is a 400 with a
+ * clear message (the reference silently returned nothing); a bare date_to includes that whole day.
+ */
+import { ApiError } from '../../errors/api-error.js'
+import type { HistoryFilters } from '../../db/queries/message-history.js'
+import { parseIsoDateTime } from '../../services/scheduled/validate.js'
+
+const DAY_MS = 86_400_000
+
+function date(name: string, raw: string | undefined): { at: Date; dateOnly: boolean } | null {
+  if (!raw) return null
+  const at = parseIsoDateTime(raw)
+  if (!at) throw new ApiError(400, `${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time`)
+  return { at, dateOnly: /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) }
+}
+
+export function parseHistoryFilters(q: Record<string, string | undefined>): HistoryFilters {
+  const from = date('date_from', q.date_from)
+  const to = date('date_to', q.date_to)
+  return {
+    instance: q.instance_name || null,
+    status: q.status || null,
+    type: q.message_type || null,
+    number: q.number?.trim() || null,
+    from: from?.at ?? null,
+    // date_to=2025-01-15 means "through the 15th"; a date-time is inclusive to the millisecond.
+    before: to ? new Date(to.at.getTime() + (to.dateOnly ? DAY_MS : 1)) : null,
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * @module routes/messages
+ * Message history (reference §3.10): GET /api/messages/log (filters + pagination), POST /api/messages/log
+ * (kept for old clients; validated; D13 means the panel no longer needs it), GET /api/messages/export
+ * (CSV streamed through a cursor, every matching row, newest first). Strictly the caller's rows.
+ */
+import type { Deps } from '../../deps.js'
+import { exportCursor, insertLog, listHistory } from '../../db/queries/message-history.js'
+import { ApiError } from '../../errors/api-error.js'
+import { readJsonObject } from '../../lib/body.js'
+import { csvLine } from '../../lib/csv.js'
+import { pageEnvelope, parsePage } from '../../lib/pagination.js'
+import { register, type Router } from '../../lib/route.js'
+import { MESSAGE_TYPES } from '../../lib/rules.js'
+import { parseHistoryFilters } from './filters.js'
+
+const LOG_STATUSES = ['sent', 'failed', 'cancelled'] as const
+const tags = ['messages']
+
+export function messageRoutes(r: Router, deps: Deps): void {
+  register(r, { method: 'GET', path: '/api/messages/log', access: 'session', tags,
+    summary: 'Own send history (instance_name, status, message_type, number, date_from, date_to; paginated)',
+    response: { status: 200, description: '{logs:[...], total, page, limit, pages}' } }, async (c) => {
+    const q = c.req.query()
+    const f = parseHistoryFilters(q)
+    const p = parsePage(q)
+    const { rows, total } = await listHistory(deps.sql, c.get('user').id, f, p.limit, p.offset)
+    return c.json(pageEnvelope('logs', rows, total, p))
+  })
+
+  register(r, { method: 'POST', path: '/api/messages/log', access: 'session', tags, summary: 'Record a send attempt (compatibility)',
+    response: { status: 201, description: '{log:{...}}' } }, async (c) => {
+    const b = await readJsonObject(c)
+    const type = b.message_type ?? 'text'
+    if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) throw new ApiError(400, `message_type must be one of: ${MESSAGE_TYPES.join(', ')}`)
+    const status = b.status ?? 'sent'
+    if (typeof status !== 'string' || !(LOG_STATUSES as readonly string[]).includes(status)) throw new ApiError(400, `status must be one of: ${LOG_STATUSES.join(', ')}`)
+    if (typeof b.instance_name !== 'string' || b.instance_name === '' || typeof b.phone_number !== 'string' || b.phone_number === '') {
+      throw new ApiError(400, 'instance_name and phone_number are required')
+    }
+    if (b.phone_number.length > 128) throw new ApiError(400, 'phone_number must be at most 128 characters')
+    if (b.error_message !== undefined && b.error_message !== null && typeof b.error_message !== 'string') throw new ApiError(400, 'error_message must be a string')
+    const user = c.get('user')
+    if (!(await deps.instances.mayUse(user, b.instance_name))) throw new ApiError(403, 'You do not own this instance')
+    const log = await insertLog(deps.sql, {
+      userId: user.id, instance: b.instance_name, phone: b.phone_number, type, status, error: (b.error_message as string | undefined)?.slice(0, 5000) ?? null,
+    })
+    return c.json({ log }, 201)
+  })
+
+  register(r, { method: 'GET', path: '/api/messages/export', access: 'session', tags, produces: 'text/csv',
+    summary: 'Own send history as CSV (same filters; all rows, streamed)', response: { status: 200, description: 'text/csv' } }, async (c) => {
+    const f = parseHistoryFilters(c.req.query())
+    const iter = exportCursor(deps.sql, c.get('user').id, f)[Symbol.asyncIterator]()
+    const enc = new TextEncoder()
+    const log = c.get('log')
+    const stream = new ReadableStream<Uint8Array>({
+      start(ctrl) {
+        ctrl.enqueue(enc.encode(csvLine(['ID', 'Instance', 'Phone', 'Type', 'Status', 'Error', 'Date'])))
+      },
+      async pull(ctrl) {
+        try {
+          const next = await iter.next()
+          if (next.done) return ctrl.close()
+          ctrl.enqueue(enc.encode(next.value.map((r) => csvLine([r.id, r.instance_name, r.phone_number, r.message_type, r.status, r.error_message, r.created_at])).join('')))
+        } catch (err) {
+          log.error({ err: (err as Error).message }, 'export failed mid-stream')
+          ctrl.error(err)
+        }
+      },
+      async cancel() {
+        await iter.return?.()
+      },
+    })
+    return c.body(stream, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename=message_history.csv',
+    })
+  })
+}

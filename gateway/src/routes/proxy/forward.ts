@@ -1,0 +1,91 @@
+/**
+ * @module routes/proxy/forward
+ * One proxied hop through the breaker, with the gateway's error answers: 503 while the breaker refuses,
+ * 502 when the upstream is unreachable, 504 on timeout (all JSON, D10). Upstream 5xx, 502 and 504
+ * count as breaker failures; 4xx are answers and count as successes.
+ */
+import type { HttpBindings } from '@hono/node-server'
+import type { Context } from 'hono'
+import { Readable } from 'node:stream'
+import type { AppEnv } from '../../env.js'
+import { ApiError } from '../../errors/api-error.js'
+import { BreakerOpenError } from '../../services/breaker/breaker.js'
+import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
+import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
+
+export const BREAKER_OPEN = 'Service temporarily unavailable, please retry later'
+export const UPSTREAM_UNAVAILABLE = 'WhatsApp API unavailable'
+export const UPSTREAM_TIMEOUT = 'WhatsApp API timeout'
+
+export type HopOptions = {
+  url: string
+  method?: string
+  body: Buffer | ReadableStream<Uint8Array> | null
+  bufferResponse?: boolean
+  extraHeaders?: Record<string, string>
+}
+
+/** The raw Node request/response under @hono/node-server (absent under app.request in unit tests). */
+export function nodeBindings(c: Context<AppEnv>): HttpBindings {
+  const env = c.env as Partial<HttpBindings> | undefined
+  if (!env?.incoming || !env.outgoing) throw new ApiError(500, 'Proxy requires the Node server')
+  return env as HttpBindings
+}
+
+export function breakerOpenError(retryAfterSeconds: number): ApiError {
+  return new ApiError(503, BREAKER_OPEN, {}, { 'Retry-After': String(retryAfterSeconds) })
+}
+
+/** Sends one request upstream; throws ApiError 502/503/504 when there is no upstream answer. */
+export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
+  const deps = c.get('deps')
+  const { incoming, outgoing } = nodeBindings(c)
+  try {
+    return await deps.breaker.run(
+      () =>
+        deps.proxy.forward({
+          incoming,
+          outgoing,
+          method: o.method ?? c.req.method,
+          url: o.url,
+          body: o.body,
+          requestId: c.get('requestId'),
+          clientIp: c.get('clientIp'),
+          bufferResponse: o.bufferResponse,
+          extraHeaders: o.extraHeaders,
+        }),
+      (r) => r.status >= 500,
+    )
+  } catch (err) {
+    if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
+    if (err instanceof UpstreamError) {
+      c.get('log').warn({ err: err.message }, 'upstream hop failed')
+      throw new ApiError(err.kind === 'timeout' ? 504 : 502, err.kind === 'timeout' ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE)
+    }
+    throw err
+  }
+}
+
+/** The request body to stream upstream (already size-checked by the body-limit middleware). */
+export function requestBody(c: Context<AppEnv>): ReadableStream<Uint8Array> | null {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return null
+  return c.req.raw.body
+}
+
+/** Turns an upstream answer into the client's response (through Hono, so every global header applies). */
+export function relay(c: Context<AppEnv>, r: ProxyResponse, extra: Record<string, string> = {}): Response {
+  const headers = { ...r.headers, ...extra }
+  const empty = r.status === 204 || r.status === 304 || c.req.method === 'HEAD'
+  const body = empty ? null : Buffer.isBuffer(r.body) ? (r.body as Uint8Array<ArrayBuffer>) : (Readable.toWeb(r.body as Readable) as ReadableStream)
+  return body === null ? c.body(null, r.status as 200, headers) : c.body(body, r.status as 200, headers)
+}
+
+/** Parses a buffered JSON body; undefined when it is not JSON. */
+export function parseJson(buf: Buffer | Readable): unknown {
+  if (!Buffer.isBuffer(buf) || buf.length === 0) return undefined
+  try {
+    return JSON.parse(buf.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * @module routes/proxy
+ * The upstream catch-all, mounted last. Order on every proxied path (G-PROXY, D1, D8, D9):
+ *   path normalised (400 on traversal tricks) -> native prefixes step aside (404/405 handler)
+ *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
+ *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
+ *   -> intercepted handler (create, delete, fetchInstances), message send (logged), or plain forward.
+ * Nothing is ever forwarded anonymously, and only the upstream key (never the client's) goes upstream.
+ */
+import type { Context, Next } from 'hono'
+import type { Deps } from '../../deps.js'
+import type { AppEnv } from '../../env.js'
+import { ApiError } from '../../errors/api-error.js'
+import type { Router } from '../../lib/route.js'
+import { ipLimiter } from '../../middleware/ip-rate-limit/index.js'
+import { ADMIN_REQUIRED } from '../../middleware/require-admin/index.js'
+import { fetchInstances } from './fetch-instances.js'
+import { breakerOpenError, hop, relay, requestBody } from './forward.js'
+import { createInstance } from './instance-create.js'
+import { deleteInstance, NOT_OWNER } from './instance-delete.js'
+import { sendMessage } from './message.js'
+import { proxyAuth } from './proxy-auth.js'
+import { isNativePath, matchRoute } from './route-table.js'
+import { parseUpstreamPath, rawTarget } from './upstream-path.js'
+
+const noop = async () => undefined
+
+export function proxyRoutes(r: Router, deps: Deps): void {
+  const auth = proxyAuth({ sessions: deps.sessions, limiter: deps.limiter, onReject: () => deps.metrics?.rateLimitRejected('user') })
+  const messageIpLimit = ipLimiter({ rate: deps.config.MESSAGE_IP_RATE, burst: deps.config.MESSAGE_IP_BURST })
+
+  r.app.all('*', async function upstreamProxy(c: Context<AppEnv>, next: Next) {
+    const raw = rawTarget(c.req.url)
+    const target = parseUpstreamPath(raw)
+    if (!target) {
+      if (isNativePath(raw.split('?')[0]!.split('/').filter(Boolean))) return next()
+      throw new ApiError(400, 'Invalid path')
+    }
+    if (isNativePath(target.segments)) return next()
+    const { segments } = target
+    if (segments[0]?.toLowerCase() === 'message') messageIpLimit(c.get('clientIp'))
+    if (deps.breaker.isOpen()) throw breakerOpenError(deps.breaker.retryAfterSeconds())
+    await auth(c, noop)
+
+    const user = c.get('user')
+    const isAdmin = user.role === 'admin'
+    const match = matchRoute(c.req.method, segments)
+    if (!match || match.rule.adminOnly) {
+      if (!isAdmin) throw new ApiError(403, ADMIN_REQUIRED)
+    }
+    const rule = match?.rule
+    if (rule?.kind === 'create') return createInstance(c)
+    if (rule?.kind === 'delete') return deleteInstance(c, match!.instance!)
+    if (match?.instance && !(await deps.instances.mayUse(user, match.instance))) {
+      throw new ApiError(403, NOT_OWNER)
+    }
+    if (rule?.kind === 'fetchInstances') return fetchInstances(c, target)
+    if (rule?.kind === 'message') return sendMessage(c, target, match!.instance!)
+    const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: requestBody(c) })
+    return relay(c, res)
+  })
+}

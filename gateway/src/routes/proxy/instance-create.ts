@@ -1,0 +1,48 @@
+/**
+ * @module routes/proxy/instance-create
+ * POST /instance/create (intercepted, never proxied): validate, take a slot atomically under the
+ * user's max_instances (admins unlimited), then create upstream; the slot is given back when the
+ * upstream fails. Telegram instances are refused: the reference's Telegram channel is out of scope.
+ */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../env.js'
+import { ApiError } from '../../errors/api-error.js'
+import { readJsonObject, validate } from '../../lib/body.js'
+import { InstanceNameRule } from '../../lib/rules.js'
+import { deleteInstanceRow, insertInstanceUnderLimit } from '../../db/queries/instances.js'
+import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
+import { UPSTREAM_UNAVAILABLE } from './forward.js'
+
+const NAME_REQUIRED = 'instanceName is required'
+
+export async function createInstance(c: Context<AppEnv>): Promise<Response> {
+  const deps = c.get('deps')
+  const user = c.get('user')
+  const body = await readJsonObject(c, NAME_REQUIRED)
+  if (body.instanceName === undefined || body.instanceName === null) throw new ApiError(400, NAME_REQUIRED)
+  const name = validate(InstanceNameRule, body.instanceName)
+  if (body.integration === 'TELEGRAM') throw new ApiError(400, 'Telegram instances are not supported')
+
+  const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, user.role === 'admin')
+  if (!outcome.ok) {
+    if (outcome.reason === 'taken') throw new ApiError(409, 'Instance name already in use')
+    throw new ApiError(403, 'Instance limit reached', { current: outcome.current, max: outcome.max })
+  }
+  deps.instances.invalidate(name)
+  const rollback = async () => {
+    await deleteInstanceRow(deps.sql, outcome.id)
+    deps.instances.invalidate(name)
+  }
+  let res
+  try {
+    res = await deps.upstream.request('POST', '/instance/create', body)
+  } catch (err) {
+    await rollback()
+    if (err instanceof UpstreamError) throw new ApiError(502, UPSTREAM_UNAVAILABLE, { details: err.message })
+    throw err
+  }
+  const payload = res.body !== null && typeof res.body === 'object' ? res.body : {}
+  if (res.status >= 400) await rollback()
+  else c.get('log').info({ instance: name, userId: user.id }, 'instance created')
+  return c.json(payload, res.status as 201)
+}

@@ -1,0 +1,35 @@
+/**
+ * @module routes/proxy/instance-delete
+ * DELETE /instance/delete/{name} (intercepted): owner or admin only (a grantee may use, not delete).
+ * The upstream instance goes first (its 404 counts as gone); only then the gateway's rows: ownership,
+ * grants, webhooks and pending scheduled messages (D18). When the upstream refuses or cannot be
+ * reached the rows stay, so the delete can simply be retried (the reference dropped them anyway).
+ */
+import type { Context } from 'hono'
+import type { AppEnv } from '../../env.js'
+import { ApiError } from '../../errors/api-error.js'
+import { deleteInstanceCascade } from '../../db/queries/instances.js'
+import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
+import { UPSTREAM_UNAVAILABLE } from './forward.js'
+
+export const NOT_OWNER = "You don't own this instance"
+
+export async function deleteInstance(c: Context<AppEnv>, name: string): Promise<Response> {
+  const deps = c.get('deps')
+  const user = c.get('user')
+  if (!(await deps.instances.mayDelete(user, name))) throw new ApiError(403, NOT_OWNER)
+  let res
+  try {
+    res = await deps.upstream.request('DELETE', `/instance/delete/${encodeURIComponent(name)}`)
+  } catch (err) {
+    if (err instanceof UpstreamError) throw new ApiError(502, UPSTREAM_UNAVAILABLE, { details: err.message })
+    throw err
+  }
+  if (res.status >= 400 && res.status !== 404) {
+    return c.json(res.body !== null && typeof res.body === 'object' ? res.body : {}, res.status as 400)
+  }
+  await deleteInstanceCascade(deps.sql, name)
+  deps.instances.invalidate(name)
+  c.get('log').info({ instance: name, userId: user.id }, 'instance deleted')
+  return c.json({ message: 'Instance deleted', instance: name }, 200)
+}

@@ -1,0 +1,118 @@
+/**
+ * @module routes/scheduled
+ * /api/scheduled (reference §3.9), strictly the caller's rows. Decisions: `recipients` is an array
+ * (D11); update runs the same validation and may-use check as create (D2, §9.8); every message carries
+ * live `progress` {total, sent, failed, pending} from message_logs; `POST /:id/cancel` also stops a
+ * processing one (before its next recipient). A message due now wakes the worker at once (bulk send).
+ */
+import type { Context } from 'hono'
+import type { Deps } from '../../deps.js'
+import type { AppEnv } from '../../env.js'
+import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
+import { ApiError } from '../../errors/api-error.js'
+import { parseId, readJsonObject } from '../../lib/body.js'
+import { pageEnvelope, parsePage } from '../../lib/pagination.js'
+import { register, type Router } from '../../lib/route.js'
+import { checkContentForType, parseContent, parseMessageType, parseRecipients, parseScheduledAt } from '../../services/scheduled/validate.js'
+import { nudgeScheduled } from '../../workers/scheduled-messages.js'
+
+const NOT_FOUND = 'Scheduled message not found'
+const tags = ['scheduled']
+
+function recipientsOf(row: ScheduledRow): string[] {
+  try {
+    const v = JSON.parse(row.recipients) as unknown
+    return Array.isArray(v) ? v.map(String) : []
+  } catch {
+    return []
+  }
+}
+
+/** The API shape: recipients as an array, results with errors as an array, live progress. */
+async function present(deps: Deps, rows: ScheduledRow[]) {
+  const counts = await progressFor(deps.sql, rows.map((r) => r.id))
+  return rows.map(({ user_id: _u, ...r }) => {
+    const recipients = recipientsOf(r as ScheduledRow)
+    const c = counts.get(r.id) ?? { sent: 0, failed: 0 }
+    const total = new Set(recipients).size
+    const active = r.status === 'pending' || r.status === 'processing'
+    const results = r.results ? { ...r.results, errors: Array.isArray(r.results.errors) ? r.results.errors : [] } : null
+    return { ...r, recipients, results, progress: { total, sent: c.sent, failed: c.failed, pending: active ? Math.max(0, total - c.sent - c.failed) : 0 } }
+  })
+}
+
+export function scheduledRoutes(r: Router, deps: Deps): void {
+  const mayUse = async (c: Context<AppEnv>, instance: string) => {
+    if (!(await deps.instances.mayUse(c.get('user'), instance))) throw new ApiError(403, 'You do not own this instance')
+  }
+  const afterSave = (row: ScheduledRow) => {
+    if (row.scheduled_at.getTime() <= Date.now() + 1000) nudgeScheduled(deps)
+  }
+
+  register(r, { method: 'GET', path: '/api/scheduled', access: 'session', summary: 'List own scheduled messages (?status=, default limit 20)', tags,
+    response: { status: 200, description: '{messages:[...], total, page, limit, pages}' } }, async (c) => {
+    const q = c.req.query()
+    const p = parsePage(q, 20)
+    const { rows, total } = await listScheduled(deps.sql, c.get('user').id, q.status || null, p.limit, p.offset)
+    return c.json(pageEnvelope('messages', await present(deps, rows), total, p))
+  })
+
+  register(r, { method: 'GET', path: '/api/scheduled/:id', access: 'session', summary: 'One scheduled message with live progress', tags,
+    response: { status: 200, description: '{message:{..., recipients:[...], results, progress:{total,sent,failed,pending}}}' } }, async (c) => {
+    const row = await findScheduled(deps.sql, c.get('user').id, parseId(c.req.param('id'), NOT_FOUND))
+    if (!row) throw new ApiError(404, NOT_FOUND)
+    return c.json({ message: (await present(deps, [row]))[0] })
+  })
+
+  register(r, { method: 'POST', path: '/api/scheduled', access: 'session', summary: 'Schedule a message (scheduled_at "now" or a past time = bulk send now)', tags,
+    response: { status: 201, description: '{message:{...}}' } }, async (c) => {
+    const body = await readJsonObject(c)
+    if (typeof body.instance_name !== 'string' || body.instance_name === '') throw new ApiError(400, 'instance_name is required')
+    const recipients = parseRecipients(body.recipients)
+    const content = parseContent(body.message_content)
+    const at = parseScheduledAt(body.scheduled_at)
+    await mayUse(c, body.instance_name)
+    const type = parseMessageType(body.message_type)
+    checkContentForType(type, content)
+    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: body.instance_name, type, content, recipients, at })
+    afterSave(row)
+    return c.json({ message: (await present(deps, [row]))[0] }, 201)
+  })
+
+  register(r, { method: 'PUT', path: '/api/scheduled/:id', access: 'session', summary: 'Update a pending message (same rules as create)', tags,
+    response: { status: 200, description: '{message:{...}}' } }, async (c) => {
+    const body = await readJsonObject(c)
+    const cur = await findScheduled(deps.sql, c.get('user').id, parseId(c.req.param('id'), NOT_FOUND))
+    if (!cur) throw new ApiError(404, NOT_FOUND)
+    if (cur.status !== 'pending') throw new ApiError(400, 'Only pending messages can be updated')
+    const keys = ['instance_name', 'message_type', 'message_content', 'recipients', 'scheduled_at'] as const
+    if (!keys.some((k) => body[k] !== undefined)) throw new ApiError(400, 'No fields to update')
+    if (body.instance_name !== undefined && (typeof body.instance_name !== 'string' || body.instance_name === '')) {
+      throw new ApiError(400, 'instance_name is required')
+    }
+    const instance = (body.instance_name as string | undefined) ?? cur.instance_name
+    const recipients = body.recipients !== undefined ? parseRecipients(body.recipients) : recipientsOf(cur)
+    const content = body.message_content !== undefined ? parseContent(body.message_content) : cur.message_content
+    const at = body.scheduled_at !== undefined ? parseScheduledAt(body.scheduled_at) : cur.scheduled_at
+    await mayUse(c, instance)
+    const type = body.message_type !== undefined ? parseMessageType(body.message_type) : parseMessageType(cur.message_type)
+    checkContentForType(type, content)
+    const row = await updatePending(deps.sql, c.get('user').id, cur.id, { instance, type, content, recipients, at })
+    if (!row) throw new ApiError(400, 'Only pending messages can be updated')
+    afterSave(row)
+    return c.json({ message: (await present(deps, [row]))[0] })
+  })
+
+  const cancel = (from: string[], msg: string) => async (c: Context<AppEnv>) => {
+    const user = c.get('user')
+    const id = parseId(c.req.param('id'), NOT_FOUND)
+    const row = await cancelScheduled(deps.sql, user.id, id, from)
+    if (row) return c.json({ message: row })
+    if (!(await findScheduled(deps.sql, user.id, id))) throw new ApiError(404, NOT_FOUND)
+    throw new ApiError(400, msg)
+  }
+  register(r, { method: 'DELETE', path: '/api/scheduled/:id', access: 'session', summary: 'Cancel a pending message (soft)', tags,
+    response: { status: 200, description: '{message:{id,status:"cancelled"}}' } }, cancel(['pending'], 'Only pending messages can be cancelled'))
+  register(r, { method: 'POST', path: '/api/scheduled/:id/cancel', access: 'session', summary: 'Cancel a pending or processing message (stops before the next recipient)', tags,
+    response: { status: 200, description: '{message:{id,status:"cancelled"}}' } }, cancel(['pending', 'processing'], 'Only pending or processing messages can be cancelled'))
+}

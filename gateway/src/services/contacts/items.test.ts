@@ -1,0 +1,60 @@
+/** @module services/contacts/items tests: JSON item validation and the CSV import parser. */
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../../errors/api-error.js'
+import { itemsFromBody, parseImportCsv } from './items.js'
+
+const err = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (e) {
+    return e instanceof ApiError ? `${e.status} ${e.message}` : String(e)
+  }
+  return 'no error'
+}
+
+describe('itemsFromBody', () => {
+  it('accepts an array or a single item, skips empty phones, trims', () => {
+    expect(itemsFromBody({ items: [{ phone_number: ' 595981000001 ', label: 'a' }, { phone_number: '' }, { label: 'x' }] })).toEqual([
+      { phone_number: '595981000001', label: 'a' },
+    ])
+    expect(itemsFromBody({ phone_number: 595981000002 })).toEqual([{ phone_number: '595981000002', label: '' }])
+  })
+  it('rejects the first invalid phone with the value as given', () => {
+    expect(err(() => itemsFromBody({ items: [{ phone_number: '595981000001' }, { phone_number: '+595981' }] }))).toBe(
+      '400 Phone number must contain only digits (+595981)',
+    )
+    expect(err(() => itemsFromBody({ items: [{ phone_number: '1234' }] }))).toBe('400 Phone number must be between 8 and 20 digits (1234)')
+    expect(err(() => itemsFromBody({ items: [{ phone_number: '5959 8100 0001 2345 678' }] }))).toBe(
+      '400 Phone number must be at most 20 characters (5959 8100 0001 2345 678)',
+    )
+    expect(err(() => itemsFromBody({ items: [{ phone_number: '595981000001', label: 'x'.repeat(101) }] }))).toMatch(/label must be at most 100/)
+  })
+})
+
+describe('parseImportCsv', () => {
+  it('splits accepted and rejected rows with their line numbers', () => {
+    const csv = 'label,Phone_Number\nAna,595981000001\n"Bob, Jr",+5959\n,\nCarl,5959810000\n"=cmd",595981000009'
+    expect(parseImportCsv(csv)).toEqual({
+      accepted: [
+        { row: 2, phone_number: '595981000001', label: 'Ana' },
+        { row: 5, phone_number: '5959810000', label: 'Carl' },
+        { row: 6, phone_number: '595981000009', label: '=cmd' },
+      ],
+      rejected: [
+        { row: 3, phone_number: '+5959', error: 'Phone number must contain only digits' },
+        { row: 4, phone_number: '', error: 'Phone number is required' },
+      ],
+    })
+  })
+  it('accepts a phone-only file', () => {
+    expect(parseImportCsv('phone_number\r\n595981000001\r\n').accepted).toEqual([{ row: 2, phone_number: '595981000001', label: '' }])
+  })
+  it.each([
+    ['', '400 CSV is empty'],
+    ['name,label\nx,y', '400 CSV header must include phone_number'],
+    ['phone_number,label\n', '400 CSV has no data rows'],
+    ['phone_number\n"595981', '400 Invalid CSV: line 2: unclosed quoted field'],
+  ])('refuses %j', (csv, msg) => {
+    expect(err(() => parseImportCsv(csv))).toBe(msg)
+  })
+})

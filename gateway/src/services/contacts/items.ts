@@ -1,0 +1,80 @@
+/**
+ * @module services/contacts/items
+ * Validation of contact items, shared by the JSON add route and the CSV import: the reference's phone
+ * rule, plus the column limits it silently failed on (phone <= 20, label <= 100 characters).
+ * Everything is validated before anything is inserted.
+ */
+import { ApiError } from '../../errors/api-error.js'
+import { CsvSyntaxError, parseCsv } from '../../lib/csv.js'
+import { PhoneRule, ruleError } from '../../lib/rules.js'
+import type { NewItem } from '../../db/queries/contacts.js'
+
+export const MAX_ITEMS = 10_000
+
+/** The error for one phone/label pair, or null. Phones are stored trimmed. */
+export function itemError(phone: string, label: unknown): string | null {
+  const msg = ruleError(PhoneRule, phone)
+  if (msg) return msg
+  if (Buffer.byteLength(phone) > 20) return 'Phone number must be at most 20 characters'
+  if (label !== undefined && label !== null && typeof label !== 'string') return 'label must be a string'
+  if (typeof label === 'string' && Buffer.byteLength(label) > 100) return 'label must be at most 100 characters'
+  return null
+}
+
+const asPhone = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null)
+
+/**
+ * `{items:[{phone_number, label?}]}` or a single `{phone_number, label?}`. Items without a phone are skipped
+ * (reference); the first invalid one is a 400 `<rule message> (<phone as given>)` and nothing is stored.
+ */
+export function itemsFromBody(body: Record<string, unknown>): NewItem[] {
+  const raw = Array.isArray(body.items) ? body.items : [body]
+  if (raw.length > MAX_ITEMS) throw new ApiError(400, `Maximum ${MAX_ITEMS} items per request`)
+  const out: NewItem[] = []
+  for (const it of raw) {
+    if (!it || typeof it !== 'object') continue
+    const o = it as Record<string, unknown>
+    if (o.phone_number === undefined || o.phone_number === null || o.phone_number === '') continue
+    const phone = asPhone(o.phone_number)
+    const err = phone === null ? 'Phone number is required' : itemError(phone, o.label)
+    if (err) throw new ApiError(400, `${err} (${String(o.phone_number)})`)
+    out.push({ phone_number: phone!, label: typeof o.label === 'string' ? o.label : '' })
+  }
+  return out
+}
+
+export type ImportRow = { row: number; phone_number: string; label: string }
+export type RejectedRow = { row: number; phone_number: string; error: string }
+
+/**
+ * A CSV with a header row naming `phone_number` (alias `phone`) and optionally `label`, any order.
+ * Returns the rows to insert and the rejected ones with their line number; throws 400 when the file as
+ * a whole is unusable.
+ */
+export function parseImportCsv(text: string): { accepted: ImportRow[]; rejected: RejectedRow[] } {
+  if (text.trim() === '') throw new ApiError(400, 'CSV is empty')
+  let records
+  try {
+    records = parseCsv(text)
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new ApiError(400, `Invalid CSV: ${err.message}`)
+    throw err
+  }
+  const [header, ...data] = records
+  const names = (header?.fields ?? []).map((f) => f.trim().toLowerCase())
+  const pi = names.findIndex((n) => n === 'phone_number' || n === 'phone')
+  const li = names.indexOf('label')
+  if (pi < 0) throw new ApiError(400, 'CSV header must include phone_number')
+  if (data.length === 0) throw new ApiError(400, 'CSV has no data rows')
+  if (data.length > MAX_ITEMS) throw new ApiError(400, `CSV has more than ${MAX_ITEMS} rows`)
+  const accepted: ImportRow[] = []
+  const rejected: RejectedRow[] = []
+  for (const rec of data) {
+    const phone = (rec.fields[pi] ?? '').trim()
+    const label = li >= 0 ? (rec.fields[li] ?? '').trim() : ''
+    const err = phone === '' ? 'Phone number is required' : itemError(phone, label)
+    if (err) rejected.push({ row: rec.line, phone_number: phone, error: err })
+    else accepted.push({ row: rec.line, phone_number: phone, label })
+  }
+  return { accepted, rejected }
+}

@@ -1,0 +1,87 @@
+/**
+ * @module services/ssrf
+ * The webhook URL check of D3, run when a webhook is saved and again before each delivery: WHATWG
+ * parsing (so 127.1, 0x7f000001, 2130706433 and 0177.0.0.1 are seen as the 127.0.0.1 they are), no
+ * userinfo, no IPv6, no internal names, and every DNS answer must be a public IPv4 address. Deliveries
+ * also connect through `safeLookup`, so a name that re-resolves to a private address (DNS rebinding)
+ * is refused at connect time too. WEBHOOK_ALLOWED_HOSTS exempts listed host[:port] (test receivers).
+ */
+import dns from 'node:dns'
+import { isIP, type LookupFunction } from 'node:net'
+import { classifyIP, classifyIPv4, classifyName, isAllowedHost, mappedIPv4, MSG } from './classify.js'
+
+export type Resolved = { address: string; family: number }
+export type ResolveAll = (host: string) => Promise<Resolved[]>
+
+export type UrlCheck = { ok: true; url: URL; exempt: boolean } | { ok: false; error: string }
+
+const systemResolve: ResolveAll = (host) => dns.promises.lookup(host, { all: true, verbatim: true })
+
+/** The checks that need no DNS. */
+export function checkUrlSyntax(raw: unknown, allowedHosts: readonly string[]): UrlCheck {
+  if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, error: MSG.required }
+  if (!/^https?:\/\//i.test(raw)) return { ok: false, error: MSG.scheme }
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return { ok: false, error: MSG.invalid }
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: MSG.scheme }
+  if (url.username !== '' || url.password !== '') return { ok: false, error: MSG.credentials }
+  if (url.hostname === '') return { ok: false, error: MSG.invalid }
+  if (isAllowedHost(url, allowedHosts)) return { ok: true, url, exempt: true }
+  const host = url.hostname
+  if (host.startsWith('[')) return { ok: false, error: classifyIP(host.slice(1, -1)) ?? MSG.ipv6 }
+  if (isIP(host) === 4) {
+    const why = classifyIPv4(host)
+    return why ? { ok: false, error: why } : { ok: true, url, exempt: false }
+  }
+  const why = classifyName(host)
+  return why ? { ok: false, error: why } : { ok: true, url, exempt: false }
+}
+
+/** Why a set of DNS answers is unusable, or null. Any private answer condemns the name (round-robin tricks). */
+export function judgeAnswers(answers: Resolved[]): string | null {
+  let publicV4 = 0
+  for (const a of answers) {
+    const v4 = a.family === 4 ? a.address : mappedIPv4(a.address)
+    if (!v4) continue // plain IPv6 answers are never used: deliveries connect over IPv4 only
+    const why = classifyIP(v4)
+    if (why) return why
+    publicV4++
+  }
+  return publicV4 > 0 ? null : MSG.noPublic
+}
+
+/** Full check: syntax, names, then DNS. */
+export async function checkWebhookUrl(
+  raw: unknown,
+  opts: { allowedHosts: readonly string[]; resolve?: ResolveAll },
+): Promise<UrlCheck> {
+  const first = checkUrlSyntax(raw, opts.allowedHosts)
+  if (!first.ok || first.exempt || isIP(first.url.hostname) === 4) return first
+  let answers: Resolved[]
+  try {
+    answers = await (opts.resolve ?? systemResolve)(first.url.hostname)
+  } catch {
+    return { ok: false, error: MSG.unresolved }
+  }
+  const why = judgeAnswers(answers)
+  return why ? { ok: false, error: why } : first
+}
+
+/** net/tls `lookup` for delivery sockets: resolves, refuses private answers, hands out IPv4 only. */
+export const safeLookup: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { all: true, verbatim: true }, (err, answers) => {
+    const cb = callback as (e: NodeJS.ErrnoException | null, a: string | dns.LookupAddress[], f?: number) => void
+    if (err) return cb(err, [])
+    const why = judgeAnswers(answers)
+    if (why) return cb(Object.assign(new Error(`refused: ${why}`), { code: 'ESSRF' }), [])
+    const v4 = answers.filter((a) => a.family === 4).map((a) => ({ address: a.address, family: 4 }))
+    const mapped = answers.map((a) => (a.family === 6 ? mappedIPv4(a.address) : null)).filter((x): x is string => !!x)
+    const usable = v4.length ? v4 : mapped.map((address) => ({ address, family: 4 }))
+    if ((options as { all?: boolean }).all) return cb(null, usable)
+    return cb(null, usable[0]!.address, 4)
+  })
+}

@@ -1,0 +1,48 @@
+/**
+ * @module services/status/inputs
+ * Inputs shared by the incident and maintenance admin routes: `service_ids` checked against
+ * taguato.services (the reference ignored unknown ids silently), ISO 8601 dates (zone-less = UTC).
+ */
+import * as v from 'valibot'
+import type { Queryable } from '../../db/client.js'
+import { unknownServiceIds } from '../../db/queries/incidents.js'
+import { ApiError } from '../../errors/api-error.js'
+import { validate } from '../../lib/body.js'
+
+const IDS_MESSAGE = 'service_ids must be an array of service ids'
+export const ServiceIdsRule = v.array(v.pipe(v.number(IDS_MESSAGE), v.integer(IDS_MESSAGE), v.minValue(1, IDS_MESSAGE), v.maxValue(2_147_483_647, IDS_MESSAGE)), IDS_MESSAGE)
+
+/** undefined when absent; otherwise the ids, every one an existing service (400 otherwise). */
+export async function readServiceIds(db: Queryable, value: unknown): Promise<number[] | undefined> {
+  if (value === undefined) return undefined
+  const ids = validate(ServiceIdsRule, value)
+  const unknown = await unknownServiceIds(db, ids)
+  if (unknown.length > 0) throw new ApiError(400, `Unknown service id: ${unknown.join(', ')}`)
+  return [...new Set(ids)]
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i
+
+/** Parses an ISO 8601 date or date-time; without a zone it is UTC (D11). Null when invalid. */
+export function parseIsoDate(s: string): Date | null {
+  const t = s.trim()
+  if (!ISO.test(t)) return null
+  const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(t) && t.length > 10
+  const normal = t.length === 10 ? `${t}T00:00:00Z` : `${t.replace(' ', 'T')}${hasZone ? '' : 'Z'}`
+  const d = new Date(normal)
+  if (Number.isNaN(d.getTime())) return null
+  // Calendar overflow (2025-02-30) must not roll into the next month.
+  const [y, m, day] = t.slice(0, 10).split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, day)).toISOString().slice(0, 10) === t.slice(0, 10) ? d : null
+}
+
+export const isoDateRule = (name: string) =>
+  v.pipe(
+    v.string(`${name} must be an ISO 8601 date`),
+    v.transform((s) => parseIsoDate(s)),
+    v.custom<Date>((d) => d instanceof Date, `${name} must be an ISO 8601 date`),
+  )
+
+/** Required non-empty string with the route's presence message, at most `max` bytes. */
+export const requiredText = (missing: string, name: string, max: number) =>
+  v.pipe(v.string(missing), v.nonEmpty(missing), v.maxBytes(max, `${name} must be at most ${max} characters`))

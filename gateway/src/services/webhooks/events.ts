@@ -1,0 +1,49 @@
+/**
+ * @module services/webhooks/events
+ * Webhook event names users may subscribe to: Evolution v2's list plus the reference's spelling
+ * GROUPS_UPDATE (v2 says GROUP_UPDATE; both are accepted and mean the same). Validated on create and
+ * on update (reference §9.18), with the reference's messages.
+ */
+import { ApiError } from '../../errors/api-error.js'
+
+export const V2_EVENTS = [
+  'APPLICATION_STARTUP', 'QRCODE_UPDATED', 'MESSAGES_SET', 'MESSAGES_UPSERT', 'MESSAGES_EDITED', 'MESSAGES_UPDATE',
+  'MESSAGES_DELETE', 'SEND_MESSAGE', 'SEND_MESSAGE_UPDATE', 'CONTACTS_SET', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE',
+  'PRESENCE_UPDATE', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'GROUPS_UPSERT', 'GROUP_UPDATE',
+  'GROUP_PARTICIPANTS_UPDATE', 'CONNECTION_UPDATE', 'LABELS_EDIT', 'LABELS_ASSOCIATION', 'CALL', 'TYPEBOT_START',
+  'TYPEBOT_CHANGE_STATUS', 'REMOVE_INSTANCE', 'LOGOUT_INSTANCE', 'INSTANCE_CREATE', 'INSTANCE_DELETE', 'STATUS_INSTANCE',
+] as const
+
+export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>([...V2_EVENTS, 'GROUPS_UPDATE'])
+
+/** One spelling per event: the v2 config name. */
+export const canonicalEvent = (name: string): string => (name === 'GROUPS_UPDATE' ? 'GROUP_UPDATE' : name)
+
+/** Envelope `event` (`messages.update`, `groups.update`) -> canonical config name. */
+export const eventConfigName = (dotted: string): string => canonicalEvent(dotted.toUpperCase().replace(/[.-]/g, '_'))
+
+/** `events` of a create/update body: absent = [] (all events); duplicates removed, order kept. */
+export function parseEvents(value: unknown): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new ApiError(400, 'events must be an array')
+  const out: string[] = []
+  for (const ev of value) {
+    if (typeof ev !== 'string' || !ALLOWED_EVENTS.has(ev)) throw new ApiError(400, `Invalid event: ${typeof ev === 'string' ? ev : JSON.stringify(ev)}`)
+    if (!out.includes(ev)) out.push(ev)
+  }
+  return out
+}
+
+/** Does a webhook with `events` ([] = all) want this canonical event? */
+export function wants(events: readonly string[], canonical: string): boolean {
+  return events.length === 0 || events.some((e) => canonicalEvent(e) === canonical)
+}
+
+/**
+ * The upstream holds ONE webhook per instance, pointing at the gateway; it must carry the union of what
+ * every active user webhook of the instance wants. [] means all (any webhook wanting all wins).
+ */
+export function unionEvents(lists: ReadonlyArray<readonly string[]>): string[] {
+  if (lists.some((l) => l.length === 0)) return []
+  return [...new Set(lists.flat().map(canonicalEvent))].sort()
+}

@@ -1,0 +1,148 @@
+/**
+ * @module workers/scheduled-messages
+ * Sends due scheduled messages (and bulk sends, which are scheduled messages due now). Guarantees (D12):
+ *  - a message is claimed with FOR UPDATE SKIP LOCKED plus a lease renewed before every recipient, so
+ *    two workers never work on the same message, and a message whose worker died is taken over once
+ *    its lease (SCHEDULED_LEASE_SECONDS) has run out;
+ *  - each recipient is claimed by inserting its 'sending' log row BEFORE the send (unique per message
+ *    and number), so no recipient is ever sent twice, whatever crashes or overlaps;
+ *  - a run started elsewhere skips recipients already handled. The one window left is a crash between
+ *    the claim and the upstream's answer: that recipient is settled as sent-unconfirmed, never resent
+ *    (at most once; in practice the send had nearly always left by then).
+ * One run works on up to SCHEDULED_CONCURRENCY messages at once, never two of the same instance, paces
+ * each instance by SCHEDULED_PACING_MS, checks for cancellation before each recipient, and keeps
+ * claiming newly due messages until none is left.
+ */
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { Deps } from '../deps.js'
+import type { ScheduledRow } from '../db/queries/scheduled.js'
+import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan } from '../db/queries/scheduled-worker.js'
+import { finalStatus, summarize, type Outcome } from '../services/scheduled/results.js'
+import { sendWithRetry } from '../services/scheduled/sender.js'
+import type { Job } from './scheduler.js'
+
+export const SCHEDULED_JOB = 'scheduled-messages'
+
+// SIGTERM/SIGINT: stop between recipients and hand messages back (the scheduler waits for the run).
+let stopping = false
+let signalsHooked = false
+function hookSignals(): void {
+  if (signalsHooked) return
+  signalsHooked = true
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void (stopping = true))
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+type RunTotals = { messages: number; sent: number; failed: number }
+
+/** Works on one claimed message until done, cancelled, lost or stopped. */
+async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals: RunTotals): Promise<void> {
+  const { sql, config } = deps
+  const lease = config.SCHEDULED_LEASE_SECONDS
+  let recipients: string[]
+  try {
+    const arr = JSON.parse(m.recipients) as unknown
+    if (!Array.isArray(arr)) throw new Error('not an array')
+    recipients = arr.map((x) => String(x).trim())
+  } catch {
+    await finish(sql, m.id, owner, 'failed', { total: 0, sent: 0, failed: 0, skipped: 0, errors: ['Invalid recipients JSON'] })
+    return
+  }
+  const outcomes: Outcome[] = []
+  const seen = new Set<string>()
+  let stop: 'cancelled' | 'lost' | 'shutdown' | null = null
+  let sentBefore = false
+  // Keeps the lease while one send is slow (retries with backoff can outlast it).
+  const keeper = setInterval(() => void renewLease(sql, m.id, owner, lease).catch(() => undefined), (lease * 1000) / 3)
+  keeper.unref()
+  try {
+    for (const phone of recipients) {
+      if (!phone || seen.has(phone)) {
+        outcomes.push({ kind: 'duplicate' })
+        continue
+      }
+      seen.add(phone)
+      const prior = await priorLog(sql, m.id, phone)
+      if (prior) {
+        if (prior.status === 'sending') await settleOrphan(sql, prior.id)
+        outcomes.push({ kind: 'previous', number: phone, status: prior.status === 'sending' ? 'sent' : prior.status, error: prior.error_message })
+        continue
+      }
+      if (sentBefore && config.SCHEDULED_PACING_MS > 0) await sleep(config.SCHEDULED_PACING_MS)
+      if (stopping) {
+        stop = 'shutdown'
+        break
+      }
+      const state = await renewLease(sql, m.id, owner, lease)
+      if (state !== 'ok') {
+        stop = state
+        break
+      }
+      const logId = await claimRecipient(sql, m, phone)
+      if (logId === null) {
+        outcomes.push({ kind: 'previous', number: phone, status: 'sent', error: null })
+        continue
+      }
+      const r = await sendWithRetry(deps, m.instance_name, m.message_type, m.message_content, phone, {
+        retryDelayMs: config.SCHEDULED_RETRY_DELAY_MS,
+        shouldStop: () => stopping,
+      })
+      await recordSend(sql, logId, r)
+      sentBefore = true
+      if (r.ok) totals.sent++
+      else totals.failed++
+      outcomes.push(r.ok ? { kind: 'sent' } : { kind: 'failed', number: phone, error: r.error ?? 'failed' })
+    }
+  } finally {
+    clearInterval(keeper)
+  }
+  if (stop === 'lost') {
+    deps.log.warn({ scheduled: m.id }, 'scheduled message lease lost; another worker continues it')
+    return
+  }
+  if (stop === 'shutdown') return release(sql, m.id, owner)
+  const results = summarize(recipients.length, outcomes)
+  await finish(sql, m.id, owner, finalStatus(results, stop === 'cancelled'), results)
+}
+
+/** One worker run: claim and process due messages until none is left. Safe to run on every replica. */
+export async function runScheduledMessages(deps: Deps): Promise<Record<string, unknown>> {
+  const { sql, config, log } = deps
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+  const active = new Map<number, Promise<void>>()
+  const busy = new Set<string>()
+  const totals: RunTotals = { messages: 0, sent: 0, failed: 0 }
+  for (;;) {
+    while (!stopping && active.size < config.SCHEDULED_CONCURRENCY) {
+      const m = await claimDue(sql, owner, config.SCHEDULED_LEASE_SECONDS, [...busy])
+      if (!m) break
+      totals.messages++
+      busy.add(m.instance_name)
+      const p = processMessage(deps, m, owner, totals)
+        .catch((err: Error) => log.error({ scheduled: m.id, err: err.message }, 'scheduled message failed'))
+        .finally(() => {
+          active.delete(m.id)
+          busy.delete(m.instance_name)
+        })
+      active.set(m.id, p)
+    }
+    if (active.size === 0) break
+    // Wake when a message finishes, or every second to pick up newly due ones (bulk sends).
+    await Promise.race([...active.values(), sleep(1000)])
+  }
+  const purged = stopping ? 0 : await purgeOld(sql)
+  return { ...totals, purged }
+}
+
+export function scheduledMessagesJob(deps: Deps): Job {
+  hookSignals()
+  return { name: SCHEDULED_JOB, schedule: deps.config.SCHEDULED_CRON, run: () => runScheduledMessages(deps) }
+}
+
+/** Starts a run at once in the background (a bulk send should not wait for the next tick). */
+export function nudgeScheduled(deps: Deps): void {
+  if (!deps.config.WORKERS_ENABLED) return
+  void deps.scheduler.runNow(SCHEDULED_JOB).catch((err: Error) => deps.log.warn({ err: err.message }, 'scheduled nudge failed'))
+}

@@ -1,0 +1,135 @@
+/**
+ * @module scripts/lib/stack
+ * Boots the two services as child processes: the Evolution-compatible upstream first, then the gateway
+ * in front of it (so the gateway's readiness can count on its upstream). Also starts extra gateways
+ * against the same database and Redis, for tests that need replicas or different settings.
+ */
+import path from 'node:path'
+import { startService, type RunningService } from './child.js'
+import type { Env } from './env.js'
+import { ARTIFACTS_DIR } from './paths.js'
+import { freePort } from './ports.js'
+
+/** Entry files; TAGUATO_*_ENTRY override them (to test the launcher against stand-ins). */
+export const UPSTREAM_ENTRY = process.env.TAGUATO_UPSTREAM_ENTRY || 'upstream/src/server.ts'
+export const GATEWAY_ENTRY = process.env.TAGUATO_GATEWAY_ENTRY || 'gateway/src/server.ts'
+
+export type ProcessOptions = {
+  /** Fixed port; a free one is picked when absent. */
+  port?: number
+  /** Directory for the log file (default test-artifacts/logs). */
+  logDir?: string
+  /** Log file base name, without `.log`. */
+  logName?: string
+  /** Copy the output to the terminal as well. */
+  echo?: boolean
+  readyTimeoutMs?: number
+  /** Let the calling process exit while this one runs on (CLI use). */
+  detachFully?: boolean
+}
+
+export type GatewayProcess = {
+  url: string
+  port: number
+  pid: number
+  logFile: string
+  exited: Promise<number>
+  stop: (graceMs?: number) => Promise<void>
+  kill: (sig?: NodeJS.Signals) => void
+}
+
+export type StackOptions = {
+  /** Full environment for both children (process.env is NOT added: pass it in if wanted). */
+  env: Env
+  gatewayPort?: number
+  upstreamPort?: number
+  logDir?: string
+  echo?: boolean
+  readyTimeoutMs?: number
+  /** Runs between "upstream ready" and "gateway starting" (e.g. the panel build). */
+  beforeGateway?: () => Promise<void>
+}
+
+export type Stack = {
+  gatewayUrl: string
+  upstreamUrl: string
+  /** The environment the gateway got (UPSTREAM_URL and ports filled in); reuse it for extra gateways. */
+  env: Env
+  logs: { gateway: string; upstream: string }
+  gateway: GatewayProcess
+  upstream: RunningService
+  /** Gateway first, then upstream. Idempotent. */
+  stop: () => Promise<void>
+}
+
+const DEFAULT_READY_MS = 120_000
+
+/** Starts one gateway with `env` (GATEWAY_PORT set to the chosen port) and waits for /health/ready. */
+export async function startGateway(env: Env, opts: ProcessOptions = {}): Promise<GatewayProcess> {
+  const port = opts.port ?? (await freePort())
+  const logFile = path.join(opts.logDir ?? path.join(ARTIFACTS_DIR, 'logs'), `${opts.logName ?? `gateway-${port}`}.log`)
+  const url = `http://127.0.0.1:${port}`
+  const svc = await startService({
+    name: `gateway :${port}`,
+    entry: GATEWAY_ENTRY,
+    env: { ...env, GATEWAY_PORT: String(port) },
+    logFile,
+    readyUrl: `${url}/health/ready`,
+    readyTimeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_MS,
+    echo: opts.echo,
+    detachFully: opts.detachFully,
+  })
+  return { url, port, pid: svc.pid, logFile, exited: svc.exited, stop: svc.stop, kill: svc.kill }
+}
+
+/** Starts the upstream with `env` and waits for `GET /` to answer 200. */
+export async function startUpstream(env: Env, opts: ProcessOptions = {}): Promise<{ url: string; port: number; service: RunningService }> {
+  const port = opts.port ?? (await freePort())
+  const url = `http://127.0.0.1:${port}`
+  const service = await startService({
+    name: `upstream :${port}`,
+    entry: UPSTREAM_ENTRY,
+    env: { ...env, UPSTREAM_PORT: String(port) },
+    logFile: path.join(opts.logDir ?? path.join(ARTIFACTS_DIR, 'logs'), `${opts.logName ?? `upstream-${port}`}.log`),
+    readyUrl: `${url}/`,
+    readyTimeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_MS,
+    echo: opts.echo,
+  })
+  return { url, port, service }
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const upstreamPort = opts.upstreamPort ?? (await freePort())
+  const gatewayPort = opts.gatewayPort ?? (await freePort())
+  const common = { logDir: opts.logDir, echo: opts.echo, readyTimeoutMs: opts.readyTimeoutMs }
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
+  const env: Env = {
+    ...opts.env,
+    UPSTREAM_PORT: String(upstreamPort),
+    GATEWAY_PORT: String(gatewayPort),
+    UPSTREAM_URL: upstreamUrl,
+  }
+  const upstream = await startUpstream(env, { ...common, port: upstreamPort, logName: 'upstream' })
+  let gateway: GatewayProcess
+  try {
+    await opts.beforeGateway?.()
+    gateway = await startGateway(env, { ...common, port: gatewayPort, logName: 'gateway' })
+  } catch (err) {
+    await upstream.service.stop()
+    throw err
+  }
+  let stopping: Promise<void> | null = null
+  return {
+    gatewayUrl: gateway.url,
+    upstreamUrl,
+    env,
+    logs: { gateway: gateway.logFile, upstream: upstream.service.logFile },
+    gateway,
+    upstream: upstream.service,
+    stop: () =>
+      (stopping ??= (async () => {
+        await gateway.stop()
+        await upstream.service.stop()
+      })()),
+  }
+}

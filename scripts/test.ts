@@ -1,0 +1,293 @@
+/**
+ * @module scripts/test
+ * `npm test`: every suite against real PostgreSQL and Redis, on free ports (runs fine beside `npm start`).
+ *
+ *   npm test                                  vitest, then the bats e2e suite, then tests/browser (if any)
+ *   npm test -- --only vitest                 only vitest       (also --only bats, --only browser;
+ *   npm test -- --only bats                   only bats          repeat or comma-separate to combine)
+ *   npm test -- tests/e2e/03-foo.bats         only those bats files (several allowed), no vitest
+ *   npm test -- --vitest upstream             only vitest, with that filter passed to vitest as-is
+ *   npm test -- gateway/src/lib               other positional arguments are vitest filters as well
+ *
+ * What it does: ensures the servers (private throwaway ones when none answers), creates fresh databases
+ * `taguato_test_<random>` (one for vitest, one for the stack) and drops them at the end whatever
+ * happens, runs vitest with TEST_DATABASE_URL / DATABASE_URL / REDIS_URL, boots upstream + gateway
+ * (LOG_LEVEL=warn, ADMIN_PASSWORD=Admin_Test_123, random AUTHENTICATION_API_KEY, RATE_LIMIT_DEFAULT=0)
+ * and runs bats with the stack's URLs and credentials (plus TAGUATO_STACK_ENV_FILE for extra gateways,
+ * see scripts/gateway-extra.ts), then the browser tests. Logs: test-artifacts/logs/<run>/, reports:
+ * test-artifacts/runs/<run>/. The last line printed is `N passed, N failed`; exit 1 if anything failed
+ * or a suite could not run. Env knobs: BATS_TEST_TIMEOUT (s per bats test, default 300),
+ * TAGUATO_PRIVATE_SERVICES (auto | 1 | 0), DATABASE_URL / REDIS_URL (servers to use; .env is read).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { createRunDirs, type RunDirs } from './lib/artifacts.js'
+import { ensureTools } from './lib/binaries.js'
+import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
+import { stopAllExtras } from './lib/extra-gateways.js'
+import { errorMessage, say, warn } from './lib/log.js'
+import { buildPanel } from './lib/panel.js'
+import { dataDir, REPO_ROOT } from './lib/paths.js'
+import { dropDatabase, ensureDatabase, withDatabase } from './lib/pg-admin.js'
+import { freePort } from './lib/ports.js'
+import { isAlive, signal, tailFile } from './lib/proc.js'
+import { crashed, tapResult, vitestResult, type SuiteResult } from './lib/results.js'
+import { generateApiKey } from './lib/secrets.js'
+import { ensureServices, type Services } from './lib/services.js'
+import { startStack, type Stack } from './lib/stack.js'
+
+type Suite = 'vitest' | 'bats' | 'browser'
+type Plan = { suites: Set<Suite>; batsFiles: string[]; vitestFilters: string[] }
+
+export const TEST_ADMIN_PASSWORD = 'Admin_Test_123'
+const BROWSER_DIR = path.join(REPO_ROOT, 'tests', 'browser')
+
+function parsePlan(argv: string[]): Plan {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { only: { type: 'string', multiple: true }, vitest: { type: 'string', multiple: true } },
+  })
+  const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+  for (const s of only) if (!['vitest', 'bats', 'browser'].includes(s)) throw new Error(`--only ${s}: expected vitest, bats or browser`)
+  const batsFiles = positionals.filter((p) => p.endsWith('.bats'))
+  const vitestFilters = [...(values.vitest ?? []), ...positionals.filter((p) => !p.endsWith('.bats'))]
+  let suites: Suite[]
+  if (only.length > 0) suites = only as Suite[]
+  else if (batsFiles.length > 0 || vitestFilters.length > 0) {
+    suites = [...(batsFiles.length ? (['bats'] as const) : []), ...(vitestFilters.length ? (['vitest'] as const) : [])]
+  } else suites = ['vitest', 'bats', 'browser']
+  for (const f of batsFiles) if (!fs.existsSync(path.resolve(REPO_ROOT, f))) throw new Error(`no such bats file: ${f}`)
+  return { suites: new Set(suites), batsFiles, vitestFilters }
+}
+
+const hasBrowserTests = (): boolean =>
+  fs.existsSync(BROWSER_DIR) && fs.readdirSync(BROWSER_DIR, { recursive: true }).some((f) => String(f).endsWith('.test.ts'))
+
+// ---- interruption: Ctrl-C stops the running suite, then the normal cleanup path runs ----------------
+
+let interrupted = false
+let current: ChildProcess | null = null
+let emergency: (() => Promise<void>) | null = null
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    if (interrupted) {
+      // Second signal: the orderly path is stuck somewhere; clean up what we can and leave.
+      say('second signal: forcing cleanup')
+      void (emergency?.() ?? Promise.resolve()).finally(() => process.exit(130))
+      return
+    }
+    interrupted = true
+    say(`${sig} received: stopping the current suite, then cleaning up`)
+    if (current?.pid) signal(current.pid, 'SIGTERM')
+  })
+}
+
+/** Runs a suite's command with inherited stderr; stdout is echoed and also returned (for TAP). */
+function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    current = child
+    let stdout = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      process.stdout.write(d)
+    })
+    child.once('error', (err) => {
+      current = null
+      resolve({ code: 127, stdout: stdout + String(err) })
+    })
+    child.once('close', (code, sig) => {
+      current = null
+      resolve({ code: code ?? (sig ? 130 : 1), stdout })
+    })
+  })
+}
+
+const heading = (text: string) => process.stdout.write(`\n==== ${text} ====\n`)
+
+async function runVitest(name: string, args: string[], env: Env, reportFile: string): Promise<SuiteResult> {
+  heading(name)
+  const vitest = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs')
+  const { code } = await runSuiteCommand(process.execPath, [
+    vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, '--passWithNoTests', ...args,
+  ], env)
+  return vitestResult(name, reportFile, code)
+}
+
+async function runBats(files: string[], env: Env, stack: Stack): Promise<SuiteResult> {
+  heading('bats')
+  const bats = path.join(REPO_ROOT, 'node_modules', 'bats', 'bin', 'bats')
+  const targets = files.length > 0 ? files : [path.join('tests', 'e2e')]
+  const { code, stdout } = await runSuiteCommand(bats, ['--tap', ...targets], env)
+  const result = tapResult('bats', stdout, code)
+  if (result.failed > 0) {
+    for (const [name, file] of Object.entries(stack.logs)) {
+      process.stdout.write(`\n---- last lines of ${path.relative(REPO_ROOT, file)} (${name}) ----\n${tailFile(file, 40) || '(empty)'}\n`)
+    }
+  }
+  return result
+}
+
+/** The environment of the test stack; written to TAGUATO_STACK_ENV_FILE for extra gateways. */
+function stackEnv(services: Services, databaseUrl: string, dirs: RunDirs): Env {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    GATEWAY_HOST: '127.0.0.1',
+    UPSTREAM_HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: services.redisUrl,
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    AUTHENTICATION_API_KEY: generateApiKey(),
+    RATE_LIMIT_DEFAULT: '0',
+    UPSTREAM_DRIVER: 'sandbox',
+    // Instances connect only through the sandbox scan route (deterministic); acks come quickly.
+    SANDBOX_AUTOCONNECT_MS: '0',
+    SANDBOX_ACK_DELAY_MS: '50',
+    BACKUP_DIR: path.join(dirs.run, 'backups'),
+    TAGUATO_LOG_DIR: dirs.logs,
+  }
+}
+
+type Cleanup = { name: string; fn: () => Promise<unknown> }
+
+async function main(): Promise<{ results: SuiteResult[]; code: number }> {
+  const plan = parsePlan(process.argv.slice(2))
+  const launcher = readLauncherEnv({ ...readDotenvFile(), ...process.env })
+  const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${crypto.randomBytes(3).toString('hex')}`
+  const dirs = createRunDirs(runId)
+  const results: SuiteResult[] = []
+  const cleanups: Cleanup[] = []
+  let stack: Stack | null = null
+
+  const runCleanups = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      await c.fn().catch((err: unknown) => warn(`cleanup (${c.name}): ${errorMessage(err)}`))
+    }
+  }
+  emergency = runCleanups
+
+  const wantsBrowser = plan.suites.has('browser') && hasBrowserTests()
+  const needsStack = plan.suites.has('bats') || wantsBrowser
+  try {
+    if (plan.suites.has('bats')) await ensureTools(['curl', 'jq'])
+    const services = await ensureServices({ launcher, scope: 'test', dataDir: dataDir() })
+    cleanups.push({ name: 'private servers', fn: services.stop })
+    const serverUrl = withDatabase(services.databaseUrl, 'postgres')
+    const newDb = async (suffix: string) => {
+      const url = withDatabase(services.databaseUrl, `taguato_test_${crypto.randomBytes(5).toString('hex')}${suffix}`)
+      await ensureDatabase(url)
+      cleanups.push({ name: `drop ${new URL(url).pathname.slice(1)}`, fn: () => dropDatabase(url) })
+      return url
+    }
+    const baseEnv: Env = { ...currentEnv(), PATH: `${path.join(REPO_ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` }
+
+    if (plan.suites.has('vitest') && !interrupted) {
+      const db = await newDb('')
+      const env: Env = { ...baseEnv, TEST_DATABASE_URL: serverUrl, DATABASE_URL: db, REDIS_URL: services.redisUrl }
+      results.push(await runVitest('vitest', plan.vitestFilters, env, path.join(dirs.run, 'vitest.json')))
+    }
+
+    if (needsStack && !interrupted) {
+      heading('stack')
+      const db = await newDb('_e2e')
+      const upstreamPort = await freePort()
+      const env: Env = { ...baseEnv, ...stackEnv(services, db, dirs), UPSTREAM_SERVER_URL: `http://127.0.0.1:${upstreamPort}` }
+      try {
+        await buildPanel(env, true)
+        const booting = startStack({ env, upstreamPort, logDir: dirs.logs, readyTimeoutMs: launcher.TAGUATO_READY_TIMEOUT_MS })
+        cleanups.push({ name: 'stack', fn: async () => (await booting.catch(() => null))?.stop() })
+        stack = await booting
+        say(`stack up: gateway ${stack.gatewayUrl}, upstream ${stack.upstreamUrl} (logs in ${path.relative(REPO_ROOT, dirs.logs)})`)
+      } catch (err) {
+        say(`the stack did not start: ${errorMessage(err)}`)
+        for (const s of plan.suites) if (s !== 'vitest' && (s !== 'browser' || wantsBrowser)) results.push(crashed(s, 'stack did not start'))
+      }
+      if (stack) {
+        const keys = Object.keys(stackEnv(services, db, dirs)).concat(['UPSTREAM_SERVER_URL', 'UPSTREAM_URL', 'UPSTREAM_PORT', 'GATEWAY_PORT'])
+        const envFile = path.join(dirs.run, 'stack.env')
+        fs.writeFileSync(envFile, toEnvFile(Object.fromEntries(keys.map((k) => [k, stack!.env[k] ?? '']))), { mode: 0o600 })
+        cleanups.push({
+          name: 'extra gateways',
+          fn: async () => {
+            const left = await stopAllExtras(dirs.extra)
+            if (left > 0) warn(`stopped ${left} extra gateway(s) a test left running`)
+          },
+        })
+        const suiteEnv: Env = {
+          ...baseEnv,
+          GATEWAY_URL: stack.gatewayUrl,
+          UPSTREAM_URL: stack.upstreamUrl,
+          ADMIN_USERNAME: stack.env.ADMIN_USERNAME ?? 'admin',
+          ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+          AUTHENTICATION_API_KEY: stack.env.AUTHENTICATION_API_KEY ?? '',
+          DATABASE_URL: db,
+          REDIS_URL: services.redisUrl,
+          REPO_ROOT,
+          TAGUATO_STACK_ENV_FILE: envFile,
+          TAGUATO_EXTRA_DIR: dirs.extra,
+          TAGUATO_LOG_DIR: dirs.logs,
+          BATS_TEST_TIMEOUT: process.env.BATS_TEST_TIMEOUT ?? '300',
+        }
+        if (plan.suites.has('bats') && !interrupted) results.push(await runBats(plan.batsFiles, suiteEnv, stack))
+        if (wantsBrowser && !interrupted) {
+          const own = path.join(BROWSER_DIR, 'vitest.config.ts')
+          const config = fs.existsSync(own) ? own : path.join(REPO_ROOT, 'scripts', 'vitest.browser.config.ts')
+          results.push(await runVitest('browser', ['--config', config], suiteEnv, path.join(dirs.run, 'browser.json')))
+        }
+      }
+    }
+  } catch (err) {
+    say(errorMessage(err))
+    results.push(crashed('setup', errorMessage(err).split('\n')[0] ?? 'error'))
+  } finally {
+    await runCleanups()
+  }
+  if (interrupted) results.push(crashed('interrupted', 'stopped by a signal'))
+
+  // Nothing we started may outlive the run.
+  const ours = stack ? [stack.gateway.pid, stack.upstream.pid] : []
+  const alive = ours.filter((pid) => isAlive(pid))
+  if (alive.length > 0) {
+    warn(`still running after cleanup: ${alive.join(', ')}; killing`)
+    for (const pid of alive) signal(pid, 'SIGKILL', true)
+  }
+  return { results, code: interrupted ? 130 : 0 }
+}
+
+function printSummary(results: SuiteResult[]): { passed: number; failed: number } {
+  process.stdout.write('\n==== summary ====\n')
+  for (const r of results) {
+    const note = r.note ? `  (${r.note})` : ''
+    process.stdout.write(`  ${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${note}\n`)
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0)
+  const failed = results.reduce((n, r) => n + r.failed, 0)
+  return { passed, failed }
+}
+
+// npm runs us through `sh -c`; npm forwards SIGTERM to that sh only, which dies and leaves us
+// re-parented. Losing the parent is treated as an interruption so cleanup still happens.
+const parentAtStart = process.ppid
+setInterval(() => {
+  if (process.ppid !== parentAtStart && !interrupted) process.emit('SIGTERM')
+}, 500).unref()
+
+let outcome: { results: SuiteResult[]; code: number }
+try {
+  outcome = await main()
+} catch (err) {
+  say(errorMessage(err))
+  outcome = { results: [crashed('setup', errorMessage(err).split('\n')[0] ?? 'error')], code: 1 }
+}
+const { passed, failed } = printSummary(outcome.results)
+const ran = outcome.results.length > 0
+// The contract with CI: this is the last line of the output.
+process.stdout.write(`${passed} passed, ${ran ? failed : Math.max(failed, 1)} failed\n`)
+process.exit(outcome.code || (failed > 0 || !ran ? 1 : 0))

@@ -1,0 +1,66 @@
+/**
+ * @module upstream/app
+ * createUpstreamApp(deps): the Evolution v2 compatible HTTP surface. Middleware order, outermost first:
+ *   1. request-id   2. request-log   3. body limit (136 MB, as Evolution)   4. faults (non-sandbox routes)
+ *   5. routes (auth runs per route: Evolution checks instance existence before the key)
+ * Unknown routes and methods get Express' `Cannot <METHOD> <path>` 404 envelope.
+ */
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { UpstreamDeps } from './deps.js'
+import type { UpstreamEnv } from './env.js'
+import { faultsMiddleware } from './faults/middleware.js'
+import { EvoError } from './lib/errors.js'
+import { requestId } from './middleware/request-id.js'
+import { requestLog } from './middleware/request-log.js'
+import { chatRoutes } from './routes/chat.js'
+import { instanceRoutes } from './routes/instance.js'
+import { messageRoutes } from './routes/message.js'
+import { rootRoutes } from './routes/root.js'
+import { sandboxRoutes } from './routes/sandbox.js'
+import { settingsRoutes } from './routes/settings.js'
+import { webhookRoutes } from './routes/webhook.js'
+
+const BODY_LIMIT = 136 * 1024 * 1024
+
+export function createUpstreamApp(deps: UpstreamDeps) {
+  const app = new Hono<UpstreamEnv>({ strict: false })
+
+  app.use('*', requestId(deps.log))
+  app.use('*', requestLog())
+  app.use('*', bodyLimit({ maxSize: BODY_LIMIT, onError: () => { throw new EvoError(413, ['request entity too large']) } }))
+  app.use('*', faultsMiddleware(deps.faults))
+
+  app.route('/', rootRoutes(deps))
+  app.route('/instance', instanceRoutes(deps))
+  app.route('/message', messageRoutes(deps))
+  app.route('/chat', chatRoutes(deps))
+  app.route('/webhook', webhookRoutes(deps))
+  app.route('/settings', settingsRoutes(deps))
+  if (deps.config.UPSTREAM_DRIVER === 'sandbox') app.route('/sandbox', sandboxRoutes(deps))
+
+  app.notFound((c) => {
+    const err = new EvoError(404, [`Cannot ${c.req.method} ${c.req.path}`])
+    return c.json(err.toJSON(), 404)
+  })
+
+  app.onError((err, c) => {
+    if (err instanceof EvoError) {
+      if (err.status >= 500) c.var.logger?.warn({ status: err.status, message: err.message }, 'request failed')
+      return c.json(err.toJSON(), err.status as ContentfulStatusCode)
+    }
+    if (err instanceof HTTPException) {
+      const e = new EvoError(err.status, err.message || 'Error')
+      return c.json(e.toJSON(), err.status)
+    }
+    // Evolution answers a non-HTTP error as 500 with the error's own message string.
+    ;(c.var.logger ?? deps.log).error({ err }, 'unhandled error')
+    return c.json(new EvoError(500, err.message).toJSON(), 500)
+  })
+
+  return app
+}
+
+export type UpstreamApp = ReturnType<typeof createUpstreamApp>

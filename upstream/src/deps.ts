@@ -1,0 +1,61 @@
+/**
+ * @module upstream/deps
+ * Builds everything the app needs once (pool, logger, driver, webhooks, instances, faults) and tears
+ * it down in the right order. Tests build their own with a throwaway database.
+ */
+import pino, { type Logger } from 'pino'
+import type { UpstreamConfig } from './config.js'
+import { createSql, migrateUpstream, type Sql } from './db/client.js'
+import { createDriver } from './driver/index.js'
+import type { WhatsAppDriver } from './driver/types.js'
+import { FaultStore } from './faults/store.js'
+import { InstanceManager } from './services/instances.js'
+import { WebhookDispatcher } from './webhooks/dispatcher.js'
+
+export type UpstreamDeps = {
+  config: UpstreamConfig
+  sql: Sql
+  log: Logger
+  driver: WhatsAppDriver
+  webhooks: WebhookDispatcher
+  instances: InstanceManager
+  faults: FaultStore
+}
+
+/** Builds the deps; `sql`/`log` may be injected. Nothing is migrated or resumed yet. */
+export function buildDeps(config: UpstreamConfig, inject: { sql?: Sql; log?: Logger } = {}): UpstreamDeps {
+  const log = inject.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'upstream' } })
+  const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
+  const driver = createDriver(config)
+  const webhooks = new WebhookDispatcher(
+    sql,
+    {
+      serverUrl: config.UPSTREAM_SERVER_URL,
+      globalUrl: config.WEBHOOK_GLOBAL_URL,
+      globalByEvents: config.WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS,
+      maxAttempts: config.WEBHOOK_RETRY_MAX_ATTEMPTS,
+      initialDelayMs: config.WEBHOOK_RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    },
+    log.child({ component: 'webhooks' }),
+  )
+  const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
+  return { config, sql, log, driver, webhooks, instances, faults: new FaultStore() }
+}
+
+/** Migrates schema `upstream` and reconnects the instances that were open or connecting. */
+export async function startDeps(deps: UpstreamDeps): Promise<void> {
+  const applied = await migrateUpstream(deps.sql)
+  if (applied.length > 0) deps.log.info({ applied }, 'migrations applied')
+  const resumed = await deps.instances.boot()
+  deps.log.info({ resumed, driver: deps.driver.name }, 'instances resumed')
+}
+
+/** Stops sessions, releases hung requests, cancels webhook retries, then (unless shared) ends the pool. */
+export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean } = {}): Promise<void> {
+  deps.faults.releaseHung()
+  await deps.instances.close()
+  await deps.webhooks.close()
+  if (opts.endSql !== false) await deps.sql.end({ timeout: 5 })
+}

@@ -1,0 +1,130 @@
+/**
+ * @module upstream/services/instances
+ * Instance lifecycle: one driver session per instance, opened lazily, with its event queue. Routes
+ * call these methods and then answer; each method flushes the instance's queue first so the DB (and
+ * so fetchInstances) already shows the transition when the HTTP answer leaves.
+ */
+import type { Logger } from 'pino'
+import { deleteInstance, findInstanceByName, listInstancesToResume, type InstanceRow, type Tx } from '../db/instances.js'
+import { findMessageByKeyId, type AckStatus } from '../db/messages.js'
+import { findWebhook } from '../db/webhooks.js'
+import type { ConnectionState, DriverSession, WhatsAppDriver } from '../driver/types.js'
+import { notConnected, notFound } from '../lib/errors.js'
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
+import { qrJson, stateJson } from './instance-json.js'
+import { recordAck, SerialQueue, sessionEvents, type SessionContext } from './session-events.js'
+
+type Entry = { session: DriverSession; ctx: SessionContext }
+
+export class InstanceManager {
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(
+    private readonly sql: Tx,
+    private readonly driver: WhatsAppDriver,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly log: Logger,
+  ) {}
+
+  /** The instance's session (opened on first use) and its event context. */
+  entry(row: InstanceRow): Entry {
+    let e = this.entries.get(row.id)
+    if (e) return e
+    const ctx: SessionContext = {
+      sql: this.sql,
+      webhooks: this.webhooks,
+      log: this.log,
+      src: { id: row.id, name: row.name, token: row.token, ownerJid: row.ownerJid },
+      queue: new SerialQueue(this.log),
+      pendingInserts: new Map(),
+    }
+    const session = this.driver.open({ id: row.id, name: row.name, number: row.number, session: row.session }, sessionEvents(ctx))
+    e = { session, ctx }
+    this.entries.set(row.id, e)
+    return e
+  }
+
+  /** In-memory state; an instance without a session yet is `close`. */
+  state(row: InstanceRow): ConnectionState {
+    return this.entries.get(row.id)?.session.state ?? 'close'
+  }
+
+  /** Waits until the instance's queued events reached the DB and the dispatcher. */
+  async flush(row: InstanceRow): Promise<void> {
+    await this.entries.get(row.id)?.ctx.queue.flush()
+  }
+
+  /** GET /instance/connect: open -> state; otherwise start connecting and answer the QR object. */
+  async connect(row: InstanceRow, number?: string) {
+    const { session } = this.entry(row)
+    if (session.state === 'close') await session.connect({ number })
+    await this.flush(row)
+    if (session.state === 'open') return stateJson(row.name, 'open')
+    return qrJson(session.qr)
+  }
+
+  /** POST|PUT /instance/restart: Evolution answers `{error:true}` (200) for a closed instance. */
+  async restart(row: InstanceRow) {
+    const { session } = this.entry(row)
+    if (session.state === 'close') return { error: true, message: '[object Object]' }
+    await session.restart()
+    await this.flush(row)
+    return session.state === 'open' ? stateJson(row.name, 'open') : qrJson(session.qr)
+  }
+
+  /** DELETE /instance/logout: 400 when already closed. */
+  async logout(row: InstanceRow) {
+    const { session } = this.entry(row)
+    if (session.state === 'close') throw notConnected(row.name)
+    await session.logout()
+    await this.flush(row)
+    return { status: 'SUCCESS', error: false, response: { message: 'Instance logged out' } }
+  }
+
+  /** DELETE /instance/delete: logs out a live session first, then purges every row. */
+  async remove(row: InstanceRow) {
+    const e = this.entry(row)
+    if (e.session.state !== 'close') {
+      await e.session.logout()
+      await this.flush(row)
+    }
+    const webhook = await findWebhook(this.sql, row.id)
+    this.webhooks.emit(e.ctx.src, 'instance.delete', { instanceName: row.name, instanceId: row.id }, webhook)
+    this.webhooks.emit(e.ctx.src, 'remove.instance', null, webhook)
+    await e.session.end()
+    this.entries.delete(row.id)
+    await deleteInstance(this.sql, row.id)
+    return { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } }
+  }
+
+  /** Sandbox ack route: applies `status` to a sent message now, whatever its current status. */
+  async forceAck(keyId: string, status: AckStatus): Promise<{ id: string; instance: string; status: AckStatus }> {
+    const msg = await findMessageByKeyId(this.sql, keyId)
+    if (!msg || !msg.fromMe) throw notFound(`Message "${keyId}" not found`)
+    const row = await findInstanceByName(this.sql, msg.instanceName)
+    if (!row) throw notFound(`Message "${keyId}" not found`)
+    const { ctx } = this.entry(row)
+    await recordAck(ctx, keyId, status, true)
+    return { id: keyId, instance: row.name, status }
+  }
+
+  /** Evolution 2.3.7 boot: instances whose DB status is open or connecting reconnect; close ones wait. */
+  async boot(): Promise<number> {
+    const rows = await listInstancesToResume(this.sql)
+    for (const row of rows) {
+      try {
+        await this.connect(row)
+      } catch (err) {
+        this.log.error({ err, instance: row.name }, 'resume failed')
+      }
+    }
+    return rows.length
+  }
+
+  /** Ends every session (no logout, no events) and drains the queues. */
+  async close(): Promise<void> {
+    await this.driver.close()
+    await Promise.allSettled([...this.entries.values()].map((e) => e.ctx.queue.flush()))
+    this.entries.clear()
+  }
+}

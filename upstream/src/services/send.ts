@@ -1,0 +1,84 @@
+/**
+ * @module upstream/services/send
+ * The send flow every /message/* route shares, in Evolution's order: connection check, onWhatsApp
+ * existence check (400 `[{jid, exists:false, number}]`), optional `delay`, send, store, send.message.
+ */
+import { randomUUID } from 'node:crypto'
+import type { InstanceRow, Tx } from '../db/instances.js'
+import { insertMessage, jidKnown } from '../db/messages.js'
+import { ConnectionClosedError } from '../driver/errors.js'
+import type { OutboundContent } from '../driver/types.js'
+import { badRequest, internal } from '../lib/errors.js'
+import { createJid, isGroupJid, jidUser } from '../lib/jid.js'
+import { sleep } from '../lib/sleep.js'
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
+import type { InstanceManager } from './instances.js'
+import { toMessageRaw, type MessageRaw } from './message-raw.js'
+
+export type SendRequest = {
+  /** What the client typed (number or JID). */
+  number: string
+  content: OutboundContent
+  /** The accepted body, recorded for GET /sandbox/messages. */
+  payload: unknown
+  delay?: number | undefined
+  /** Reactions skip the existence check: they target a message, not a contact. */
+  skipCheck?: boolean
+}
+
+/** Bodies above this size are not copied into the record (a 50 MB base64 would bloat every listing). */
+const MAX_RECORDED_FIELD = 64 * 1024
+
+function recordable(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object') return payload
+  const out: Record<string, unknown> = {}
+  for (const [k, val] of Object.entries(payload)) {
+    out[k] = typeof val === 'string' && val.length > MAX_RECORDED_FIELD ? `[${val.length} characters omitted]` : val
+  }
+  return out
+}
+
+export async function sendMessage(sql: Tx, manager: InstanceManager, webhooks: WebhookDispatcher, row: InstanceRow, req: SendRequest): Promise<MessageRaw> {
+  const jid = createJid(req.number)
+  const { session, ctx } = manager.entry(row)
+  if (session.state !== 'open') {
+    // With the number in the onWhatsApp cache Baileys fails at send (400); without, at the check (500).
+    if (await jidKnown(sql, row.id, jid)) throw badRequest('Error: Connection Closed')
+    throw internal('Connection Closed')
+  }
+  if (!req.skipCheck && !isGroupJid(jid)) {
+    const [check] = await session.checkNumbers([jid])
+    if (!check?.exists) throw badRequest({ jid, exists: false, number: jidUser(jid) })
+  }
+  if (req.delay && req.delay > 0) await sleep(req.delay)
+  let sent
+  try {
+    sent = await session.send(jid, req.content)
+  } catch (err) {
+    if (err instanceof ConnectionClosedError) throw badRequest('Error: Connection Closed')
+    throw err
+  }
+  const raw = toMessageRaw(sent, row.id)
+  const insert = insertMessage(sql, {
+    id: randomUUID(),
+    instanceId: row.id,
+    keyId: sent.key.id,
+    remoteJid: jid,
+    number: jidUser(jid),
+    fromMe: true,
+    kind: req.content.kind,
+    messageType: sent.messageType,
+    payload: recordable(req.payload),
+    raw,
+    status: sent.status,
+  })
+  // Acks may fire before the row exists; they wait on this.
+  ctx.pendingInserts.set(sent.key.id, insert.catch(() => undefined))
+  try {
+    await insert
+  } finally {
+    ctx.pendingInserts.delete(sent.key.id)
+  }
+  webhooks.emit(ctx.src, 'send.message', raw)
+  return raw
+}

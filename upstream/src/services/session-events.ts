@@ -1,0 +1,116 @@
+/**
+ * @module upstream/services/session-events
+ * Turns one session's driver events into DB writes and webhook events, in order: every event of an
+ * instance runs on that instance's queue, so a state write never overtakes an earlier one.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { DriverEvents, StateEvent, WaMessage } from '../driver/types.js'
+import { updateInstanceSession, updateInstanceStatus, type Tx } from '../db/instances.js'
+import { applyAck, insertMessage } from '../db/messages.js'
+import { jidUser } from '../lib/jid.js'
+import type { EventSource, WebhookDispatcher } from '../webhooks/dispatcher.js'
+import { toMessageRaw } from './message-raw.js'
+
+/** A serial promise chain; `flush()` waits for everything queued so far. */
+export class SerialQueue {
+  private tail: Promise<void> = Promise.resolve()
+
+  constructor(private readonly log: Logger) {}
+
+  push(fn: () => Promise<void>): void {
+    this.tail = this.tail.then(fn).catch((err: Error) => this.log.error({ err }, 'session event failed'))
+  }
+
+  flush(): Promise<void> {
+    return this.tail
+  }
+}
+
+export type SessionContext = {
+  sql: Tx
+  webhooks: WebhookDispatcher
+  log: Logger
+  /** Mutable: ownerJid changes when the session opens. */
+  src: EventSource
+  queue: SerialQueue
+  /** Inserts of just-sent messages, so an early ack waits for its row. */
+  pendingInserts: Map<string, Promise<unknown>>
+}
+
+const LOGOUT_OBJECT = JSON.stringify({ error: { data: null, isBoom: true, isServer: false, output: { statusCode: 401, payload: { statusCode: 401, error: 'Unauthorized', message: 'Intentional Logout' }, headers: {} } } })
+
+async function onState(ctx: SessionContext, ev: StateEvent): Promise<void> {
+  const { sql, webhooks, src } = ctx
+  const instance = src.name
+  if (ev.state === 'connecting') {
+    await updateInstanceStatus(sql, src.id, { connectionStatus: 'connecting' })
+    webhooks.emit(src, 'connection.update', { instance, state: 'connecting', statusReason: 200 })
+  } else if (ev.state === 'open') {
+    const id = ev.identity!
+    src.ownerJid = id.wuid
+    await updateInstanceStatus(sql, src.id, {
+      connectionStatus: 'open', ownerJid: id.wuid, profileName: id.profileName, profilePicUrl: id.profilePictureUrl, disconnection: null,
+    })
+    webhooks.emit(src, 'connection.update', {
+      instance, wuid: id.wuid, profileName: id.profileName, profilePictureUrl: id.profilePictureUrl, state: 'open', statusReason: 200,
+    })
+  } else if (ev.state === 'refused') {
+    await updateInstanceStatus(sql, src.id, { connectionStatus: 'close' })
+    webhooks.emit(src, 'qrcode.updated', { message: 'QR code limit reached, please login again', statusCode: 500 })
+    webhooks.emit(src, 'connection.update', { instance, state: 'refused', statusReason: ev.statusReason })
+  } else {
+    const object = ev.statusReason === 401 ? LOGOUT_OBJECT : JSON.stringify({ error: { output: { statusCode: ev.statusReason } } })
+    const row = await updateInstanceStatus(sql, src.id, { connectionStatus: 'close', disconnection: { code: ev.statusReason, object } })
+    if (ev.statusReason === 401) {
+      webhooks.emit(src, 'status.instance', {
+        instance, status: 'closed', disconnectionAt: row?.disconnectionAt ?? new Date(), disconnectionReasonCode: 401, disconnectionObject: object,
+      })
+      webhooks.emit(src, 'logout.instance', null)
+    }
+    webhooks.emit(src, 'connection.update', { instance, state: 'close', statusReason: ev.statusReason })
+  }
+}
+
+async function onInbound(ctx: SessionContext, msg: WaMessage): Promise<void> {
+  const raw = toMessageRaw(msg, ctx.src.id)
+  await insertMessage(ctx.sql, {
+    id: randomUUID(), instanceId: ctx.src.id, keyId: msg.key.id, remoteJid: msg.key.remoteJid, number: jidUser(msg.key.remoteJid),
+    fromMe: false, kind: 'text', messageType: msg.messageType, payload: msg.message, raw, status: msg.status,
+  })
+  ctx.webhooks.emit(ctx.src, 'messages.upsert', raw)
+}
+
+/** Records an ack and emits messages.update; `force` bypasses the forward-only rule (sandbox ack route). */
+export async function recordAck(ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts'>, keyId: string, status: Parameters<typeof applyAck>[2], force: boolean): Promise<boolean> {
+  await ctx.pendingInserts.get(keyId)
+  const row = await applyAck(ctx.sql, keyId, status, force)
+  if (!row) return false
+  ctx.webhooks.emit(ctx.src, 'messages.update', {
+    keyId,
+    remoteJid: row.remoteJid,
+    fromMe: row.fromMe,
+    status,
+    instanceId: ctx.src.id,
+    messageId: row.id,
+    // Not in v2's payload; added so consumers can read `key.id` as on every other message event.
+    key: { remoteJid: row.remoteJid, fromMe: row.fromMe, id: keyId },
+  })
+  return true
+}
+
+/** The DriverEvents of one session, bound to its context. */
+export function sessionEvents(ctx: SessionContext): DriverEvents {
+  return {
+    state: (ev) => ctx.queue.push(() => onState(ctx, ev)),
+    qr: (qr) =>
+      ctx.queue.push(async () => {
+        ctx.webhooks.emit(ctx.src, 'qrcode.updated', {
+          qrcode: { instance: ctx.src.name, pairingCode: qr.pairingCode, code: qr.code, base64: qr.base64 },
+        })
+      }),
+    creds: (session) => ctx.queue.push(() => updateInstanceSession(ctx.sql, ctx.src.id, session)),
+    inbound: (msg) => ctx.queue.push(() => onInbound(ctx, msg)),
+    ack: (ev) => ctx.queue.push(async () => void (await recordAck(ctx, ev.keyId, ev.status, false))),
+  }
+}
