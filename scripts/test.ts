@@ -16,7 +16,7 @@
  * and runs bats with the stack's URLs and credentials (plus TAGUATO_STACK_ENV_FILE for extra gateways,
  * see scripts/gateway-extra.ts), then the browser tests. Logs: test-artifacts/logs/<run>/, reports:
  * test-artifacts/runs/<run>/. The last line printed is `N passed, N failed`; exit 1 if anything failed
- * or a suite could not run. Env knobs: BATS_TEST_TIMEOUT (s per bats test, default 300),
+ * or a suite could not run. Env knobs: BATS_TEST_TIMEOUT (s per bats test, default 180),
  * TAGUATO_PRIVATE_SERVICES (auto | 1 | 0), DATABASE_URL / REDIS_URL (servers to use; .env is read).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -233,7 +233,7 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
           TAGUATO_STACK_ENV_FILE: envFile,
           TAGUATO_EXTRA_DIR: dirs.extra,
           TAGUATO_LOG_DIR: dirs.logs,
-          BATS_TEST_TIMEOUT: process.env.BATS_TEST_TIMEOUT ?? '300',
+          BATS_TEST_TIMEOUT: process.env.BATS_TEST_TIMEOUT ?? '180',
         }
         if (plan.suites.has('bats') && !interrupted) results.push(await runBats(plan.batsFiles, suiteEnv, stack))
         if (wantsBrowser && !interrupted) {

@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import { createDb, type Db } from './db/client.js'
 import { trustedProxies, type TrustedProxies } from './lib/client-ip.js'
 import { AlertService } from './services/alerts/alerts.js'
+import { wireBreakerAlerts } from './services/status/breaker-view.js'
 import { Audit } from './services/audit/audit.js'
 import { Passwords } from './services/passwords/passwords.js'
 import { UserRateLimiter } from './services/rate-limit/user-limiter.js'
@@ -123,6 +124,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
   // Registered first so it runs last: every other hook (workers) may still log sends.
   deps.shutdownHooks.unshift(() => deps.messageLog.flush())
   deps.metrics.watchBreaker(() => deps.breaker.state())
+  wireBreakerAlerts(deps)
   return deps
 }
 

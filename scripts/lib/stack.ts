@@ -9,6 +9,7 @@ import { startService, type RunningService } from './child.js'
 import type { Env } from './env.js'
 import { ARTIFACTS_DIR } from './paths.js'
 import { freePort } from './ports.js'
+import { globalReceiverUrl } from '../../gateway/src/services/webhooks/tokens.js'
 
 /** Entry files; TAGUATO_*_ENTRY override them (to test the launcher against stand-ins). */
 export const UPSTREAM_ENTRY = process.env.TAGUATO_UPSTREAM_ENTRY || 'upstream/src/server.ts'
@@ -109,7 +110,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     GATEWAY_PORT: String(gatewayPort),
     UPSTREAM_URL: upstreamUrl,
   }
-  const upstream = await startUpstream(env, { ...common, port: upstreamPort, logName: 'upstream' })
+  // The upstream's global webhook feeds the gateway's delivery statuses (sent -> delivered -> read).
+  const key = env.AUTHENTICATION_API_KEY
+  const globalUrl = env.WEBHOOK_GLOBAL_URL || (key ? globalReceiverUrl(`http://127.0.0.1:${gatewayPort}`, key) : '')
+  const upstream = await startUpstream({ ...env, WEBHOOK_GLOBAL_URL: globalUrl }, { ...common, port: upstreamPort, logName: 'upstream' })
   let gateway: GatewayProcess
   try {
     await opts.beforeGateway?.()

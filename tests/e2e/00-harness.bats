@@ -26,9 +26,9 @@ teardown_file() {
 }
 
 @test "harness: api reports 4xx without failing the test" {
-  api GET "/no-such-route-$(unique x)"
-  assert_equal "$code" 404
-  [ -n "$body" ]
+  api POST /api/auth/login '{}'
+  assert_equal "$code" 400
+  assert_equal "$(jbody .error)" 'username and password are required'
 }
 
 @test "harness: admin login returns a 64-hex token and the admin user" {

@@ -91,10 +91,13 @@ creds() { jq -nc --arg u "$1" --arg p "$2" '{username:$u,password:$p}'; }
 
 @test "lockout: parallel guesses cannot exceed the limit" {
   new_user
+  local pids=()
   for i in $(seq 1 12); do
-    curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary "$(creds "$U_NAME" "Wrong_$i")" "$GATEWAY_URL/api/auth/login" &
+    curl -s -o /dev/null --max-time 30 -H 'Content-Type: application/json' --data-binary "$(creds "$U_NAME" "Wrong_$i")" "$GATEWAY_URL/api/auth/login" &
+    pids+=($!)
   done
-  wait
+  # Wait for our curls only (a bare `wait` would also wait for bats' own background jobs).
+  for p in "${pids[@]}"; do wait "$p" || true; done
   assert_equal "$(psql_q "select failed_login_attempts from taguato.users where id=$U_ID")" 5
 }
 
@@ -151,6 +154,11 @@ creds() { jq -nc --arg u "$1" --arg p "$2" '{username:$u,password:$p}'; }
   assert_equal "$code $(jbody .error)" "401 Missing apikey header"
   api GET /api/auth/me "" "$(printf 'f%.0s' {1..64})"
   assert_equal "$code $(jbody .error)" "401 Invalid or expired session token"
+  # A row disabled behind the API's back (no revocation): a never-cached token reads it -> 403.
+  t2=$(login "$U_NAME" "$PW")
+  psql_q "update taguato.users set is_active = false where id=$U_ID"
+  api GET /api/auth/me "" "$t2"
+  assert_equal "$code $(jbody .error)" "403 Account is disabled"
 }
 
 @test "logout: the token is refused on the very next request; audit user_logout" {

@@ -96,11 +96,14 @@ create() { api POST /instance/create "$(jq -nc --arg n "$1" '{instanceName:$n,in
   t=$(login "$u" "$PW")
   dir="$BATS_TEST_TMPDIR/par"
   mkdir -p "$dir"
+  pids=()
   for i in $(seq 1 10); do
-    curl -s -o /dev/null -w '%{http_code}\n' -X POST "$GATEWAY_URL/instance/create" -H "apikey: $t" \
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST "$GATEWAY_URL/instance/create" -H "apikey: $t" \
       -H 'Content-Type: application/json' -d "{\"instanceName\":\"${u}_$i\",\"integration\":\"WHATSAPP-BAILEYS\"}" >"$dir/$i" &
+    pids+=($!)
   done
-  wait
+  # Only our own jobs: a bare `wait` would also wait for bats' background helpers.
+  wait "${pids[@]}"
   assert_equal "$(cat "$dir"/* | grep -c '^201$')" 3
   assert_equal "$(cat "$dir"/* | grep -c '^403$')" 7
   assert_equal "$(psql_q "select count(*) from user_instances where user_id=$uid")" 3

@@ -13,6 +13,7 @@ import { panelRoutes } from './panel/index.js'
 import { adminInstanceRoutes } from './admin-instances/index.js'
 import { proxyRoutes } from './proxy/index.js'
 import { userFeatureRoutes } from './user-features.js'
+import { operationsRoutes } from './operations.js'
 
 export function registerAllRoutes(r: Router, deps: Deps): void {
   panelRoutes(r, deps) // first: /admin/ and /admin/assets/* are static, the rest of /admin/* is the JSON API
@@ -22,5 +23,6 @@ export function registerAllRoutes(r: Router, deps: Deps): void {
   accountRoutes(r, deps) // /api/auth (accounts part), /admin/users, /api|admin/sessions, /admin/audit
   adminInstanceRoutes(r, deps) // /admin/instances and grants
   userFeatureRoutes(r, deps) // templates, contacts, webhooks (+ /internal receivers), scheduled, history, dashboards
+  operationsRoutes(r, deps) // status page + API, recovery, incidents, maintenance, backups, workers, /health/detailed
   proxyRoutes(r, deps) // last: the upstream catch-all (steps aside for /api, /admin, /health, /status, /panel)
 }

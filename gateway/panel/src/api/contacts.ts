@@ -3,13 +3,8 @@ import { api, downloadBlob } from './client.js'
 export type ContactList = { id: number; name: string; item_count?: number; created_at: string; updated_at: string }
 export type ContactItem = { id: number; phone_number: string; label: string | null; created_at: string }
 export type ImportReport = {
-  imported?: number
-  inserted?: number
-  skipped?: number
-  failed?: number
-  errors?: ({ row?: number; line?: number; phone_number?: string; error?: string } | string)[]
-  rows?: { row?: number; line?: number; phone_number?: string; status?: string; error?: string | null }[]
-  [k: string]: unknown
+  accepted: number
+  rejected: { row: number; phone_number: string; error: string }[]
 }
 
 export const contactsApi = {

@@ -1,6 +1,6 @@
 /** Coloured status badges. */
 const TONES: Record<string, string> = {
-  open: 'ok', connected: 'ok', sent: 'ok', completed: 'ok', resolved: 'ok', success: 'ok', reconnected: 'ok', operational: 'ok', active: 'ok', closed: 'ok', synced: 'ok',
+  open: 'ok', up: 'ok', ok: 'ok', connected: 'ok', sent: 'ok', delivered: 'ok', read: 'ok', locked: 'bad', synced_ok: 'ok', completed: 'ok', resolved: 'ok', success: 'ok', reconnected: 'ok', operational: 'ok', active: 'ok', closed: 'ok', synced: 'ok',
   connecting: 'warn', pending: 'warn', scheduled: 'info', processing: 'info', in_progress: 'warn', investigating: 'warn', identified: 'warn', monitoring: 'info', degraded: 'warn', 'half-open': 'warn', half_open: 'warn', minor: 'warn',
   close: 'bad', closed_conn: 'bad', failed: 'bad', error: 'bad', down: 'bad', major: 'bad', critical: 'bad', major_outage: 'bad', partial_outage: 'bad', cancelled: 'muted', inactive: 'muted', admin: 'info', user: 'muted',
 }

@@ -47,7 +47,7 @@ export function AdminUsersScreen(props: ScreenProps) {
           { label: 'ID', cell: (u) => u.id },
           { label: 'Username', cell: (u) => <strong>{u.username}</strong> },
           { label: 'Role', cell: (u) => <Badge value={u.role} /> },
-          { label: 'Max inst.', cell: (u) => u.max_instances },
+          { label: 'Max inst.', cell: (u) => (u.max_instances < 0 ? 'unlimited' : u.max_instances) },
           { label: 'Rate limit', cell: (u) => (u.rate_limit ? `${u.rate_limit}/min` : 'default') },
           { label: 'Email', cell: (u) => u.email ?? '-' },
           { label: 'State', cell: (u) => <>{u.is_active ? <Badge value="active" /> : <Badge value="inactive" />} {u.locked_until && new Date(u.locked_until) > new Date() && <Badge value="locked" tone="bad" />}</> },

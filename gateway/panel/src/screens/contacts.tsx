@@ -1,5 +1,6 @@
 /** Contact lists: create, rename, delete; a list's numbers, CSV import with a per-row report, CSV export. */
 import { useState } from 'preact/hooks'
+import { ApiFailure } from '../api/client.js'
 import { contactsApi, type ImportReport } from '../api/contacts.js'
 import { Field, Submit } from '../components/fields.js'
 import { confirm, Modal } from '../components/modal.js'
@@ -83,19 +84,18 @@ export function ContactsScreen(_: ScreenProps) {
 
 function ReportView(props: { report: ImportReport }) {
   const r = props.report
-  const rows = (r.rows ?? []).filter((x) => x.status !== 'imported' && x.status !== 'ok')
-  const errs = r.errors ?? []
   return (
     <div class="report" data-testid="import-report">
       <p>
-        Imported <strong>{r.imported ?? r.inserted ?? 0}</strong>
-        {r.skipped !== undefined && <> · skipped {r.skipped}</>}
-        {r.failed !== undefined && <> · failed {r.failed}</>}
+        Imported <strong>{r.accepted}</strong> number(s){r.rejected.length > 0 && <> · <span class="text-bad">{r.rejected.length} row(s) rejected</span></>}
       </p>
-      {(rows.length > 0 || errs.length > 0) && (
+      {r.rejected.length > 0 && (
         <ul class="plain-list small">
-          {rows.map((x, i) => <li key={`r${i}`}>Row {x.row ?? x.line ?? i + 1}: {x.phone_number ?? ''} — {x.error ?? x.status}</li>)}
-          {errs.map((x, i) => <li key={`e${i}`}>{typeof x === 'string' ? x : `Row ${x.row ?? x.line ?? '?'}: ${x.phone_number ?? ''} — ${x.error ?? ''}`}</li>)}
+          {r.rejected.map((x) => (
+            <li key={x.row}>
+              Row {x.row}: {x.phone_number || '(empty)'} — {x.error}
+            </li>
+          ))}
         </ul>
       )}
     </div>
@@ -131,6 +131,8 @@ export function ContactListScreen(props: ScreenProps) {
       toast.ok('Import finished')
       void reload()
     } catch (err) {
+      // A file with no valid row is a 400 that still carries the per-row report.
+      if (err instanceof ApiFailure && Array.isArray(err.body.rejected)) setReport({ accepted: 0, rejected: err.body.rejected as ImportReport['rejected'] })
       toast.err(err)
     } finally {
       setImporting(false)

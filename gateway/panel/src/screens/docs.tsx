@@ -1,27 +1,40 @@
 /** API docs: rendered from /api/openapi.json when the gateway has it, else from a static list. */
 import { useEffect, useState } from 'preact/hooks'
-import { healthApi, type OpenApiDoc } from '../api/health.js'
+import { healthApi, type OpenApiDoc, type OpenApiOperation } from '../api/health.js'
 import { PageHead } from '../components/page.js'
 import { toast } from '../components/toast.js'
 import { curlFor, STATIC_DOCS, type DocGroup } from './docs-data.js'
 import type { ScreenProps } from './routes.js'
+
+const HIDDEN_TAGS = new Set(['panel', 'internal', 'meta'])
+const STATIC_BODIES = new Map(STATIC_DOCS.flatMap((g) => g.routes).filter((r) => r.body !== undefined).map((r) => [`${r.method} ${r.path}`, r.body]))
+
+/** An example body from the request schema: the static example when there is one, else placeholders. */
+function exampleBody(method: string, path: string, op: OpenApiOperation): unknown {
+  const known = STATIC_BODIES.get(`${method} ${path}`)
+  if (known !== undefined) return known
+  const schema = (op.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }> } | undefined)?.content?.['application/json']?.schema
+  if (!schema?.properties) return undefined
+  return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, v.type === 'array' ? [] : v.type === 'number' || v.type === 'integer' ? 0 : v.type === 'boolean' ? false : `<${k}>`]))
+}
 
 function fromOpenApi(doc: OpenApiDoc, isAdmin: boolean): DocGroup[] {
   const groups = new Map<string, DocGroup>()
   for (const [p, ops] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(ops)) {
       if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue
-      const access = op['x-access']
-      const admin = access === 'admin' || (op.tags ?? []).includes('admin')
+      const tag = op.tags?.[0] ?? 'other'
+      if (HIDDEN_TAGS.has(tag)) continue
+      const admin = op['x-access'] === 'admin'
       if (admin && !isAdmin) continue
-      if ((op.tags ?? []).includes('panel')) continue
-      const name = op.tags?.find((t) => t !== 'admin') ?? 'other'
+      const name = tag.charAt(0).toUpperCase() + tag.slice(1)
+      const path = p.replace(/:(\w+)/g, '{$1}')
       const g = groups.get(name) ?? { name, routes: [] }
-      g.routes.push({ method: method.toUpperCase(), path: p.replace(/:(\w+)/g, '{$1}'), summary: op.summary ?? '', admin, public: access === 'public' || (Array.isArray(op.security) && op.security.length === 0) })
+      g.routes.push({ method: method.toUpperCase(), path, summary: op.summary ?? '', admin, public: op['x-access'] === 'public', body: exampleBody(method.toUpperCase(), path, op) })
       groups.set(name, g)
     }
   }
-  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name))
+  return [...groups.values()].sort((a, b) => Number(a.name.startsWith('Upstream')) - Number(b.name.startsWith('Upstream')) || a.name.localeCompare(b.name))
 }
 
 export function DocsScreen(props: ScreenProps) {

@@ -58,7 +58,7 @@ export async function insertItems(q: Queryable, listId: number, items: NewItem[]
   for (let i = 0; i < items.length; i += 1000) {
     const chunk = items.slice(i, i + 1000).map((it) => ({ list_id: listId, phone_number: it.phone_number, label: it.label }))
     out.push(...(await q<ItemRow[]>`
-      insert into taguato.contact_list_items ${q(chunk, 'list_id', 'phone_number', 'label')}
+      insert into taguato.contact_list_items ${q(chunk)}
       returning id, phone_number, label, created_at`))
   }
   await q`update taguato.contact_lists set updated_at = now() where id = ${listId}`

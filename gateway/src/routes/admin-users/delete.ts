@@ -11,12 +11,10 @@ import { ApiError } from '../../errors/api-error.js'
 import { parseId } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
 
-type UpstreamLike = { request(method: string, path: string, body?: unknown, o?: { timeoutMs?: number }): Promise<{ status: number }> }
-
 /** Deletes instances upstream in parallel; 404 means already gone. Returns the names that failed. */
 async function deleteUpstream(deps: Deps, names: string[]): Promise<string[]> {
-  const upstream = (deps as Deps & { upstream?: UpstreamLike }).upstream
-  if (!upstream || names.length === 0) return []
+  const upstream = deps.upstream
+  if (names.length === 0) return []
   const results = await Promise.all(
     names.map(async (name) => {
       try {

@@ -68,7 +68,7 @@ export function dashboardRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/api/instance/stats/:name', access: 'session', tags: ['dashboards'], summary: 'Statistics of one instance the caller may use (admins: all users)',
     response: { status: 200, description: '{instance_name,total,sent,delivered,read,failed,cancelled,delivery_rate,registered_at,recent_errors,reconnections,daily}' } }, async (c) => {
     const user = c.get('user')
-    const name = c.req.param('name')
+    const name = c.req.param('name') ?? ''
     if (!(await deps.instances.mayUse(user, name))) throw new ApiError(403, 'Instance not found or not owned by you')
     const scope = user.role === 'admin' ? null : user.id
     const [counts, details] = await Promise.all([instanceCounts(deps.sql, name, scope), instanceDetails(deps.sql, name, scope)])

@@ -49,8 +49,8 @@ export function internalRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'POST', path: '/internal/webhooks/:instance/:token', access: 'public', tags,
     summary: 'Upstream -> gateway: events of one instance (HMAC path token)', response: { status: 200, description: '{ok:true}' } }, async (c) => {
-    const instance = c.req.param('instance')
-    if (!tokenMatches(key, instance, c.req.param('token'))) throw new ApiError(404, 'Not found')
+    const instance = c.req.param('instance') ?? ''
+    if (!tokenMatches(key, instance, c.req.param('token') ?? '')) throw new ApiError(404, 'Not found')
     const envelope = parseEnvelope(await c.req.text())
     if (envelope) {
       statuses.handle(envelope)
@@ -61,7 +61,7 @@ export function internalRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'POST', path: '/internal/upstream-events/:token', access: 'public', tags,
     summary: "Upstream's global webhook: delivery statuses (HMAC path token)", response: { status: 200, description: '{ok:true}' } }, async (c) => {
-    if (!tokenMatches(key, 'global', c.req.param('token'))) throw new ApiError(404, 'Not found')
+    if (!tokenMatches(key, 'global', c.req.param('token') ?? '')) throw new ApiError(404, 'Not found')
     const envelope = parseEnvelope(await c.req.text())
     if (envelope) statuses.handle(envelope)
     return c.json({ ok: true })

@@ -1,0 +1,113 @@
+/**
+ * @module scripts/bench/load
+ * One measured load run: autocannon against a URL while the target's memory is sampled from /proc
+ * (VmRSS every 200 ms, summed over the process and its cluster workers). Errors = socket errors +
+ * timeouts + any non-2xx answer, so a run that "succeeds" with 429s or 5xx never looks fast.
+ */
+import fs from 'node:fs'
+import autocannon from 'autocannon'
+
+export type LoadSpec = {
+  name: string
+  url: string
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+  connections: number
+  durationS: number
+  /** Fixed total request rate (autocannon overallRate); unset = as fast as possible. */
+  rate?: number
+  /** Process whose memory is sampled (its children too). */
+  pid?: number
+}
+
+export type LoadResult = {
+  name: string
+  connections: number
+  durationS: number
+  rate: number | null
+  rps: number
+  p50: number
+  p99: number
+  max: number
+  requests: number
+  errors: number
+  /** Peak of the summed RSS of the sampled process tree during the run (MB), and per process. */
+  peakRssMb: number | null
+  peakProcessRssMb: number | null
+}
+
+function kb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** The process and its direct children (cluster workers). */
+export function processTree(pid: number): number[] {
+  try {
+    const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+    return [pid, ...kids.split(/\s+/).filter(Boolean).map(Number)]
+  } catch {
+    return [pid]
+  }
+}
+
+function sampler(pid: number | undefined) {
+  let peakSum = 0
+  let peakOne = 0
+  const tick = () => {
+    if (!pid) return
+    const rss = processTree(pid).map((p) => kb(p, 'VmRSS'))
+    peakSum = Math.max(peakSum, rss.reduce((a, b) => a + b, 0))
+    peakOne = Math.max(peakOne, ...rss)
+  }
+  tick()
+  const timer = setInterval(tick, 200)
+  return () => {
+    clearInterval(timer)
+    tick()
+    return pid ? { sum: Math.round(peakSum / 1024), one: Math.round(peakOne / 1024) } : null
+  }
+}
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
+
+export async function runLoad(s: LoadSpec): Promise<LoadResult> {
+  const stop = sampler(s.pid)
+  const r = await autocannon({
+    url: s.url,
+    method: s.method ?? 'GET',
+    headers: s.headers,
+    body: s.body,
+    connections: s.connections,
+    duration: s.durationS,
+    overallRate: s.rate,
+    pipelining: 1,
+    timeout: 10,
+  })
+  const mem = stop()
+  const non2xx = r.non2xx ?? 0
+  return {
+    name: s.name,
+    connections: s.connections,
+    durationS: s.durationS,
+    rate: s.rate ?? null,
+    rps: round(r.requests.average, 0),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts + non2xx,
+    peakRssMb: mem?.sum ?? null,
+    peakProcessRssMb: mem?.one ?? null,
+  }
+}
+
+/** A short unmeasured run so JIT, pools and caches are warm before the measured one. */
+export async function warmUp(s: LoadSpec, seconds = 2): Promise<void> {
+  await autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, connections: s.connections, duration: seconds })
+}

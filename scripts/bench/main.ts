@@ -1,0 +1,105 @@
+/**
+ * @module scripts/bench/main
+ * `npm run bench`: boots the bench stack and measures, with the same connections and duration each,
+ *   (a) the fast responder directly, (n) a bare Node proxy to it, (b) the gateway's authenticated
+ *   POST /message/sendText/{owned instance} with every check on, (c) GET /api/templates,
+ *   (d) POST /api/auth/login (fewer connections: argon2 is CPU-bound by design, see README),
+ *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s.
+ * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
+ *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--out f]
+ *   npm run bench -- --scheduled      (scheduled.ts: 10,000-recipient scheduled send)
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { errorMessage, say } from '../lib/log.js'
+import { REPO_ROOT } from '../lib/paths.js'
+import type { GatewayProcess } from '../lib/stack.js'
+import { runLoad, warmUp, type LoadSpec } from './load.js'
+import { print, targets, writeJson, type Results } from './report.js'
+import { INSTANCE, LOG_DIR, seed, startBenchGateway, startBenchStack, USER_PASSWORD, type BenchStack } from './stack.js'
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    'login-connections': { type: 'string', default: '2' },
+    only: { type: 'string', default: 'a,n,b,c,d,rate,b2' },
+    out: { type: 'string', default: 'bench-results.json' },
+    'cpu-prof': { type: 'boolean', default: false },
+    scheduled: { type: 'boolean', default: false },
+  },
+})
+
+if (args.scheduled) {
+  await import('./scheduled.js')
+} else {
+  await main()
+}
+
+async function main(): Promise<void> {
+  const connections = Number(args.connections)
+  const durationS = Number(args.duration)
+  const loginConnections = Number(args['login-connections'])
+  const only = new Set(args.only.split(','))
+  const results: Results = {}
+  const sendBody = JSON.stringify({ number: '595981000000', text: 'bench message' })
+  const json = { 'content-type': 'application/json' }
+  let stack: BenchStack | null = null
+  let gw: GatewayProcess | null = null
+  const profile = args['cpu-prof']
+
+  const measure = async (key: string, spec: Omit<LoadSpec, 'name' | 'connections' | 'durationS'> & { connections?: number }, label: string) => {
+    const full: LoadSpec = { name: label, connections: spec.connections ?? connections, durationS, ...spec }
+    say(`measuring ${label} (${full.connections} connections, ${durationS} s${full.rate ? `, ${full.rate} req/s` : ''})`)
+    await warmUp(full)
+    results[key] = await runLoad(full)
+  }
+
+  try {
+    fs.mkdirSync(LOG_DIR, { recursive: true })
+    say('starting PostgreSQL/Redis, the fast responder and the bare proxy')
+    stack = await startBenchStack()
+    const send = `/message/sendText/${INSTANCE}`
+    if (only.has('a')) await measure('a', { url: stack.responder.url + send, method: 'POST', headers: json, body: sendBody }, '(a) responder direct')
+    if (only.has('n')) await measure('n', { url: stack.bare.url + send, method: 'POST', headers: json, body: sendBody }, '(n) bare node proxy')
+
+    say('starting the gateway (1 process)')
+    gw = await startBenchGateway(stack, {}, 'gateway-1', profile)
+    const { token, username } = await seed(stack, gw.url)
+    const authed = { ...json, apikey: token }
+    const sendSpec = { url: gw.url + send, method: 'POST' as const, headers: authed, body: sendBody, pid: gw.pid }
+    if (only.has('b')) await measure('b', sendSpec, '(b) gateway sendText')
+    if (only.has('c')) await measure('c', { url: `${gw.url}/api/templates`, headers: { apikey: token }, pid: gw.pid }, '(c) gateway GET /api/templates')
+    if (only.has('d')) {
+      const body = JSON.stringify({ username, password: USER_PASSWORD })
+      await measure('d', { url: `${gw.url}/api/auth/login`, method: 'POST', headers: json, body, pid: gw.pid, connections: loginConnections }, '(d) gateway login')
+    }
+    if (only.has('rate')) {
+      await measure('a@1000', { url: stack.responder.url + send, method: 'POST', headers: json, body: sendBody, rate: 1000 }, '(a) responder @1000/s')
+      await measure('b@1000', { ...sendSpec, rate: 1000 }, '(b) gateway sendText @1000/s')
+    }
+    await gw.stop()
+    gw = null
+
+    if (only.has('b2')) {
+      say('starting the gateway with GATEWAY_WORKERS=2')
+      gw = await startBenchGateway(stack, { GATEWAY_WORKERS: '2' }, 'gateway-2w', profile)
+      await measure('b2', { ...sendSpec, url: gw.url + send, pid: gw.pid }, '(b2) gateway sendText, 2 workers')
+      await gw.stop()
+      gw = null
+    }
+
+    const tg = targets(results, loginConnections)
+    print(results, tg)
+    const out = path.resolve(REPO_ROOT, args.out)
+    writeJson(out, results, tg, { connections, durationS, loginConnections, logLevel: stack.env.LOG_LEVEL })
+    say(`results written to ${path.relative(REPO_ROOT, out)}; gateway logs in ${path.relative(REPO_ROOT, LOG_DIR)}`)
+  } catch (err) {
+    say(`bench failed: ${errorMessage(err)}`)
+    process.exitCode = 1
+  } finally {
+    await gw?.stop().catch(() => undefined)
+    await stack?.stop().catch(() => undefined)
+  }
+}
