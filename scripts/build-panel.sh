@@ -23,8 +23,9 @@ if [ ! -x node_modules/.bin/vite ]; then
   exit 1
 fi
 
-start=$(date +%s%N)
+start=${EPOCHREALTIME:-0}; start=${start/[.,]/}
 node_modules/.bin/vite build --config "$SRC/vite.config.ts"
 # The stamp must be newer than the sources even when the build finished within the same second.
 touch "$STAMP"
-echo "[panel] built $OUT in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+end=${EPOCHREALTIME:-0}; end=${end/[.,]/}
+echo "[panel] built $OUT in $(( (end - start) / 1000 )) ms"

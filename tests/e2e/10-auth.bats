@@ -61,6 +61,8 @@ creds() { jq -nc --arg u "$1" --arg p "$2" '{username:$u,password:$p}'; }
     assert_equal "$code" 401
     assert_equal "$(jbody .error)" "Invalid username or password"
   done
+  api POST /api/auth/login '{"username":"adm\u0000in","password":"x"}'
+  assert_equal "$code $(jbody .error)" "401 Invalid username or password"
   api PUT "/admin/users/$U_ID" '{"is_active":false}' "$(admin_token)"
   assert_equal "$code" 200
   api POST /api/auth/login "$(creds "$U_NAME" "$PW")"

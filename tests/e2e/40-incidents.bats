@@ -68,20 +68,19 @@ new_incident() {
 
 @test "list: full shape with services and timeline, open first, status filter, pagination" {
   new_incident "$(unique listinc)" minor investigating '[1]'
-  api GET "/admin/incidents?limit=1&page=1" "$T"
-  echo "$body" >&2
+  api GET "/admin/incidents?limit=1&page=1" "" "$T"
   assert_equal "$code" 200
   assert_equal "$(jbody .limit)" 1
   assert_equal "$(jbody '.incidents | length')" 1
   [ "$(jbody .total)" -ge 1 ]
   assert_equal "$(jbody .pages)" "$(jbody .total)"
-  api GET "/admin/incidents?status=investigating&limit=100" "$T"
+  api GET "/admin/incidents?status=investigating&limit=100" "" "$T"
   item=$(jq -c --argjson id "$id" '.incidents[] | select(.id==$id)' <<<"$body")
   assert_equal "$(jq -r '.affected_services | map(.name) | join(",")' <<<"$item")" Gateway
   assert_equal "$(jq -r '.updates[0].message' <<<"$item")" 'Looking into it'
   assert_equal "$(jq -r '.created_by_name' <<<"$item")" "$ADMIN_USERNAME"
   assert_equal "$(jq -r '.updates[0] | keys | sort | join(",")' <<<"$item")" 'created_at,created_by_name,id,message,status'
-  api GET "/admin/incidents?status=resolved&limit=100" "$T"
+  api GET "/admin/incidents?status=resolved&limit=100" "" "$T"
   assert_equal "$(jbody "[.incidents[] | select(.id==$id)] | length")" 0
 }
 

@@ -7,6 +7,7 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors/api-error.js'
+import { readRawBody } from './raw-body.js'
 
 export const INVALID_JSON = 'Invalid JSON body'
 
@@ -14,7 +15,7 @@ export const INVALID_JSON = 'Invalid JSON body'
 export async function readJsonObject(c: Context, invalidMessage = INVALID_JSON): Promise<Record<string, unknown>> {
   let text: string
   try {
-    text = await c.req.text()
+    text = (await readRawBody(c)).toString('utf8').replace(/^\uFEFF/, '') // as Response.text(): BOM dropped
   } catch (err) {
     if (err instanceof ApiError) throw err
     throw new ApiError(400, invalidMessage)

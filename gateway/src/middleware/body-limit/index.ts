@@ -22,6 +22,9 @@ export const bodyLimit = ({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
     if (len !== undefined && Number(len) > maxBytes) throw new ApiError(413, 'Request body too large', { max_bytes: maxBytes })
     // Bodiless methods skip the streaming counter entirely (hot path for GETs).
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    // Content-Length already checked: skip Hono's wrapper, whose first move (`c.req.raw.body`) builds a
+    // full WHATWG Request per POST under @hono/node-server. Chunked bodies still get its counting reader.
+    if (len !== undefined && c.req.header('transfer-encoding') === undefined) return next()
     return inner(c, next)
   }
 }

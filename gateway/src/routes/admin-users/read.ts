@@ -32,7 +32,7 @@ export function readUserRoutes(r: Router, deps: Deps): void {
       const page = parsePage(q)
       const { rows, total } = await listUsers(
         deps.sql,
-        { search: q.search || undefined, role, active: active === undefined ? undefined : active === 'true' },
+        { search: q.search?.replace(/\0/g, '') || undefined, role, active: active === undefined ? undefined : active === 'true' },
         page.limit,
         page.offset,
       )

@@ -9,12 +9,14 @@ import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
 import { hop, parseJson, relay } from './forward.js'
+import { readRawBody } from '../../lib/raw-body.js'
 import type { UpstreamPath } from './upstream-path.js'
 
 export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, instance: string): Promise<Response> {
   const deps = c.get('deps')
   const user = c.get('user')
-  const raw = Buffer.from(await c.req.arrayBuffer())
+  // perf: read from the Node request directly, not via a materialised WHATWG Request (lib/raw-body).
+  const raw = await readRawBody(c)
   const parsed = parseJson(raw)
   const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
   const action = target.segments[1] ?? ''

@@ -31,8 +31,10 @@ export const lockedMessage = (minutes: number) => `Account temporarily locked. T
 
 export async function login(deps: Deps, input: LoginInput): Promise<LoginResult> {
   const { LOGIN_MAX_ATTEMPTS: max, LOGIN_LOCK_MINUTES: minutes } = deps.config
-  // Usernames longer than the column cannot exist: no lookup, same work as an unknown user.
-  const user = Buffer.byteLength(input.username) <= 100 ? await findUserForLogin(deps.sql, input.username) : undefined
+  // Names longer than the column or holding NUL (which PostgreSQL text refuses) cannot exist: no
+  // lookup, the same work as an unknown user.
+  const possible = Buffer.byteLength(input.username) <= 100 && !input.username.includes('\0')
+  const user = possible ? await findUserForLogin(deps.sql, input.username) : undefined
   if (!user || !user.is_active) {
     await deps.passwords.burn(input.password)
     throw new ApiError(401, INVALID_CREDENTIALS)
