@@ -87,15 +87,25 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 
-/** Runs a suite's command with inherited stderr; stdout is echoed and also returned (for TAP). */
+/**
+ * bats' per-test timeout watchdog kills a test's process tree and complains about pids that already
+ * exited; those lines are noise, not failures.
+ */
+const STDERR_NOISE = /^.*bats-exec-test: line \d+: kill: \(\d+\) - No such process\n?/gm
+
+/** Runs a suite's command; stdout is echoed and also returned (for TAP), stderr echoed minus noise. */
 function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     current = child
     let stdout = ''
     child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString()
       process.stdout.write(d)
+    })
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString().replace(STDERR_NOISE, '')
+      if (text) process.stderr.write(text)
     })
     child.once('error', (err) => {
       current = null

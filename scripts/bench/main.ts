@@ -7,7 +7,7 @@
  *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s.
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
  *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--out f]
- *   npm run bench -- --scheduled      (scheduled.ts: 10,000-recipient scheduled send)
+ *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -28,6 +28,9 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench-results.json' },
     'cpu-prof': { type: 'boolean', default: false },
     scheduled: { type: 'boolean', default: false },
+    // Read by scheduled.ts.
+    'single-row': { type: 'boolean', default: false },
+    recipients: { type: 'string', default: '10000' },
   },
 })
 
