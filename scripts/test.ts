@@ -134,7 +134,7 @@ async function runBats(files: string[], env: Env, stack: Stack): Promise<SuiteRe
   const bats = path.join(REPO_ROOT, 'node_modules', 'bats', 'bin', 'bats')
   const targets = files.length > 0 ? files : [path.join('tests', 'e2e')]
   const { code, stdout } = await runSuiteCommand(bats, ['--tap', ...targets], env)
-  const result = tapResult('bats', stdout, code)
+  const result = tapResult('bats', stdout, code, interrupted)
   if (result.failed > 0) {
     for (const [name, file] of Object.entries(stack.logs)) {
       process.stdout.write(`\n---- last lines of ${path.relative(REPO_ROOT, file)} (${name}) ----\n${tailFile(file, 40) || '(empty)'}\n`)
@@ -185,6 +185,7 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
 
   const wantsBrowser = plan.suites.has('browser') && hasBrowserTests()
   const needsStack = plan.suites.has('bats') || wantsBrowser
+  if (plan.suites.has('browser') && !wantsBrowser) results.push({ suite: 'browser', passed: 0, failed: 0, skipped: 0, note: 'no tests/browser/*.test.ts' })
   try {
     if (plan.suites.has('bats')) await ensureTools(['curl', 'jq'])
     const services = await ensureServices({ launcher, scope: 'test', dataDir: dataDir() })

@@ -6,7 +6,7 @@
  *   (d) POST /api/auth/login (fewer connections: argon2 is CPU-bound by design, see README),
  *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s.
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
- *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--out f]
+ *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--out f]
  *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
  */
 import fs from 'node:fs'
@@ -14,6 +14,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { errorMessage, say } from '../lib/log.js'
 import { REPO_ROOT } from '../lib/paths.js'
+import { runOrThrow } from '../lib/proc.js'
 import type { GatewayProcess } from '../lib/stack.js'
 import { runLoad, warmUp, type LoadSpec } from './load.js'
 import { print, targets, writeJson, type Results } from './report.js'
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'a,n,b,c,d,rate,b2' },
     out: { type: 'string', default: 'bench-results.json' },
     'cpu-prof': { type: 'boolean', default: false },
+    'mem-log': { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
     scheduled: { type: 'boolean', default: false },
     // Read by scheduled.ts.
     'single-row': { type: 'boolean', default: false },
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
   const json = { 'content-type': 'application/json' }
   let stack: BenchStack | null = null
   let gw: GatewayProcess | null = null
-  const profile = args['cpu-prof']
+  const profile = { cpuProfile: args['cpu-prof'], memLog: args['mem-log'] }
 
   const measure = async (key: string, spec: Omit<LoadSpec, 'name' | 'connections' | 'durationS'> & { connections?: number }, label: string) => {
     const full: LoadSpec = { name: label, connections: spec.connections ?? connections, durationS, ...spec }
@@ -62,7 +65,14 @@ async function main(): Promise<void> {
   try {
     fs.mkdirSync(LOG_DIR, { recursive: true })
     say('starting PostgreSQL/Redis, the fast responder and the bare proxy')
-    stack = await startBenchStack()
+    let entry = 'gateway/src/server.ts'
+    if (!args.source) {
+      // Production runs compiled JS (Docker CMD): measure that, not tsx's on-the-fly transform.
+      say('building (npm run build)')
+      await runOrThrow('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT })
+      entry = 'dist/gateway/src/server.js'
+    }
+    stack = await startBenchStack(entry)
     const send = `/message/sendText/${INSTANCE}`
     if (only.has('a')) await measure('a', { url: stack.responder.url + send, method: 'POST', headers: json, body: sendBody }, '(a) responder direct')
     if (only.has('n')) await measure('n', { url: stack.bare.url + send, method: 'POST', headers: json, body: sendBody }, '(n) bare node proxy')

@@ -14,7 +14,7 @@ import { dropDatabase, ensureDatabase, withDatabase } from '../lib/pg-admin.js'
 import { ARTIFACTS_DIR, dataDir } from '../lib/paths.js'
 import { freePort } from '../lib/ports.js'
 import { ensureServices, type Services } from '../lib/services.js'
-import { GATEWAY_ENTRY, type GatewayProcess } from '../lib/stack.js'
+import type { GatewayProcess } from '../lib/stack.js'
 
 export const LOG_DIR = path.join(ARTIFACTS_DIR, 'bench')
 export const INSTANCE = 'bench_instance'
@@ -22,6 +22,8 @@ export const USER_PASSWORD = 'Bench_Passw0rd'
 
 export type BenchStack = {
   databaseUrl: string
+  /** Gateway entry: the compiled dist/ (production-like) unless --source. */
+  gatewayEntry: string
   env: Env
   responder: { url: string; service: RunningService }
   bare: { url: string; service: RunningService }
@@ -42,7 +44,7 @@ async function helper(file: string, env: Env, name: string): Promise<{ url: stri
   return { url, service }
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(gatewayEntry: string): Promise<BenchStack> {
   const launcher = readLauncherEnv()
   const services: Services = await ensureServices({ launcher, scope: 'test', dataDir: dataDir() })
   const databaseUrl = withDatabase(services.databaseUrl, `taguato_bench_${crypto.randomBytes(4).toString('hex')}`)
@@ -69,6 +71,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   }
   return {
     databaseUrl,
+    gatewayEntry,
     env,
     responder,
     bare,
@@ -81,16 +84,26 @@ export async function startBenchStack(): Promise<BenchStack> {
   }
 }
 
-/** A gateway with the bench environment plus `overrides`; `profile` runs it under the CPU profiler. */
-export async function startBenchGateway(stack: BenchStack, overrides: Env, logName: string, profile = false): Promise<GatewayProcess> {
+export type Instruments = { cpuProfile?: boolean; memLog?: boolean }
+
+/** A gateway with the bench environment plus `overrides`, optionally instrumented (instrumented-gateway.ts). */
+export async function startBenchGateway(stack: BenchStack, overrides: Env, logName: string, inst: Instruments = {}): Promise<GatewayProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const logFile = path.join(LOG_DIR, `${logName}.log`)
   fs.rmSync(logFile, { force: true })
   const svc = await startService({
     name: `gateway :${port}`,
-    entry: profile ? 'scripts/bench/profiled-gateway.ts' : GATEWAY_ENTRY,
-    env: { ...stack.env, ...overrides, GATEWAY_PORT: String(port), BENCH_PROFILE_DIR: path.join(LOG_DIR, 'profiles') },
+    entry: inst.cpuProfile || inst.memLog ? 'scripts/bench/instrumented-gateway.ts' : stack.gatewayEntry,
+    env: {
+      ...stack.env,
+      ...overrides,
+      GATEWAY_PORT: String(port),
+      BENCH_PROFILE_DIR: path.join(LOG_DIR, 'profiles'),
+      BENCH_CPU_PROFILE: inst.cpuProfile ? '1' : '',
+      BENCH_MEMLOG: inst.memLog ? '1' : '',
+      BENCH_GATEWAY_MODULE: stack.gatewayEntry,
+    },
     logFile,
     readyUrl: `${url}/health/ready`,
     readyTimeoutMs: 120_000,

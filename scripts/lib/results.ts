@@ -43,8 +43,11 @@ export function vitestResult(suite: string, reportFile: string, exitCode: number
   return res
 }
 
-/** Counts TAP lines (`ok`, `not ok`, `# skip`); missing results against the plan count as failures. */
-export function tapResult(suite: string, tap: string, exitCode: number): SuiteResult {
+/**
+ * Counts TAP lines (`ok`, `not ok`, `# skip`). Tests planned but never reported (a setup_file that
+ * failed, a crash) count as failures, unless `interrupted` (the user stopped the run on purpose).
+ */
+export function tapResult(suite: string, tap: string, exitCode: number, interrupted = false): SuiteResult {
   let passed = 0
   let failed = 0
   let skipped = 0
@@ -60,7 +63,7 @@ export function tapResult(suite: string, tap: string, exitCode: number): SuiteRe
   }
   const res: SuiteResult = { suite, passed, failed, skipped }
   const missing = plan >= 0 ? plan - (passed + failed + skipped) : 0
-  if (missing > 0) {
+  if (missing > 0 && !interrupted) {
     res.failed += missing
     res.note = `${missing} planned test(s) never reported`
   }

@@ -25,7 +25,7 @@ teardown_file() {
 # rows WHERE — message_logs rows of this file's instance, after the batch flush (200 ms).
 rows() {
   sleep 0.5
-  psql_q "select $1 from message_logs where instance_name='$I' and $2 order by id"
+  psql_q "select $1 from message_logs where instance_name='$I' and $2"
 }
 
 @test "sendText: one row, type text, status sent, wa_message_id = key.id, number as given" {

@@ -20,6 +20,8 @@ const KEY_PREFIX = 'taguato:sess:'
 /** Upper bound for a cached session in Redis; re-read from Postgres after that. */
 const MAX_CACHE_SECONDS = 300
 const SLIDE_EVERY_MS = 60_000
+/** Tombstone value of a revoked session's cache key. */
+const REVOKED = 'revoked'
 
 export type SessionStoreOptions = { ttlHours: number }
 
@@ -56,6 +58,7 @@ export class SessionStore {
       redisOk = false
     }
     let user: AuthUser | null
+    if (cached === REVOKED) return null
     if (cached) {
       user = JSON.parse(cached) as AuthUser
     } else {
@@ -65,7 +68,8 @@ export class SessionStore {
       user = rest
       if (redisOk) {
         const ttl = Math.min(MAX_CACHE_SECONDS, Math.floor((expires_at.getTime() - Date.now()) / 1000))
-        if (ttl > 0) this.redis.set(KEY_PREFIX + hash, JSON.stringify(user), 'EX', ttl).catch(() => undefined)
+        // NX: a revocation that landed while we read Postgres left a tombstone; never overwrite it.
+        if (ttl > 0) this.redis.set(KEY_PREFIX + hash, JSON.stringify(user), 'EX', ttl, 'NX').catch(() => undefined)
       }
     }
     this.slide(user.session_id, hash)
@@ -118,15 +122,26 @@ export class SessionStore {
   async refreshUser(userId: number): Promise<void> {
     const rows = await this.db<{ token_hash: string }[]>`
       select token_hash from taguato.sessions where user_id = ${userId} and is_active`
-    await this.forget(rows.map((r) => r.token_hash))
+    await this.forget(rows.map((r) => r.token_hash), false)
   }
 
-  /** Forgets cached sessions by hash; used after the rows were changed in Postgres. */
-  async forget(hashes: string[]): Promise<void> {
+  /**
+   * Forgets cached sessions by hash; used after the rows were changed in Postgres. A revocation leaves
+   * a short-lived tombstone instead of deleting: a request that read the still-active row from Postgres
+   * just before the revocation committed cannot re-cache it (its SET is NX). Without `revoked` the key
+   * is deleted, so the next request re-reads the changed user.
+   */
+  async forget(hashes: string[], revoked = true): Promise<void> {
     if (hashes.length === 0) return
     for (const h of hashes) this.lastSlide.delete(h)
     try {
-      await this.redis.del(...hashes.map((h) => KEY_PREFIX + h))
+      if (revoked) {
+        const multi = this.redis.multi()
+        for (const h of hashes) multi.set(KEY_PREFIX + h, REVOKED, 'EX', MAX_CACHE_SECONDS)
+        await multi.exec()
+      } else {
+        await this.redis.del(...hashes.map((h) => KEY_PREFIX + h))
+      }
     } catch (err) {
       // Redis down: nothing is served from it either (authenticate falls back to Postgres).
       this.log.warn({ err: (err as Error).message }, 'session cache delete failed')
