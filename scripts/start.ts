@@ -11,7 +11,7 @@ import { currentEnv, loadDotenv, readLauncherEnv, type Env } from './lib/env.js'
 import { errorMessage, say } from './lib/log.js'
 import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
-import { ensureDatabase } from './lib/pg-admin.js'
+import { ensureDatabase, userExists } from './lib/pg-admin.js'
 import { isListening } from './lib/ports.js'
 import { ensureSecrets } from './lib/secrets.js'
 import { ensureServices, type Services } from './lib/services.js'
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
 
   services = await ensureServices({ launcher, scope: 'dev', dataDir: data })
   if (await ensureDatabase(services.databaseUrl)) say(`created database ${new URL(services.databaseUrl).pathname.slice(1)}`)
+  // Checked before the gateway seeds: an existing admin keeps its password whatever we generate.
+  const adminExisted = await userExists(services.databaseUrl, launcher.ADMIN_USERNAME)
   const secrets = ensureSecrets(process.env, data)
 
   const env: Env = {
@@ -102,7 +104,9 @@ async function main(): Promise<void> {
 
   const rel = path.relative(REPO_ROOT, secrets.file)
   const passwordLine = secrets.generated.includes('ADMIN_PASSWORD')
-    ? `${secrets.values.ADMIN_PASSWORD}   (generated now, stored in ${rel}; shown only this once)`
+    ? adminExisted
+      ? `unchanged: '${launcher.ADMIN_USERNAME}' already existed in this database (the password generated into ${rel} only applies to a new database)`
+      : `${secrets.values.ADMIN_PASSWORD}   (generated now, stored in ${rel}; shown only this once)`
     : secrets.values.ADMIN_PASSWORD
       ? `(generated on first run, stored in ${rel})`
       : '(the ADMIN_PASSWORD you set)'

@@ -156,6 +156,9 @@ function stackEnv(services: Services, databaseUrl: string, dirs: RunDirs): Env {
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     AUTHENTICATION_API_KEY: generateApiKey(),
     RATE_LIMIT_DEFAULT: '0',
+    // Every bats request comes from 127.0.0.1: the per-IP login failure limit would make one file's
+    // wrong-password tests break the next ones. 15-account-hardening.bats turns it on in its own gateway.
+    LOGIN_IP_MAX_FAILURES: '0',
     UPSTREAM_DRIVER: 'sandbox',
     // Instances connect only through the sandbox scan route (deterministic); acks come quickly.
     SANDBOX_AUTOCONNECT_MS: '0',
@@ -209,7 +212,8 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
       heading('stack')
       const db = await newDb('_e2e')
       const upstreamPort = await freePort()
-      const env: Env = { ...baseEnv, ...stackEnv(services, db, dirs), UPSTREAM_SERVER_URL: `http://127.0.0.1:${upstreamPort}` }
+      const stackVars: Env = { ...stackEnv(services, db, dirs), UPSTREAM_SERVER_URL: `http://127.0.0.1:${upstreamPort}` }
+      const env: Env = { ...baseEnv, ...stackVars }
       try {
         await buildPanel(env, true)
         const booting = startStack({ env, upstreamPort, logDir: dirs.logs, readyTimeoutMs: launcher.TAGUATO_READY_TIMEOUT_MS })
@@ -221,7 +225,7 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
         for (const s of plan.suites) if (s !== 'vitest' && (s !== 'browser' || wantsBrowser)) results.push(crashed(s, 'stack did not start'))
       }
       if (stack) {
-        const keys = Object.keys(stackEnv(services, db, dirs)).concat(['UPSTREAM_SERVER_URL', 'UPSTREAM_URL', 'UPSTREAM_PORT', 'GATEWAY_PORT'])
+        const keys = Object.keys(stackVars).concat(['UPSTREAM_URL', 'UPSTREAM_PORT', 'GATEWAY_PORT'])
         const envFile = path.join(dirs.run, 'stack.env')
         fs.writeFileSync(envFile, toEnvFile(Object.fromEntries(keys.map((k) => [k, stack!.env[k] ?? '']))), { mode: 0o600 })
         cleanups.push({

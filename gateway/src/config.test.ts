@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       GATEWAY_PORT: 8080,
       LOGIN_MAX_ATTEMPTS: 5,
       LOGIN_LOCK_MINUTES: 15,
+      LOGIN_IP_MAX_FAILURES: 30,
       SESSION_TTL_HOURS: 24,
       RATE_LIMIT_DEFAULT: 600,
       TRUSTED_PROXIES: [],

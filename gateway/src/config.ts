@@ -68,6 +68,8 @@ export const ConfigSchema = v.object({
   STATUS_IP_BURST: int(20, 0),
   LOGIN_MAX_ATTEMPTS: int(5, 1, 100),
   LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+  /** Failed logins per client IP per 15 minutes, across usernames (password spraying); 0 = off. */
+  LOGIN_IP_MAX_FAILURES: int(30, 0, 100000),
   ARGON2_MEMORY_KIB: int(19456, 19456),
   ARGON2_TIME_COST: int(2, 2, 10),
 
@@ -107,6 +109,8 @@ export const ConfigSchema = v.object({
   RETENTION_SCHEDULED_DAYS: int(30, 1),
   /** forgot-password requests per hour, per client IP and per account (reference: 3). */
   RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
+  /** verify-reset-code requests per 15 minutes per client IP (the reference had none, §9.7). */
+  RECOVERY_VERIFY_LIMIT: int(10, 1, 100000),
   /** Bearer token for GET /metrics; the route is disabled when empty. */
   METRICS_TOKEN: str(''),
 

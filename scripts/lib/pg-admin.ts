@@ -71,3 +71,16 @@ export async function dropDatabase(url: string): Promise<void> {
     await sql.end({ timeout: 2 }).catch(() => undefined)
   }
 }
+
+/** Whether the gateway's users table already holds this username (false when the schema is not there yet). */
+export async function userExists(url: string, username: string): Promise<boolean> {
+  const sql = connect(url)
+  try {
+    const [t] = await sql<{ ok: boolean }[]>`select to_regclass('taguato.users') is not null as ok`
+    if (!t?.ok) return false
+    const rows = await sql`select 1 from taguato.users where username = ${username}`
+    return rows.length > 0
+  } finally {
+    await sql.end({ timeout: 2 }).catch(() => undefined)
+  }
+}

@@ -137,13 +137,12 @@ ROUTES=(
   assert_equal "$(header x-request-id)" proxy-check-42
   assert_equal "$(header x-frame-options)" DENY
   assert_equal "$(header x-content-type-options)" nosniff
-  [ -n "$(header x-ratelimit-limit)" ] || [ "$(header x-ratelimit-limit)" = "" ]
   ! grep -qF "$AUTHENTICATION_API_KEY" <<<"$headers$body"
   api GET /instance/fetchInstances "" "$TA"
   ! grep -qF "$AUTHENTICATION_API_KEY" <<<"$headers$body"
 }
 
-@test "a revoked grant stops working at once; a disabled account is 403" {
+@test "a revoked grant stops working at once, a new one at once too" {
   api DELETE "/admin/instances/$I/grant/$U3_ID" "" "$TA"
   assert_equal "$code" 200
   denied GET "/instance/connectionState/$I" "" "$T3" "You don't own this instance"

@@ -85,8 +85,6 @@ fault() { upstream_api PUT /sandbox/faults "$1"; [ "$code" = 200 ]; }
   api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   c=$code b=$body
-  upstream_api GET /sandbox/faults
-  echo "answer $c $b after ${ms}ms; faults now: $body" >&2
   upstream_api DELETE /sandbox/faults
   code=$c body=$b
   assert_equal "$code" 504

@@ -17,7 +17,7 @@ setup_file() {
   for _ in $(seq 100); do [ -s "$BATS_FILE_TMPDIR/smtp.port" ] && break; sleep 0.1; done
   export SMTP_PORT_=$(cat "$BATS_FILE_TMPDIR/smtp.port")
   start_extra_gateway SMTP_HOST=127.0.0.1 "SMTP_PORT=$SMTP_PORT_" SMTP_SECURE=none SMTP_FROM=noreply@taguato.test \
-    RECOVERY_HOURLY_LIMIT=100 WORKERS_ENABLED=false >/dev/null
+    RECOVERY_HOURLY_LIMIT=100 RECOVERY_VERIFY_LIMIT=1000 WORKERS_ENABLED=false >/dev/null
   export GW=$(sed -n "s/^URL='\(.*\)'$/\1/p" "$BATS_FILE_TMPDIR"/extra-gateways/gw.*)
 }
 
@@ -76,11 +76,11 @@ mail_count() { jq -r --arg to "$1" 'select(.to | index($to)) | .to[0]' "$MAILS" 
   assert_equal "$(psql_q "select details->>'method' from audit_log where action='password_reset_requested' and resource_id='$uid'")" email
 
   wrong=$(printf '%06d' $(( (10#$code6 + 1) % 1000000 )))
-  api POST /api/auth/verify-reset-code "$(jq -nc --arg u "$u" --arg c "$wrong" '{username:$u,code:$c}')"
+  api POST "$GW/api/auth/verify-reset-code" "$(jq -nc --arg u "$u" --arg c "$wrong" '{username:$u,code:$c}')"
   assert_equal "$code" 400; assert_equal "$(jbody .error)" 'Invalid code or expired'
-  api POST /api/auth/verify-reset-code "$(jq -nc --arg u "$u" --argjson c "$((10#$code6))" '{username:$u,code:$c}')"
+  api POST "$GW/api/auth/verify-reset-code" "$(jq -nc --arg u "$u" --argjson c "$((10#$code6))" '{username:$u,code:$c}')"
   assert_equal "$code" 400
-  api POST /api/auth/verify-reset-code "$(jq -nc --arg u "$email" --arg c "$code6" '{email:$u,code:$c}')"
+  api POST "$GW/api/auth/verify-reset-code" "$(jq -nc --arg u "$email" --arg c "$code6" '{email:$u,code:$c}')"
   assert_equal "$code" 200
   token=$(jbody .reset_token)
   [[ "$token" =~ ^[0-9a-f]{64}$ ]]
@@ -117,17 +117,34 @@ mail_count() { jq -r --arg to "$1" 'select(.to | index($to)) | .to[0]' "$MAILS" 
   assert_equal "$(jbody .error)" 'Invalid code or expired'
 }
 
-@test "throttle: per IP/account limit keeps answering the generic 200 but sends no more codes" {
-  start_extra_gateway SMTP_HOST=127.0.0.1 "SMTP_PORT=$SMTP_PORT_" SMTP_SECURE=none SMTP_FROM=noreply@taguato.test RECOVERY_HOURLY_LIMIT=2 WORKERS_ENABLED=false
+@test "throttle: per account and per IP limits answer the generic 200 but send no more codes" {
+  start_extra_gateway SMTP_HOST=127.0.0.1 "SMTP_PORT=$SMTP_PORT_" SMTP_SECURE=none SMTP_FROM=noreply@taguato.test \
+    RECOVERY_HOURLY_LIMIT=2 TRUSTED_PROXIES=127.0.0.1 WORKERS_ENABLED=false >/dev/null
+  net="10.$((RANDOM % 250)).$((RANDOM % 250))"
+  # Per account: a new client IP each time, so only the account's counter can stop it.
   u=$(unique thr); email="$u@example.test"
   create_user "$u" "$PW" "$(jq -nc --arg e "$email" '{email:$e}')" >/dev/null
-  redis-cli -u "$REDIS_URL" --scan --pattern 'recovery_rl:ip:*' 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
   for i in 1 2 3 4; do
+    API_EXTRA_ARGS=(-H "X-Forwarded-For: $net.$i")
     api POST "$EXTRA_URL/api/auth/forgot-password" "$(jq -nc --arg u "$u" '{username:$u}')"
+    API_EXTRA_ARGS=()
     assert_equal "$code" 200; assert_equal "$(jbody .message)" "$GENERIC"
   done
-  sleep 1
-  [ "$(mail_count "$email")" -le 2 ]
+  # Per IP: three accounts from one address; the third gets nothing.
+  emails=()
+  for i in 1 2 3; do
+    v=$(unique thi); emails+=("$v@example.test")
+    create_user "$v" "$PW" "$(jq -nc --arg e "$v@example.test" '{email:$e}')" >/dev/null
+    API_EXTRA_ARGS=(-H "X-Forwarded-For: $net.99")
+    api POST "$EXTRA_URL/api/auth/forgot-password" "$(jq -nc --arg u "$v" '{username:$u}')"
+    API_EXTRA_ARGS=()
+    assert_equal "$code" 200
+  done
+  wait_code "${emails[1]}" >/dev/null
+  sleep 0.5
+  assert_equal "$(mail_count "$email")" 2
+  assert_equal "$(mail_count "${emails[0]}")" 1
+  assert_equal "$(mail_count "${emails[2]}")" 0
 }
 
 @test "whatsapp: no email -> code sent through RECOVERY_ADMIN_INSTANCE (sandbox records the send)" {
@@ -135,7 +152,7 @@ mail_count() { jq -r --arg to "$1" 'select(.to | index($to)) | .to[0]' "$MAILS" 
   api POST /instance/create "$(jq -nc --arg n "$inst" '{instanceName:$n,integration:"WHATSAPP-BAILEYS"}')" "$T"
   upstream_api GET "/instance/connect/$inst"
   upstream_api POST "/sandbox/instances/$inst/scan"
-  start_extra_gateway "RECOVERY_ADMIN_INSTANCE=$inst" RECOVERY_HOURLY_LIMIT=100 WORKERS_ENABLED=false
+  start_extra_gateway "RECOVERY_ADMIN_INSTANCE=$inst" RECOVERY_HOURLY_LIMIT=100 RECOVERY_VERIFY_LIMIT=1000 WORKERS_ENABLED=false
   u=$(unique wa)
   uid=$(create_user "$u" "$PW" '{"phone_number":"595981123456"}')
   api POST "$EXTRA_URL/api/auth/forgot-password" "$(jq -nc --arg u "$u" '{username:$u}')"
@@ -150,7 +167,7 @@ mail_count() { jq -r --arg to "$1" 'select(.to | index($to)) | .to[0]' "$MAILS" 
   [[ "$text" == *'Your password recovery code is: *'* ]]
   code6=$(grep -o '\*[0-9]\{6\}\*' <<<"$text" | head -1 | tr -d '*')
   assert_equal "$(psql_q "select method from password_resets where user_id=$uid and used_at is null")" whatsapp
-  api POST /api/auth/verify-reset-code "$(jq -nc --arg u "$u" --arg c "$code6" '{username:$u,code:$c}')"
+  api POST "$EXTRA_URL/api/auth/verify-reset-code" "$(jq -nc --arg u "$u" --arg c "$code6" '{username:$u,code:$c}')"
   assert_equal "$code" 200
   api DELETE "/instance/delete/$inst" "" "$T"
 }

@@ -88,7 +88,7 @@ async function traced(fn: () => Promise<void>): Promise<Trace> {
   } as typeof write
   net.Socket.prototype.emit = function (this: net.Socket, event: string, ...args: unknown[]) {
     if (event === 'data' && this.remotePort === redisPort) redisReads += 1
-    return emit.call(this, event, ...args)
+    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args])
   } as typeof emit
   try {
     await fn()

@@ -205,6 +205,17 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
   return row
 }
 
+/**
+ * Ids of the active admins, their rows locked until the transaction ends (always in id order, so two
+ * callers cannot deadlock). Two concurrent demotions then see each other's result, and the last active
+ * admin cannot be removed by a race.
+ */
+export async function lockActiveAdminIds(db: Queryable): Promise<number[]> {
+  const rows = await db<{ id: number }[]>`
+    select id from taguato.users where role = 'admin' and is_active order by id for update`
+  return rows.map((r) => r.id)
+}
+
 export async function deleteUser(db: Queryable, id: number): Promise<{ id: number; username: string } | undefined> {
   const [row] = await db<{ id: number; username: string }[]>`delete from taguato.users where id = ${id} returning id, username`
   return row

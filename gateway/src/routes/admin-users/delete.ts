@@ -2,7 +2,8 @@
  * @module routes/admin-users/delete
  * DELETE /admin/users/{id} (reference §3.3.5 + D18): the rows go (cascades), the user's cached
  * sessions are forgotten (their hashes are read before the cascade removes them), then the user's
- * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal.
+ * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal. The last
+ * active admin cannot be deleted (400).
  */
 import type { Deps } from '../../deps.js'
 import { activeTokenHashes } from '../../db/queries/sessions.js'
@@ -10,6 +11,7 @@ import { deleteUser, listOwnedInstanceChannels } from '../../db/queries/users.js
 import { ApiError } from '../../errors/api-error.js'
 import { parseId } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
+import { refuseLastActiveAdmin } from './last-admin.js'
 
 /** Deletes instances upstream in parallel; 404 means already gone. Returns the names that failed. */
 async function deleteUpstream(deps: Deps, names: string[]): Promise<string[]> {
@@ -39,6 +41,8 @@ export function deleteUserRoute(r: Router, deps: Deps): void {
       const admin = c.get('user')
       if (id === admin.id) throw new ApiError(400, 'Cannot delete your own account')
       const found = await deps.sql.begin(async (tx) => {
+        // Admin rows first, then the target's: the same order as update, so the two cannot deadlock.
+        await refuseLastActiveAdmin(tx, id)
         // Lock the row so sessions and instances read here are the ones the cascade removes.
         const [locked] = await tx`select id from taguato.users where id = ${id} for update`
         if (!locked) return undefined

@@ -3,7 +3,7 @@
  * PUT /admin/users/{id} (reference §3.3.4, §9.4/§9.16/§9.24 fixed): validated fields, `unlock`, 404 only
  * for a missing id, 409 for a taken email, no password in the audit. A new password, deactivation or
  * a regenerated token revokes every session; any other change refreshes the cached user, so it
- * applies on the next request on every replica.
+ * applies on the next request on every replica. Demoting or deactivating the last active admin is 400.
  */
 import { randomBytes } from 'node:crypto'
 import type { Deps } from '../../deps.js'
@@ -11,6 +11,7 @@ import { uniqueViolation, updateUser, type UserChanges } from '../../db/queries/
 import { ApiError } from '../../errors/api-error.js'
 import { parseId, readJsonObject } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
+import { refuseLastActiveAdmin } from './last-admin.js'
 import { readUpdate, UpdateUserBody, type UpdateUserInput } from './schemas.js'
 
 async function toChanges(deps: Deps, input: UpdateUserInput): Promise<UserChanges> {
@@ -41,6 +42,7 @@ export function updateUserRoute(r: Router, deps: Deps): void {
       let user
       try {
         user = await deps.sql.begin(async (tx) => {
+          if (input.role === 'user' || input.is_active === false) await refuseLastActiveAdmin(tx, id)
           const row = await updateUser(tx, id, changes)
           if (!row) return undefined
           const { password, ...rest } = input

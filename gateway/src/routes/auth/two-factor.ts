@@ -1,7 +1,9 @@
 /**
  * @module routes/auth/two-factor
  * /api/auth/2fa/{setup,enable,disable} (reference §3.2.6-8, §9.10 fixed): setup remembers the secret it
- * issued and enable accepts only that one; every accepted code burns its time step (no replay).
+ * issued and enable accepts only that one; every accepted code burns its time step (no replay). A
+ * 6-digit code falls to guessing without a limit: 5 wrong codes (or passwords) per user and 15 minutes
+ * across enable and disable, then 429.
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
@@ -9,6 +11,7 @@ import { claimTotpStep, disableTotp, enableTotp, findUserSecrets } from '../../d
 import { ApiError } from '../../errors/api-error.js'
 import { parseBody } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
+import { TOO_MANY_ATTEMPTS, type AttemptLimiter } from '../../services/attempt-limiter/attempt-limiter.js'
 import { safeEqual } from '../../services/sessions/tokens.js'
 import { PendingTotpSecrets } from '../../services/totp/pending.js'
 import { generateSecret, otpauthUri, verifyTotp } from '../../services/totp/totp.js'
@@ -25,7 +28,7 @@ export const DisableBody = v.object({ code: v.unknown(), password: v.optional(v.
 
 const normalize = (s: string) => s.toUpperCase().replace(/[^A-Z2-7]/g, '')
 
-export function twoFactorRoutes(r: Router, deps: Deps, guard: InlineGuard): void {
+export function twoFactorRoutes(r: Router, deps: Deps, guard: InlineGuard, attempts: AttemptLimiter): void {
   const pending = new PendingTotpSecrets(deps.redis)
   const tags = ['auth', '2fa']
 
@@ -49,8 +52,10 @@ export function twoFactorRoutes(r: Router, deps: Deps, guard: InlineGuard): void
       if (body.code === undefined || body.code === null || body.code === '') throw new ApiError(400, ENABLE_REQUIRED)
       const issued = await pending.get(user.id)
       if (!issued || !safeEqual(normalize(issued), normalize(body.secret))) throw new ApiError(400, NO_PENDING)
+      await attempts.claimOrThrow(String(user.id), TOO_MANY_ATTEMPTS)
       const step = verifyTotp(issued, body.code)
       if (step === null) throw new ApiError(400, ENABLE_BAD_CODE)
+      await attempts.reset(String(user.id))
       await enableTotp(deps.sql, user.id, issued, step)
       await pending.clear(user.id)
       await deps.sessions.refreshUser(user.id)
@@ -68,12 +73,14 @@ export function twoFactorRoutes(r: Router, deps: Deps, guard: InlineGuard): void
       if (body.code === undefined || body.code === null || body.code === '') throw new ApiError(400, CODE_REQUIRED)
       const s = await findUserSecrets(deps.sql, user.id)
       if (!s?.totp_enabled || !s.totp_secret) throw new ApiError(400, '2FA is not currently enabled')
+      await attempts.claimOrThrow(String(user.id), TOO_MANY_ATTEMPTS)
       if (body.password !== undefined) {
         const ok = typeof body.password === 'string' && (await deps.passwords.verify(s.password_hash, body.password)).ok
         if (!ok) throw new ApiError(400, 'Invalid password')
       }
       const step = verifyTotp(s.totp_secret, body.code, { afterStep: s.totp_last_step })
       if (step === null || !(await claimTotpStep(deps.sql, user.id, step))) throw new ApiError(400, 'Invalid code')
+      await attempts.reset(String(user.id))
       await disableTotp(deps.sql, user.id)
       await deps.sessions.refreshUser(user.id)
       await deps.audit.record({ userId: user.id, username: user.username, action: '2fa_disabled', resourceType: 'user', resourceId: user.id, ip: c.get('clientIp') })

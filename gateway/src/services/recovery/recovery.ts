@@ -17,7 +17,6 @@ export const INVALID_CODE = 'Invalid code or expired'
 const CODE_MINUTES = 15
 const TOKEN_MINUTES = 10
 const MAX_ATTEMPTS = 5
-const VERIFY_PER_IP = 10
 const VERIFY_WINDOW_SECONDS = 15 * 60
 
 export async function forgotPassword(deps: Deps, identifier: string, ip: string): Promise<void> {
@@ -42,7 +41,7 @@ export async function forgotPassword(deps: Deps, identifier: string, ip: string)
 }
 
 export async function verifyResetCode(deps: Deps, identifier: string, code: unknown, ip: string): Promise<string> {
-  if (!(await withinLimit(deps.redis, `recovery_rl:verify:${ip}`, VERIFY_PER_IP, VERIFY_WINDOW_SECONDS))) {
+  if (!(await withinLimit(deps.redis, `recovery_rl:verify:${ip}`, deps.config.RECOVERY_VERIFY_LIMIT, VERIFY_WINDOW_SECONDS))) {
     throw new ApiError(429, 'Too many attempts. Please try again later.', {}, { 'Retry-After': String(VERIFY_WINDOW_SECONDS) })
   }
   const user = Buffer.byteLength(identifier) <= 255 ? await q.findRecoveryUser(deps.sql, identifier) : undefined

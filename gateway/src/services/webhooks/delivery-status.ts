@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
+import { applyLogStatus, logExists } from '../../db/queries/delivery-status.js'
 import { eventConfigName } from './events.js'
 
 export type LogStatus = 'sent' | 'delivered' | 'read' | 'failed'
@@ -40,18 +41,8 @@ export class DeliveryStatus {
   ) {}
 
   /** Applies an update; returns the rows changed. */
-  async apply(u: StatusUpdate): Promise<number> {
-    const s = u.status
-    const rows = await this.db`
-      update taguato.message_logs set
-        status = ${s},
-        delivered_at = case when ${s} in ('delivered', 'read') then coalesce(delivered_at, now()) else delivered_at end,
-        read_at = case when ${s} = 'read' then coalesce(read_at, now()) else read_at end
-      where wa_message_id = ${u.waMessageId}
-        and (case status when 'sending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 9 end)
-          < (case ${s}::text when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 2 else 0 end)
-      returning id`
-    return rows.length
+  apply(u: StatusUpdate): Promise<number> {
+    return applyLogStatus(this.db, u.waMessageId, u.status)
   }
 
   /** Fire and forget from a receiver: apply now, or later if the row is not there yet. */
@@ -63,8 +54,7 @@ export class DeliveryStatus {
   private async applyWithRetry(u: StatusUpdate, tryNo: number): Promise<void> {
     try {
       if ((await this.apply(u)) > 0) return
-      const [exists] = await this.db`select 1 from taguato.message_logs where wa_message_id = ${u.waMessageId} limit 1`
-      if (exists || tryNo >= RETRY_DELAYS_MS.length || this.pending >= MAX_PENDING) return
+      if ((await logExists(this.db, u.waMessageId)) || tryNo >= RETRY_DELAYS_MS.length || this.pending >= MAX_PENDING) return
       this.pending++
       setTimeout(() => {
         this.pending--

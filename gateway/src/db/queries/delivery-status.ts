@@ -1,0 +1,24 @@
+/**
+ * @module db/queries/delivery-status
+ * Forward-only status moves of message_logs by WhatsApp message id: rank sending 0 < sent 1 <
+ * delivered 2 < read 3; failed (rank 2) only from sending/sent; failed and cancelled never move.
+ */
+import type { Queryable } from '../client.js'
+
+export async function applyLogStatus(q: Queryable, waMessageId: string, s: 'sent' | 'delivered' | 'read' | 'failed'): Promise<number> {
+  const rows = await q`
+    update taguato.message_logs set
+      status = ${s},
+      delivered_at = case when ${s} in ('delivered', 'read') then coalesce(delivered_at, now()) else delivered_at end,
+      read_at = case when ${s} = 'read' then coalesce(read_at, now()) else read_at end
+    where wa_message_id = ${waMessageId}
+      and (case status when 'sending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 9 end)
+        < (case ${s}::text when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 2 else 0 end)
+    returning id`
+  return rows.length
+}
+
+export async function logExists(q: Queryable, waMessageId: string): Promise<boolean> {
+  const [row] = await q`select 1 from taguato.message_logs where wa_message_id = ${waMessageId} limit 1`
+  return row !== undefined
+}
