@@ -27,16 +27,19 @@ function collect(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    incoming.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
-      // Content-Length was checked up front; this only guards a client that sends more than it said.
+      // The body-limit middleware checked Content-Length already; this guards an explicit smaller cap.
       if (size > maxBytes) {
-        incoming.destroy()
+        incoming.off('data', onData)
+        incoming.resume() // discard the rest so the 413 can still be written on this connection
+        chunks.length = 0
         reject(new ApiError(413, 'Request body too large', { max_bytes: maxBytes }))
         return
       }
       chunks.push(chunk)
-    })
+    }
+    incoming.on('data', onData)
     incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
     incoming.once('error', reject)
     // A client that hangs up mid-body: 'close' without 'end' (no-op once resolved).

@@ -40,8 +40,11 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
   const deps = c.get('deps')
   const { incoming, outgoing } = nodeBindings(c)
+  const family = o.url.split('/')[1]?.toLowerCase() || 'root'
+  const started = performance.now()
+  const observe = (outcome: string) => deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
   try {
-    return await deps.breaker.run(
+    const res = await deps.breaker.run(
       () =>
         deps.proxy.forward({
           incoming,
@@ -56,9 +59,12 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
         }),
       (r) => r.status >= 500,
     )
+    observe(`${Math.floor(res.status / 100)}xx`)
+    return res
   } catch (err) {
     if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
     if (err instanceof UpstreamError) {
+      observe(err.kind === 'timeout' ? 'timeout' : 'error')
       c.get('log').warn({ err: err.message }, 'upstream hop failed')
       throw new ApiError(err.kind === 'timeout' ? 504 : 502, err.kind === 'timeout' ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE)
     }

@@ -38,7 +38,14 @@ export function proxyRoutes(r: Router, deps: Deps): void {
     }
     if (isNativePath(target.segments)) return next()
     const { segments } = target
-    if (segments[0]?.toLowerCase() === 'message') messageIpLimit(c.get('clientIp'))
+    if (segments[0]?.toLowerCase() === 'message') {
+      try {
+        messageIpLimit(c.get('clientIp'))
+      } catch (err) {
+        deps.metrics?.rateLimitRejected('ip')
+        throw err
+      }
+    }
     if (deps.breaker.isOpen()) throw breakerOpenError(deps.breaker.retryAfterSeconds())
     await auth(c, noop)
 

@@ -84,7 +84,8 @@ export class MessageLogWriter {
         return
       } catch (err) {
         if (attempt === 2) {
-          this.log.error({ err: (err as Error).message, rows: rows.length }, 'message log batch lost after retry')
+          // The rows go into the log line itself so an operator can replay them.
+          this.log.error({ err: (err as Error).message, rows: rows.length, lost: rows }, 'message log batch lost after retry')
           return
         }
         this.log.warn({ err: (err as Error).message, rows: rows.length }, 'message log batch failed; retrying')
