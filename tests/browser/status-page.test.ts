@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
 import postgres from 'postgres'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -21,7 +21,6 @@ const GATEWAY = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/
 const SHOTS = path.resolve(process.env.REPO_ROOT ?? process.cwd(), 'test-artifacts', 'screenshots')
 const TITLE = `Status page probe ${crypto.randomBytes(3).toString('hex')}`
 
-let browser: Browser
 let ctx: BrowserContext
 let page: Page
 let userDir: string
@@ -64,19 +63,20 @@ describe.skipIf(!HAS_CHROMIUM)('status page', () => {
   beforeAll(async () => {
     await createIncident()
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'taguato-status-'))
-    browser = await chromium.launch({
+    // A fresh user-data-dir per run (playwright passes it to chromium as --user-data-dir).
+    ctx = await chromium.launchPersistentContext(userDir, {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', `--user-data-dir=${userDir}`],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      viewport: { width: 1280, height: 900 },
     })
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    page = await ctx.newPage()
+    page = ctx.pages()[0] ?? (await ctx.newPage())
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy|Refused/i.test(m.text())) cspErrors.push(m.text())
     })
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await ctx?.close()
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true })
   })
 

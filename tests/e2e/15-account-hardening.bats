@@ -212,11 +212,13 @@ hard_login() {
   bname=$(unique hadb)
   hard_api POST /admin/users "$(jq -nc --arg u "$bname" '{username:$u,password:"Passw0rd_Ok",role:"admin"}')" "$t"
   bid=$(jbody .user.id)
+  pids=()
   for id in "$aid" "$bid"; do
     curl -sS -o /dev/null -w '%{http_code}\n' -X PUT -H "apikey: $c" -H 'Content-Type: application/json' \
       --data '{"role":"user"}' "$HARD_URL/admin/users/$id" >>"$BATS_TEST_TMPDIR/codes" &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}" # only ours: bats has background helpers of its own
   assert_equal "$(sort "$BATS_TEST_TMPDIR/codes" | tr '\n' ' ')" "200 400 "
   assert_equal "$(hard_sql "select count(*) from users where role='admin' and is_active")" 1
 }

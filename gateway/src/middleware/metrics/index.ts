@@ -51,10 +51,3 @@ export const metrics = (m: Metrics): MiddlewareHandler<AppEnv> =>
       m.request(routeFamily(routePath(c as Context), c.req.path), c.req.method, c.res.status, (performance.now() - start) / 1000)
     }
   }
-
-/** Times one upstream hop (the proxy calls this around its hop); no-op unless metrics are enabled. */
-export function observeUpstream(c: Context<AppEnv>, startedMs: number, outcome: string): void {
-  const deps = c.get('deps')
-  if (!deps.config.METRICS_TOKEN) return
-  deps.metrics.upstream(routeFamily('*', c.req.path), outcome, (performance.now() - startedMs) / 1000)
-}

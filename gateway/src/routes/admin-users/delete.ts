@@ -57,6 +57,8 @@ export function deleteUserRoute(r: Router, deps: Deps): void {
       })
       if (!found) throw new ApiError(404, 'User not found')
       await deps.sessions.forget(found.hashes)
+      // The ownership cache of every replica must forget the instances the cascade removed.
+      for (const name of found.instances) deps.instances.invalidate(name)
       const failed = await deleteUpstream(deps, found.instances)
       if (failed.length) deps.log.error({ userId: id, instances: failed }, 'user deleted but some upstream instances remain (orphans)')
       return c.json({ deleted: found.deleted })

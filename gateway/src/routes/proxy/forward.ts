@@ -57,7 +57,7 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
           bufferResponse: o.bufferResponse,
           extraHeaders: o.extraHeaders,
         }),
-      (r) => r.status >= 500,
+      countsAsUpstreamFailure,
     )
     observe(`${Math.floor(res.status / 100)}xx`)
     return res
@@ -70,6 +70,17 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
     }
     throw err
   }
+}
+
+/**
+ * Whether an upstream answer says the upstream itself is failing. Evolution answers 500 "Connection
+ * Closed" when ONE instance's WhatsApp session is down: that is the instance's problem, not the
+ * upstream's, so it must not let one user's disconnected phone open the breaker for everybody.
+ */
+export function countsAsUpstreamFailure(r: Pick<ProxyResponse, 'status' | 'body'>): boolean {
+  if (r.status < 500) return false
+  if (r.status === 500 && Buffer.isBuffer(r.body) && r.body.length < 4096 && r.body.includes('Connection Closed')) return false
+  return true
 }
 
 /** The request body to stream upstream (already size-checked by the body-limit middleware). */
