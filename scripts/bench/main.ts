@@ -6,7 +6,7 @@
  *   (d) POST /api/auth/login (fewer connections: argon2 is CPU-bound by design, see README),
  *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s.
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
- *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--out f]
+ *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--priority -10] [--out f]
  *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
  */
 import fs from 'node:fs'
@@ -18,7 +18,7 @@ import { runOrThrow } from '../lib/proc.js'
 import type { GatewayProcess } from '../lib/stack.js'
 import { runLoad, warmUp, type LoadSpec } from './load.js'
 import { print, targets, writeJson, type Results } from './report.js'
-import { INSTANCE, LOG_DIR, seed, startBenchGateway, startBenchStack, USER_PASSWORD, type BenchStack } from './stack.js'
+import { INSTANCE, LOG_DIR, prioritize, seed, startBenchGateway, startBenchStack, USER_PASSWORD, type BenchStack } from './stack.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'mem-log': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
+    priority: { type: 'string', default: '0' },
     scheduled: { type: 'boolean', default: false },
     // Read by scheduled.ts.
     'single-row': { type: 'boolean', default: false },
@@ -44,6 +45,10 @@ if (args.scheduled) {
 }
 
 async function main(): Promise<void> {
+  if (args.priority !== '0') {
+    process.env.BENCH_PRIORITY = args.priority
+    prioritize(process.pid)
+  }
   const connections = Number(args.connections)
   const durationS = Number(args.duration)
   const loginConnections = Number(args['login-connections'])
