@@ -33,7 +33,7 @@ import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
 import { dropDatabase, ensureDatabase, withDatabase } from './lib/pg-admin.js'
 import { freePort } from './lib/ports.js'
-import { isAlive, signal, tailFile } from './lib/proc.js'
+import { isAlive, signal, sleep, tailFile } from './lib/proc.js'
 import { crashed, tapResult, vitestResult, type SuiteResult } from './lib/results.js'
 import { generateApiKey } from './lib/secrets.js'
 import { ensureServices, type Services } from './lib/services.js'
@@ -83,8 +83,15 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     }
     interrupted = true
     say(`${sig} received: stopping the current suite, then cleaning up`)
-    if (current?.pid) signal(current.pid, 'SIGTERM')
+    if (current?.pid) signal(current.pid, 'SIGTERM', true)
   })
+}
+
+/** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
+async function sweepGroup(pgid: number): Promise<void> {
+  signal(pgid, 'SIGTERM', true)
+  await sleep(1000)
+  signal(pgid, 'SIGKILL', true)
 }
 
 /**
@@ -96,7 +103,9 @@ const STDERR_NOISE = /^.*bats-exec-test: line \d+: kill: \(\d+\) - No such proce
 /** Runs a suite's command; stdout is echoed and also returned (for TAP), stderr echoed minus noise. */
 function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Own process group, so anything a test left running in the background (a webhook receiver, a
+    // browser) can be swept with the group once the suite exits.
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     current = child
     let stdout = ''
     child.stdout?.on('data', (d: Buffer) => {
@@ -111,9 +120,15 @@ function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code:
       current = null
       resolve({ code: 127, stdout: stdout + String(err) })
     })
-    child.once('close', (code, sig) => {
+    const closed = new Promise<void>((r) => child.once('close', () => r()))
+    // 'exit', not 'close': a background process that inherited the pipes would hold 'close' forever.
+    child.once('exit', (code, sig) => {
       current = null
-      resolve({ code: code ?? (sig ? 130 : 1), stdout })
+      void (async () => {
+        if (child.pid) await sweepGroup(child.pid)
+        await Promise.race([closed, sleep(3000)])
+        resolve({ code: code ?? (sig ? 130 : 1), stdout })
+      })()
     })
   })
 }

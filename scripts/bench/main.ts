@@ -6,7 +6,7 @@
  *   (d) POST /api/auth/login (fewer connections: argon2 is CPU-bound by design, see README),
  *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s.
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
- *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--priority -10] [--out f]
+ *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--priority=-10] [--out f]
  *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
  */
 import fs from 'node:fs'

@@ -6,7 +6,7 @@ import { Modal } from '../components/modal.js'
 import { toast } from '../components/toast.js'
 import { PASSWORD_HINT } from './change-password.js'
 
-export function UserForm(props: { user: AdminUser | null; onClose: () => void; onSaved: () => void }) {
+export function UserForm(props: { user: AdminUser | null; onClose: () => void; onSaved: (createdUsername?: string) => void }) {
   const u = props.user
   const [f, setF] = useState({
     username: u?.username ?? '',
@@ -33,6 +33,8 @@ export function UserForm(props: { user: AdminUser | null; onClose: () => void; o
           ...(rate !== null ? { rate_limit: rate } : {}), ...(f.email.trim() ? { email: f.email.trim() } : {}), ...(f.phone_number.trim() ? { phone_number: f.phone_number.trim() } : {}),
         })
         toast.ok(`User ${f.username.trim()} created; they choose a new password at first sign-in`)
+        props.onSaved(f.username.trim())
+        return
       } else {
         const patch: UserPatch = { role: f.role, max_instances: max, rate_limit: rate, email: f.email.trim(), phone_number: f.phone_number.trim(), is_active: f.is_active }
         if (f.password) patch.password = f.password

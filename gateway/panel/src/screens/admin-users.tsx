@@ -19,6 +19,9 @@ export function AdminUsersScreen(props: ScreenProps) {
   const { data, reload } = useLoad(() => adminApi.users(page, applied), [page, applied])
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null)
 
+  // A new user may land beyond page 1 (the list is by id): filter the list to it so it is in view.
+  const showUser = (username: string) => (setSearch(username), setPage(1), setApplied(username))
+
   const act = async (question: string | null, fn: () => Promise<unknown>, ok: string) => {
     if (question && !(await confirm(question, 'Confirm'))) return
     try {
@@ -71,7 +74,7 @@ export function AdminUsersScreen(props: ScreenProps) {
         ]}
       />
       {data && <Pager page={data.page} pages={data.pages} total={data.total} onPage={setPage} />}
-      {editing && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void reload())} />}
+      {editing && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(created) => (setEditing(null), created ? showUser(created) : void reload())} />}
     </section>
   )
 }
