@@ -174,6 +174,10 @@ function stackEnv(services: Services, databaseUrl: string, dirs: RunDirs): Env {
     // Every bats request comes from 127.0.0.1: the per-IP login failure limit would make one file's
     // wrong-password tests break the next ones. 15-account-hardening.bats turns it on in its own gateway.
     LOGIN_IP_MAX_FAILURES: '0',
+    // Likewise the per-IP limits on /message/* and /api/status (0 = off): the suite sends fast from one
+    // address. 22-messaging-log.bats and 42-status.bats test them on their own gateways.
+    MESSAGE_IP_RATE: '0',
+    STATUS_IP_RATE: '0',
     UPSTREAM_DRIVER: 'sandbox',
     // Instances connect only through the sandbox scan route (deterministic); acks come quickly.
     SANDBOX_AUTOCONNECT_MS: '0',
