@@ -25,7 +25,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createRunDirs, type RunDirs } from './lib/artifacts.js'
-import { ensureTools } from './lib/binaries.js'
+import { ensureChromium, ensureTools } from './lib/binaries.js'
 import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
 import { stopAllExtras } from './lib/extra-gateways.js'
 import { errorMessage, say, warn } from './lib/log.js'
@@ -210,6 +210,7 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
   if (plan.suites.has('browser') && !wantsBrowser) results.push({ suite: 'browser', passed: 0, failed: 0, skipped: 0, note: 'no tests/browser/*.test.ts' })
   try {
     if (plan.suites.has('bats')) await ensureTools(['curl', 'jq'])
+    if (wantsBrowser) await ensureChromium()
     const services = await ensureServices({ launcher, scope: 'test', dataDir: dataDir() })
     cleanups.push({ name: 'private servers', fn: services.stop })
     const serverUrl = withDatabase(services.databaseUrl, 'postgres')

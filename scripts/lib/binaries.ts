@@ -68,3 +68,20 @@ export async function ensureTools(tools: string[]): Promise<void> {
   const r = await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, echo: true })
   if (r.code !== 0) throw new MissingDependencyError(`apt-get failed (exit ${r.code}).\n${hint}`)
 }
+
+/**
+ * The browser suite drives Debian's Chromium. When it is missing and we are root with apt-get, install
+ * it; if that is impossible the browser tests skip themselves with a clear message (never a failure).
+ */
+export async function ensureChromium(): Promise<void> {
+  if (fs.existsSync('/usr/bin/chromium')) return
+  if (!isRoot() || !which('apt-get')) {
+    say('chromium is not installed and cannot be installed here (not root or no apt-get): browser tests will skip')
+    return
+  }
+  say('installing chromium with apt-get for the browser tests...')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  await run('apt-get', ['update'], { env })
+  const r = await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, echo: true })
+  if (r.code !== 0) say(`apt-get could not install chromium (exit ${r.code}): browser tests will skip`)
+}
