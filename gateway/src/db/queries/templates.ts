@@ -7,13 +7,21 @@ import type { Queryable } from '../client.js'
 export type TemplateRow = { id: number; name: string; content: string; created_at: Date; updated_at: Date }
 
 export async function listTemplates(q: Queryable, userId: number, limit: number, offset: number): Promise<{ rows: TemplateRow[]; total: number }> {
-  const [rows, [count]] = await Promise.all([
-    q<TemplateRow[]>`
+  // perf: one statement (count + page) instead of two: the count row always comes back, the page rows
+  // (if any) are joined to it, so an empty or out-of-range page still carries the total.
+  const res = await q<(Omit<TemplateRow, 'id'> & { id: number | null; total: number })[]>`
+    with c as (select count(*) as total from taguato.message_templates where user_id = ${userId})
+    select c.total, t.id, t.name, t.content, t.created_at, t.updated_at
+    from c left join lateral (
       select id, name, content, created_at, updated_at from taguato.message_templates
-      where user_id = ${userId} order by updated_at desc, id desc limit ${limit} offset ${offset}`,
-    q<{ total: number }[]>`select count(*) as total from taguato.message_templates where user_id = ${userId}`,
-  ])
-  return { rows, total: count?.total ?? 0 }
+      where user_id = ${userId} order by updated_at desc, id desc limit ${limit} offset ${offset}
+    ) t on true
+    order by t.updated_at desc, t.id desc`
+  const rows: TemplateRow[] = []
+  for (const r of res) {
+    if (r.id !== null) rows.push({ id: r.id, name: r.name, content: r.content, created_at: r.created_at, updated_at: r.updated_at })
+  }
+  return { rows, total: res[0]?.total ?? 0 }
 }
 
 export async function createTemplate(q: Queryable, userId: number, name: string, content: string): Promise<TemplateRow> {

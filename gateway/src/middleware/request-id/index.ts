@@ -1,7 +1,11 @@
 /**
  * @module middleware/request-id
  * X-Request-ID: a well-formed incoming id is propagated, otherwise one is generated; it goes on every
- * response and, through the child logger, on every log line of the request (D15).
+ * response and, through the request's logger, on every log line of the request (D15).
+ *
+ * perf: the per-request child logger is created lazily, on the first line a handler logs (most
+ * requests log nothing but the request line, which request-log writes through the root logger with
+ * the same `reqId` field).
  */
 import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
@@ -13,12 +17,41 @@ const VALID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export type RequestIdOptions = { logger: Logger }
 
+type LogFn = Logger['info']
+
+/** Stands in for `logger.child({ reqId })` and builds that child on first use. */
+class LazyChild {
+  private real: Logger | undefined
+  constructor(
+    private readonly root: Logger,
+    private readonly reqId: string,
+  ) {}
+  private get l(): Logger {
+    return (this.real ??= this.root.child({ reqId: this.reqId }))
+  }
+  get level(): string {
+    return this.root.level
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.root.isLevelEnabled(level)
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return (this.l as unknown as { child(b: object): Logger }).child(bindings)
+  }
+  fatal: LogFn = (...a: unknown[]) => (this.l.fatal as (...x: unknown[]) => void)(...a)
+  error: LogFn = (...a: unknown[]) => (this.l.error as (...x: unknown[]) => void)(...a)
+  warn: LogFn = (...a: unknown[]) => (this.l.warn as (...x: unknown[]) => void)(...a)
+  info: LogFn = (...a: unknown[]) => (this.l.info as (...x: unknown[]) => void)(...a)
+  debug: LogFn = (...a: unknown[]) => (this.l.debug as (...x: unknown[]) => void)(...a)
+  trace: LogFn = (...a: unknown[]) => (this.l.trace as (...x: unknown[]) => void)(...a)
+}
+
 export const requestId = ({ logger }: RequestIdOptions): MiddlewareHandler<AppEnv> =>
   async function requestId(c, next) {
     const incoming = c.req.header(HEADER)
     const id = incoming && VALID.test(incoming) ? incoming : randomUUID()
     c.set('requestId', id)
-    c.set('log', logger.child({ reqId: id }))
+    c.set('log', new LazyChild(logger, id) as unknown as Logger)
     c.header(HEADER, id)
     await next()
     // Errors rendered by onError build a fresh response: make sure it carries the id too.

@@ -40,25 +40,40 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
   const deps = c.get('deps')
   const { incoming, outgoing } = nodeBindings(c)
-  const family = o.url.split('/')[1]?.toLowerCase() || 'root'
+  return throughBreaker(c, o.url, () =>
+    deps.proxy.forward({
+      incoming,
+      outgoing,
+      method: o.method ?? c.req.method,
+      url: o.url,
+      body: o.body,
+      requestId: c.get('requestId'),
+      clientIp: c.get('clientIp'),
+      bufferResponse: o.bufferResponse,
+      extraHeaders: o.extraHeaders,
+    }),
+  )
+}
+
+/**
+ * `hop` for a body already in memory (the /message/* sends): the upstream proxy's direct
+ * `http.request` fast path instead of http-proxy-3; same breaker accounting, metrics and 502/503/504.
+ */
+export async function hopBuffered(c: Context<AppEnv>, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
+  const deps = c.get('deps')
+  const { incoming } = nodeBindings(c)
+  return throughBreaker(c, url, () =>
+    deps.proxy.send({ incoming, method: c.req.method, url, body, contentType, requestId: c.get('requestId'), clientIp: c.get('clientIp') }),
+  )
+}
+
+async function throughBreaker(c: Context<AppEnv>, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
+  const deps = c.get('deps')
+  const family = url.split('/', 2)[1]?.toLowerCase() || 'root'
   const started = performance.now()
   const observe = (outcome: string) => deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
   try {
-    const res = await deps.breaker.run(
-      () =>
-        deps.proxy.forward({
-          incoming,
-          outgoing,
-          method: o.method ?? c.req.method,
-          url: o.url,
-          body: o.body,
-          requestId: c.get('requestId'),
-          clientIp: c.get('clientIp'),
-          bufferResponse: o.bufferResponse,
-          extraHeaders: o.extraHeaders,
-        }),
-      countsAsUpstreamFailure,
-    )
+    const res = await deps.breaker.run(fn, countsAsUpstreamFailure)
     observe(`${Math.floor(res.status / 100)}xx`)
     return res
   } catch (err) {

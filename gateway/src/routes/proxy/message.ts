@@ -8,7 +8,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
-import { hop, parseJson, relay } from './forward.js'
+import { hopBuffered, parseJson, relay } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
 import type { UpstreamPath } from './upstream-path.js'
 
@@ -35,7 +35,7 @@ export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, inst
     : undefined
   let res
   try {
-    res = await hop(c, { url: target.forwardUrl, body: raw, bufferResponse: true, extraHeaders: { 'content-type': c.req.header('content-type') ?? 'application/json' } })
+    res = await hopBuffered(c, target.forwardUrl, raw, c.req.header('content-type') ?? 'application/json')
   } catch (err) {
     if (err instanceof ApiError) log?.('failed', err.message, null)
     throw err

@@ -1,6 +1,7 @@
 /**
  * @module routes/proxy/proxy-auth
- * Session + per-user rate limit for proxied routes in one step, for the hot-path budget: the session
+ * Session + per-user rate limit in one step, for proxied routes and (app.ts guards) every native
+ * `session`/`admin` route, for the hot-path budget: the session
  * lookup (Redis GET) and the limiter call (Redis EVALSHA) are issued in the same tick, so a warm send
  * waits for one Redis round trip, not two. The limiter needs the user id and limit before the session is
  * known, so a small local map remembers token-hash -> (user id, limit) from earlier requests; on a miss
