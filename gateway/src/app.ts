@@ -12,7 +12,7 @@
  *   6. body-limit     413 JSON over BODY_LIMIT_MB
  *   -- per route (lib/route.ts `register`, by the route's `access`):
  *   7. session        apikey -> user (401/403)
- *   8. rate-limit     per-user limit (429 + headers); 7 and 8 run as one middleware (proxy-auth.ts)
+ *   8. rate-limit     per-user limit (429 + headers); 7 and 8 run as one middleware (middleware/session-rate-limit)
  *   9. require-admin  403 for non-admins on admin routes
  *  10. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
  */
@@ -28,7 +28,7 @@ import { requestId } from './middleware/request-id/index.js'
 import { requestLog } from './middleware/request-log/index.js'
 import { requireAdmin } from './middleware/require-admin/index.js'
 import { secureHeaders } from './middleware/secure-headers/index.js'
-import { proxyAuth } from './routes/proxy/proxy-auth.js'
+import { proxyAuth } from './middleware/session-rate-limit/index.js'
 import { metrics } from './middleware/metrics/index.js'
 import { servedBy } from './middleware/served-by/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'

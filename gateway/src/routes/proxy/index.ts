@@ -19,7 +19,7 @@ import { breakerOpenError, hop, relay, requestBody } from './forward.js'
 import { createInstance } from './instance-create.js'
 import { deleteInstance, NOT_OWNER } from './instance-delete.js'
 import { sendMessage } from './message.js'
-import { proxyAuth } from './proxy-auth.js'
+import { proxyAuth } from '../../middleware/session-rate-limit/index.js'
 import { isNativePath, matchRoute } from './route-table.js'
 import { parseUpstreamPath, rawTarget } from './upstream-path.js'
 

@@ -1,5 +1,5 @@
 /**
- * @module routes/proxy/proxy-auth
+ * @module middleware/session-rate-limit
  * Session + per-user rate limit in one step, for proxied routes and (app.ts guards) every native
  * `session`/`admin` route, for the hot-path budget: the session
  * lookup (Redis GET) and the limiter call (Redis EVALSHA) are issued in the same tick, so a warm send
@@ -12,7 +12,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
-import { ACCOUNT_DISABLED, INVALID_SESSION, MISSING_APIKEY } from '../../middleware/session/index.js'
+import { ACCOUNT_DISABLED, INVALID_SESSION, MISSING_APIKEY } from '../session/index.js'
 import type { LimitDecision, UserRateLimiter } from '../../services/rate-limit/user-limiter.js'
 import type { SessionStore } from '../../services/sessions/session-store.js'
 import { sha256Hex } from '../../services/sessions/tokens.js'
