@@ -1,0 +1,158 @@
+/**
+ * @module services/backups
+ * D16: pg_dump of the taguato schema to BACKUP_DIR (list, download, restore, delete, retention).
+ * Restore = one psql transaction: `drop schema taguato cascade` then the dump; afterwards newer
+ * migrations are applied, every session but the caller's is revoked, and caches are dropped.
+ * One backup or restore at a time per process; the file is written under a temporary name and only
+ * renamed into place once pg_dump succeeded and the archive verified.
+ */
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { resolve, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Deps } from '../../deps.js'
+import { migrate } from '../../../../db/migrate.js'
+import { ApiError } from '../../errors/api-error.js'
+import { STATUS_CACHE_KEY } from '../status/cache.js'
+import { backupName, beyondRetention, isBackupName, type BackupKind } from './names.js'
+import { findPgTool, pgEnv } from './pg-tools.js'
+import { dumpTo, restoreFrom, verifyArchive } from './run.js'
+
+const SCHEMA = 'taguato'
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../db/migrations', import.meta.url))
+/** Same key as server.ts: a restore's re-migration waits for (and excludes) a booting replica. */
+const MIGRATION_LOCK = 727_000
+
+export type BackupInfo = { filename: string; size: number; created_at: Date }
+
+let queue: Promise<unknown> = Promise.resolve()
+/** Serialises backups and restores in this process (a restore must never run beside a dump). */
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn)
+  queue = run.catch(() => undefined)
+  return run
+}
+
+export const backupDir = (deps: Deps): string => resolve(deps.config.BACKUP_DIR)
+
+async function serverMajor(deps: Deps): Promise<number> {
+  const [row] = await deps.sql<{ v: string }[]>`select current_setting('server_version_num') as v`
+  return Math.floor(Number(row!.v) / 10000)
+}
+
+export async function listBackups(deps: Deps): Promise<BackupInfo[]> {
+  const dir = backupDir(deps)
+  let names: string[]
+  try {
+    names = (await readdir(dir)).filter(isBackupName)
+  } catch {
+    return []
+  }
+  const infos = await Promise.all(
+    names.map(async (filename) => {
+      const s = await stat(join(dir, filename)).catch(() => null)
+      return s ? { filename, size: s.size, created_at: s.mtime } : null
+    }),
+  )
+  return infos.filter((x): x is BackupInfo => x !== null).sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.filename < b.filename ? 1 : -1))
+}
+
+/** Absolute path of an existing backup; 400 for a bad name, 404 when missing. */
+export async function backupPath(deps: Deps, name: string): Promise<{ path: string; size: number }> {
+  if (!isBackupName(name)) throw new ApiError(400, 'Invalid backup filename')
+  const path = join(backupDir(deps), name)
+  const s = await stat(path).catch(() => null)
+  if (!s?.isFile()) throw new ApiError(404, 'Backup not found')
+  return { path, size: s.size }
+}
+
+export function createBackup(deps: Deps, kind: BackupKind): Promise<BackupInfo> {
+  return exclusive(async () => {
+    try {
+      return await dumpNew(deps, kind)
+    } catch (err) {
+      deps.log.error({ err: (err as Error).message, kind }, 'backup failed')
+      void deps.alerts.notify({ kind: 'backup_failed', error: (err as Error).message })
+      throw err
+    }
+  })
+}
+
+async function dumpNew(deps: Deps, kind: BackupKind): Promise<BackupInfo> {
+  const dir = backupDir(deps)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  const now = new Date()
+  let filename = backupName(kind, now)
+  for (let seq = 1; await stat(join(dir, filename)).then(() => true, () => false); seq++) filename = backupName(kind, now, seq)
+  const final = join(dir, filename)
+  const partial = join(dir, `.${filename}.partial`)
+  const { env, cleanup } = await pgEnv(deps.config.DATABASE_URL)
+  try {
+    await dumpTo(findPgTool('pg_dump', await serverMajor(deps)), env, SCHEMA, partial)
+    await verifyArchive(partial)
+    await rename(partial, final)
+  } catch (err) {
+    await rm(partial, { force: true })
+    throw err
+  } finally {
+    await cleanup()
+  }
+  const s = await stat(final)
+  deps.log.info({ filename, size: s.size }, 'backup created')
+  return { filename, size: s.size, created_at: s.mtime }
+}
+
+/** Deletes `kind` backups beyond the newest `keep`; returns the names removed. */
+export async function applyRetention(deps: Deps, kind: BackupKind, keep: number): Promise<string[]> {
+  const dir = backupDir(deps)
+  const names = await readdir(dir).catch(() => [] as string[])
+  const old = beyondRetention(names, kind, keep)
+  for (const n of old) await rm(join(dir, n), { force: true })
+  return old
+}
+
+export async function deleteBackup(deps: Deps, name: string): Promise<void> {
+  const { path } = await backupPath(deps, name)
+  await rm(path, { force: true })
+}
+
+export type Caller = { userId: number; tokenHash: string; ip: string; userAgent: string }
+
+export function restoreBackup(deps: Deps, name: string, caller: Caller): Promise<{ migrations: string[]; callerKept: boolean }> {
+  return exclusive(async () => {
+    const { path } = await backupPath(deps, name)
+    await verifyArchive(path).catch((err: Error) => {
+      throw new ApiError(400, `Backup is not restorable: ${err.message}`)
+    })
+    const { env, cleanup } = await pgEnv(deps.config.DATABASE_URL)
+    // Waiting forever for a lock held by a long query would hang the request: fail instead (rolled back).
+    env.PGOPTIONS = '-c lock_timeout=30000'
+    try {
+      await restoreFrom(findPgTool('psql', await serverMajor(deps)), env, path, `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE;\n`)
+    } finally {
+      await cleanup()
+    }
+    const migrations = await migrate(deps.sql, { dir: MIGRATIONS_DIR, schema: SCHEMA, lockKey: MIGRATION_LOCK })
+    const callerKept = await keepOnlyCallerSession(deps, caller)
+    await deps.sessions.forgetAll().catch(() => undefined)
+    await deps.redis.del(STATUS_CACHE_KEY).catch(() => undefined)
+    return { migrations, callerKept }
+  })
+}
+
+/**
+ * Sessions in the restored table belong to the past: revoke all but the caller's, whose row is
+ * re-created when the backup predates it (possible only if their user exists in the backup).
+ */
+async function keepOnlyCallerSession(deps: Deps, c: Caller): Promise<boolean> {
+  const ttl = deps.config.SESSION_TTL_HOURS
+  return deps.sql.begin(async (tx) => {
+    await tx`update taguato.sessions set is_active = false where is_active and token_hash <> ${c.tokenHash}`
+    const [user] = await tx<{ id: number }[]>`select id from taguato.users where id = ${c.userId} and is_active`
+    if (!user) return false
+    await tx`
+      insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
+      values (${c.userId}, ${c.tokenHash}, ${c.ip.slice(0, 45)}, ${c.userAgent}, now() + make_interval(hours => ${ttl}))
+      on conflict (token_hash) do update set user_id = excluded.user_id, is_active = true, expires_at = excluded.expires_at, last_active = now()`
+    return true
+  })
+}
