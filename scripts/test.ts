@@ -82,7 +82,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       return
     }
     interrupted = true
-    say(String(new Error('where').stack))
     say(`${sig} received: stopping the current suite, then cleaning up`)
     if (current?.pid) signal(current.pid, 'SIGTERM', true)
   })
