@@ -34,7 +34,7 @@ import { dataDir, REPO_ROOT } from './lib/paths.js'
 import { dropDatabase, ensureDatabase, withDatabase } from './lib/pg-admin.js'
 import { freePort } from './lib/ports.js'
 import { isAlive, signal, sleep, tailFile } from './lib/proc.js'
-import { crashed, tapResult, vitestResult, type SuiteResult } from './lib/results.js'
+import { crashed, tapComplete, tapResult, vitestResult, type SuiteResult } from './lib/results.js'
 import { generateApiKey } from './lib/secrets.js'
 import { ensureServices, type Services } from './lib/services.js'
 import { startStack, type Stack } from './lib/stack.js'
@@ -100,17 +100,35 @@ async function sweepGroup(pgid: number): Promise<void> {
  */
 const STDERR_NOISE = /^.*bats-exec-test: line \d+: kill: \(\d+\) - No such process\n?/gm
 
+type SuiteRun = { code: number; stdout: string; hung: boolean }
+type RunOptions = {
+  /** True once the output says every test has reported (then the process should exit promptly). */
+  done?: (stdout: string) => boolean
+  /** How long it may linger after `done` before its process group is killed. */
+  lingerMs?: number
+}
+
 /** Runs a suite's command; stdout is echoed and also returned (for TAP), stderr echoed minus noise. */
-function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code: number; stdout: string }> {
+function runSuiteCommand(cmd: string, args: string[], env: Env, opts: RunOptions = {}): Promise<SuiteRun> {
   return new Promise((resolve) => {
     // Own process group, so anything a test left running in the background (a webhook receiver, a
     // browser) can be swept with the group once the suite exits.
     const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     current = child
     let stdout = ''
+    let hung = false
+    let lingerTimer: NodeJS.Timeout | null = null
     child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString()
       process.stdout.write(d)
+      // A test that leaves a background process holding the output pipe keeps bats waiting forever.
+      if (!lingerTimer && opts.done?.(stdout)) {
+        lingerTimer = setTimeout(() => {
+          hung = true
+          warn(`${path.basename(cmd)} did not exit ${Math.round((opts.lingerMs ?? 60_000) / 1000)} s after its last test (a test left a process holding its output?); killing it`)
+          if (child.pid) void sweepGroup(child.pid)
+        }, opts.lingerMs ?? 60_000)
+      }
     })
     child.stderr?.on('data', (d: Buffer) => {
       const text = d.toString().replace(STDERR_NOISE, '')
@@ -118,16 +136,17 @@ function runSuiteCommand(cmd: string, args: string[], env: Env): Promise<{ code:
     })
     child.once('error', (err) => {
       current = null
-      resolve({ code: 127, stdout: stdout + String(err) })
+      resolve({ code: 127, stdout: stdout + String(err), hung })
     })
     const closed = new Promise<void>((r) => child.once('close', () => r()))
     // 'exit', not 'close': a background process that inherited the pipes would hold 'close' forever.
     child.once('exit', (code, sig) => {
       current = null
+      if (lingerTimer) clearTimeout(lingerTimer)
       void (async () => {
         if (child.pid) await sweepGroup(child.pid)
         await Promise.race([closed, sleep(3000)])
-        resolve({ code: code ?? (sig ? 130 : 1), stdout })
+        resolve({ code: code ?? (sig ? 130 : 1), stdout, hung })
       })()
     })
   })
@@ -148,8 +167,12 @@ async function runBats(files: string[], env: Env, stack: Stack): Promise<SuiteRe
   heading('bats')
   const bats = path.join(REPO_ROOT, 'node_modules', 'bats', 'bin', 'bats')
   const targets = files.length > 0 ? files : [path.join('tests', 'e2e')]
-  const { code, stdout } = await runSuiteCommand(bats, ['--tap', ...targets], env)
+  const { code, stdout, hung } = await runSuiteCommand(bats, ['--tap', ...targets], env, { done: tapComplete, lingerMs: 60_000 })
   const result = tapResult('bats', stdout, code, interrupted)
+  if (hung) {
+    result.failed = Math.max(result.failed, 1)
+    result.note = 'bats hung after its last test: a test left a background process holding its output'
+  }
   if (result.failed > 0) {
     for (const [name, file] of Object.entries(stack.logs)) {
       process.stdout.write(`\n---- last lines of ${path.relative(REPO_ROOT, file)} (${name}) ----\n${tailFile(file, 40) || '(empty)'}\n`)

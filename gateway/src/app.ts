@@ -2,19 +2,22 @@
  * @module app
  * createApp(deps): the gateway's Hono app. The global middleware order is stated here, once:
  *
- *   1. request-id     X-Request-ID propagated or generated; child logger carrying it
+ *   1. request-id     X-Request-ID propagated or generated; (lazy) child logger carrying it
  *   2. client-ip      socket peer, or X-Forwarded-For via TRUSTED_PROXIES only
  *   3. request-log    one pino line per request, written after it finished
  *      metrics        count + time by route family and status (only when METRICS_TOKEN is set)
- *      served-by      X-Served-By: <pid> (only when EXPOSE_WORKER_ID, for cluster tests)
- *   4. secure-headers the reference's five security headers on every response
- *   5. cors           CORS_ORIGIN headers; any OPTIONS answered 204 before auth
- *   6. body-limit     413 JSON over BODY_LIMIT_MB
+ *   4. response-headers  every global header, set in one loop after the handler (lib/response-headers):
+ *                     X-Request-ID, X-RateLimit-* (from step 7), the reference's five security
+ *                     headers, CORS_ORIGIN headers, X-Served-By (only when EXPOSE_WORKER_ID);
+ *                     any OPTIONS answered 204 before auth. Handlers that write straight to Node
+ *                     (the /message/* sends) put the same set in their one writeHead and record
+ *                     `c.var.sentStatus`, which 3 reads and 4 honours.
+ *   5. body-limit     413 JSON over BODY_LIMIT_MB
  *   -- per route (lib/route.ts `register`, by the route's `access`):
- *   7. session        apikey -> user (401/403)
- *   8. rate-limit     per-user limit (429 + headers); 7 and 8 run as one middleware (middleware/session-rate-limit)
- *   9. require-admin  403 for non-admins on admin routes
- *  10. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
+ *   6. session        apikey -> user (401/403)
+ *   7. rate-limit     per-user limit (429 + headers); 6 and 7 run as one middleware (middleware/session-rate-limit)
+ *   8. require-admin  403 for non-admins on admin routes
+ *   9. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
  */
 import { Hono } from 'hono'
 import type { Deps } from './deps.js'
@@ -23,14 +26,12 @@ import { notFoundHandler, onError } from './errors/on-error.js'
 import type { Guards, Router } from './lib/route.js'
 import { bodyLimit } from './middleware/body-limit/index.js'
 import { clientIp } from './middleware/client-ip/index.js'
-import { cors } from './middleware/cors/index.js'
 import { requestId } from './middleware/request-id/index.js'
 import { requestLog } from './middleware/request-log/index.js'
 import { requireAdmin } from './middleware/require-admin/index.js'
-import { secureHeaders } from './middleware/secure-headers/index.js'
+import { responseHeaders } from './middleware/response-headers/index.js'
 import { proxyAuth } from './middleware/session-rate-limit/index.js'
 import { metrics } from './middleware/metrics/index.js'
-import { servedBy } from './middleware/served-by/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'
 import { registerAllRoutes } from './routes/index.js'
 
@@ -47,9 +48,7 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('*', clientIp({ trusted: deps.trusted }))
   app.use('*', requestLog())
   if (deps.config.METRICS_TOKEN) app.use('*', metrics(deps.metrics))
-  if (deps.config.EXPOSE_WORKER_ID) app.use('*', servedBy())
-  app.use('*', secureHeaders())
-  app.use('*', cors({ origin: deps.config.CORS_ORIGIN }))
+  app.use('*', responseHeaders({ corsOrigin: deps.config.CORS_ORIGIN, exposeWorkerId: deps.config.EXPOSE_WORKER_ID }))
   app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
 
   // Session + per-user limit in one step (same messages, headers and order of checks as the separate

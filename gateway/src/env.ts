@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import type { Deps } from './deps.js'
+import type { LimitDecision } from './services/rate-limit/user-limiter.js'
 
 /** The caller as resolved from the session token (never carries secrets). */
 export type AuthUser = {
@@ -29,6 +30,14 @@ export type AppVariables = {
   deps: Deps
   /** Set by the session middleware on authenticated routes. */
   user: AuthUser
+  /** The per-user limit decision of an allowed request: middleware/response-headers sends X-RateLimit-*. */
+  rateLimit?: LimitDecision
+  /**
+   * Status of a response the handler wrote straight to the Node response (it returned
+   * RESPONSE_ALREADY_SENT): request-log and metrics read it instead of `c.res.status`, and
+   * response-headers leaves the response alone (it already carries the global headers).
+   */
+  sentStatus?: number
 }
 
 export type AppEnv = { Variables: AppVariables }

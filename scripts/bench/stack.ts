@@ -112,9 +112,16 @@ export async function startBenchGateway(stack: BenchStack, overrides: Env, logNa
     logFile,
     readyUrl: `${url}/health/ready`,
     readyTimeoutMs: 120_000,
+    nodeArgs: gatewayNodeArgs(),
   })
   prioritize(svc.pid)
   return { url, port, pid: svc.pid, logFile, exited: svc.exited, stop: svc.stop, kill: svc.kill }
+}
+
+/** V8 flags of the gateway process only (cluster workers inherit them): BENCH_GATEWAY_NODE_ARGS overrides. */
+export function gatewayNodeArgs(): string[] {
+  const raw = process.env.BENCH_GATEWAY_NODE_ARGS
+  return (raw ?? '').split(/\s+/).filter(Boolean)
 }
 
 /**

@@ -23,6 +23,8 @@ export type ServiceSpec = {
   echo?: boolean
   /** Let the caller exit while the service keeps running (gateway-extra CLI). */
   detachFully?: boolean
+  /** Node flags for this process only (e.g. V8 heap sizes), before the entry. */
+  nodeArgs?: string[]
 }
 
 export type RunningService = {
@@ -44,7 +46,8 @@ export class ServiceStartError extends Error {
 function spawnChild(spec: ServiceSpec): ChildProcess {
   fs.mkdirSync(path.dirname(spec.logFile), { recursive: true })
   // `node --import tsx` instead of `npx tsx`: one process, so our signals reach the server itself.
-  const args = ['--import', 'tsx', spec.entry]
+  // Compiled entries (the bench's dist/) run as production does: plain `node`, no tsx loader.
+  const args = [...(spec.nodeArgs ?? []), ...(spec.entry.endsWith('.js') ? [] : ['--import', 'tsx']), spec.entry]
   // Own process group (detached): a terminal Ctrl-C does not hit the services directly, so the launcher
   // stops them in order (gateway before upstream before the databases).
   if (!spec.echo) {

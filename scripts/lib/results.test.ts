@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tapResult, vitestResult } from './results.js'
+import { tapComplete, tapResult, vitestResult } from './results.js'
 
 describe('tapResult', () => {
   it('counts ok, not ok and skips', () => {
@@ -41,5 +41,13 @@ describe('vitestResult', () => {
   })
   it('a missing report is a failure', () => {
     expect(vitestResult('vitest', '/nonexistent/report.json', 1).failed).toBe(1)
+  })
+})
+
+describe('tapComplete', () => {
+  it('is true once every planned result is in', () => {
+    expect(tapComplete('1..2\nok 1 a\n')).toBe(false)
+    expect(tapComplete('1..2\nok 1 a\nnot ok 2 b\n')).toBe(true)
+    expect(tapComplete('ok 1 a\n')).toBe(false)
   })
 })

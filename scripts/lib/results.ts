@@ -74,6 +74,13 @@ export function tapResult(suite: string, tap: string, exitCode: number, interrup
   return res
 }
 
+/** True once a TAP stream has reported as many results as its plan announced. */
+export function tapComplete(tap: string): boolean {
+  const plan = /^1\.\.(\d+)/m.exec(tap)
+  if (!plan) return false
+  return (tap.match(/^(not )?ok\b/gm)?.length ?? 0) >= Number(plan[1])
+}
+
 export function crashed(suite: string, note: string): SuiteResult {
   return { suite, passed: 0, failed: 1, skipped: 0, note }
 }

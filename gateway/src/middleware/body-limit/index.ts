@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from 'hono'
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
+import { header } from '../../lib/request-header.js'
 
 export type BodyLimitOptions = { maxBytes: number }
 
@@ -18,13 +19,13 @@ export const bodyLimit = ({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
     },
   })
   return async function bodyLimit(c, next) {
-    const len = c.req.header('content-length')
+    const len = header(c, 'content-length')
     if (len !== undefined && Number(len) > maxBytes) throw new ApiError(413, 'Request body too large', { max_bytes: maxBytes })
     // Bodiless methods skip the streaming counter entirely (hot path for GETs).
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
     // Content-Length already checked: skip Hono's wrapper, whose first move (`c.req.raw.body`) builds a
     // full WHATWG Request per POST under @hono/node-server. Chunked bodies still get its counting reader.
-    if (len !== undefined && c.req.header('transfer-encoding') === undefined) return next()
+    if (len !== undefined && header(c, 'transfer-encoding') === undefined) return next()
     return inner(c, next)
   }
 }

@@ -7,6 +7,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { resolveClientIp, type TrustedProxies } from '../../lib/client-ip.js'
+import { header } from '../../lib/request-header.js'
 
 export const clientIp = ({ trusted }: { trusted: TrustedProxies }): MiddlewareHandler<AppEnv> =>
   async function clientIp(c, next) {
@@ -16,6 +17,6 @@ export const clientIp = ({ trusted }: { trusted: TrustedProxies }): MiddlewareHa
     } catch {
       peer = undefined // app.request() in unit tests has no socket
     }
-    c.set('clientIp', resolveClientIp(peer, c.req.header('x-forwarded-for'), trusted))
+    c.set('clientIp', resolveClientIp(peer, header(c, 'x-forwarded-for'), trusted))
     return next()
   }

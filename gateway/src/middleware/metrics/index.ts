@@ -30,15 +30,27 @@ function bounded(family: string): string {
  */
 export function routeFamily(pattern: string, path: string): string {
   if (pattern && !pattern.includes('*')) {
-    const parts = pattern.split('/')
-    const cut = parts.findIndex((p, i) => i > 0 && p.startsWith(':'))
-    const staticParts = cut === -1 ? parts : parts.slice(0, cut)
-    // `/api/auth/login` stays whole; deeper static paths keep their first three segments.
-    return bounded(staticParts.slice(0, 4).join('/') || '/')
+    // Route patterns are a fixed set: computed once per pattern.
+    let family = byPattern.get(pattern)
+    if (family === undefined) {
+      family = patternFamily(pattern)
+      byPattern.set(pattern, family)
+    }
+    return family
   }
   const [, first = '', second = ''] = path.split('/', 3)
   if (!UPSTREAM_FAMILIES.has(first)) return 'other'
   return bounded(ACTION.test(second) ? `/${first}/${second}` : `/${first}`)
+}
+
+const byPattern = new Map<string, string>()
+
+function patternFamily(pattern: string): string {
+  const parts = pattern.split('/')
+  const cut = parts.findIndex((p, i) => i > 0 && p.startsWith(':'))
+  const staticParts = cut === -1 ? parts : parts.slice(0, cut)
+  // `/api/auth/login` stays whole; deeper static paths keep their first three segments.
+  return bounded(staticParts.slice(0, 4).join('/') || '/')
 }
 
 export const metrics = (m: Metrics): MiddlewareHandler<AppEnv> =>
@@ -48,6 +60,7 @@ export const metrics = (m: Metrics): MiddlewareHandler<AppEnv> =>
       await next()
     } finally {
       // After next(), routeIndex points at the handler that answered (or the last middleware on 404).
-      m.request(routeFamily(routePath(c as Context), c.req.path), c.req.method, c.res.status, (performance.now() - start) / 1000)
+      const status = c.get('sentStatus') ?? c.res.status
+      m.request(routeFamily(routePath(c as Context), c.req.path), c.req.method, status, (performance.now() - start) / 1000)
     }
   }

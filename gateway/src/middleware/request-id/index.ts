@@ -1,23 +1,23 @@
 /**
  * @module middleware/request-id
  * X-Request-ID: a well-formed incoming id is propagated, otherwise one is generated; it goes on every
- * response and, through the request's logger, on every log line of the request (D15).
+ * response (set by middleware/response-headers, or with a direct Node write by the handler) and, through
+ * the request's logger, on every log line of the request (D15).
  *
  * perf: the per-request child logger is created lazily, on the first line a handler logs (most
  * requests log nothing but the request line, which request-log writes through the root logger with
- * the same `reqId` field).
+ * the same `reqId` field). No header is touched here (no undici Headers before the handler).
  */
 import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import type { Logger } from 'pino'
 import type { AppEnv } from '../../env.js'
+import { header } from '../../lib/request-header.js'
 
-const HEADER = 'X-Request-ID'
+const HEADER = 'x-request-id'
 const VALID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export type RequestIdOptions = { logger: Logger }
-
-type LogFn = Logger['info']
 
 /** Stands in for `logger.child({ reqId })` and builds that child on first use. */
 class LazyChild {
@@ -38,22 +38,32 @@ class LazyChild {
   child(bindings: Record<string, unknown>): Logger {
     return (this.l as unknown as { child(b: object): Logger }).child(bindings)
   }
-  fatal: LogFn = (...a: unknown[]) => (this.l.fatal as (...x: unknown[]) => void)(...a)
-  error: LogFn = (...a: unknown[]) => (this.l.error as (...x: unknown[]) => void)(...a)
-  warn: LogFn = (...a: unknown[]) => (this.l.warn as (...x: unknown[]) => void)(...a)
-  info: LogFn = (...a: unknown[]) => (this.l.info as (...x: unknown[]) => void)(...a)
-  debug: LogFn = (...a: unknown[]) => (this.l.debug as (...x: unknown[]) => void)(...a)
-  trace: LogFn = (...a: unknown[]) => (this.l.trace as (...x: unknown[]) => void)(...a)
+  // Prototype methods, not per-instance arrow functions: no six closures per request.
+  fatal(...a: unknown[]): void {
+    ;(this.l.fatal as (...x: unknown[]) => void)(...a)
+  }
+  error(...a: unknown[]): void {
+    ;(this.l.error as (...x: unknown[]) => void)(...a)
+  }
+  warn(...a: unknown[]): void {
+    ;(this.l.warn as (...x: unknown[]) => void)(...a)
+  }
+  info(...a: unknown[]): void {
+    ;(this.l.info as (...x: unknown[]) => void)(...a)
+  }
+  debug(...a: unknown[]): void {
+    ;(this.l.debug as (...x: unknown[]) => void)(...a)
+  }
+  trace(...a: unknown[]): void {
+    ;(this.l.trace as (...x: unknown[]) => void)(...a)
+  }
 }
 
 export const requestId = ({ logger }: RequestIdOptions): MiddlewareHandler<AppEnv> =>
   async function requestId(c, next) {
-    const incoming = c.req.header(HEADER)
+    const incoming = header(c, HEADER)
     const id = incoming && VALID.test(incoming) ? incoming : randomUUID()
     c.set('requestId', id)
     c.set('log', new LazyChild(logger, id) as unknown as Logger)
-    c.header(HEADER, id)
-    await next()
-    // Errors rendered by onError build a fresh response: make sure it carries the id too.
-    if (!c.res.headers.has(HEADER)) c.res.headers.set(HEADER, id)
+    return next()
   }

@@ -16,6 +16,8 @@ import { ACCOUNT_DISABLED, INVALID_SESSION, MISSING_APIKEY } from '../session/in
 import type { LimitDecision, UserRateLimiter } from '../../services/rate-limit/user-limiter.js'
 import type { SessionStore } from '../../services/sessions/session-store.js'
 import { sha256Hex } from '../../services/sessions/tokens.js'
+import { rateLimitHeaders } from '../../lib/response-headers.js'
+import { header } from '../../lib/request-header.js'
 
 export type ProxyAuthOptions = { sessions: SessionStore; limiter: UserRateLimiter; onReject?: (userId: number) => void }
 
@@ -24,7 +26,7 @@ const MAX_HINTS = 100_000
 export const proxyAuth = ({ sessions, limiter, onReject }: ProxyAuthOptions): MiddlewareHandler<AppEnv> => {
   const hints = new Map<string, { userId: number; limit: number }>()
   return async function proxyAuth(c, next) {
-    const token = c.req.header('apikey')
+    const token = header(c, 'apikey')
     if (!token) throw new ApiError(401, MISSING_APIKEY)
     if (token.length > 256) throw new ApiError(401, INVALID_SESSION)
     const hash = sha256Hex(token)
@@ -45,16 +47,12 @@ export const proxyAuth = ({ sessions, limiter, onReject }: ProxyAuthOptions): Mi
     }
     if (limit === 0) return next()
     const d: LimitDecision = early && hint!.userId === user.id && hint!.limit === limit ? await early : await limiter.consume(user.id, limit)
-    const headers = {
-      'X-RateLimit-Limit': String(d.limit),
-      'X-RateLimit-Remaining': String(d.remaining),
-      'X-RateLimit-Reset': String(d.resetSeconds),
-    }
     if (!d.allowed) {
       onReject?.(user.id)
-      throw new ApiError(429, 'Rate limit exceeded', { limit: d.limit, window: '60s' }, { ...headers, 'Retry-After': String(d.resetSeconds) })
+      throw new ApiError(429, 'Rate limit exceeded', { limit: d.limit, window: '60s' }, { ...rateLimitHeaders(d), 'Retry-After': String(d.resetSeconds) })
     }
-    for (const [k, val] of Object.entries(headers)) c.header(k, val)
+    // X-RateLimit-* go on the response in middleware/response-headers (or the handler's direct write).
+    c.set('rateLimit', d)
     return next()
   }
 }

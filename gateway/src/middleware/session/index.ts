@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import type { SessionStore } from '../../services/sessions/session-store.js'
+import { header } from '../../lib/request-header.js'
 
 export type SessionOptions = {
   sessions: SessionStore
@@ -31,7 +32,7 @@ export const session = ({
   requireActive = true,
 }: SessionOptions): MiddlewareHandler<AppEnv> =>
   async function session(c, next) {
-    const token = c.req.header('apikey')
+    const token = header(c, 'apikey')
     if (!token) throw new ApiError(401, missingMessage)
     // Tokens are 64 hex chars; anything else cannot be a session and costs no lookup.
     const user = token.length <= 256 ? await sessions.authenticate(token) : null

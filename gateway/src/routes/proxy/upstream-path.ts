@@ -29,7 +29,8 @@ export function parseUpstreamPath(rawTarget: string): UpstreamPath | null {
     if (raw === '') continue
     let seg: string
     try {
-      seg = decodeURIComponent(raw)
+      // No '%': decoding is the identity (and cannot throw).
+      seg = raw.includes('%') ? decodeURIComponent(raw) : raw
     } catch {
       return null
     }
@@ -41,7 +42,11 @@ export function parseUpstreamPath(rawTarget: string): UpstreamPath | null {
 }
 
 /** Like encodeURIComponent but keeps the characters Express/Evolution routes use verbatim (@ : + , ;). */
+/** Characters encodeURIComponent leaves as they are: such a segment re-encodes to itself. */
+const UNRESERVED = /^[A-Za-z0-9_.!~*'()-]*$/
+
 function encodeSegment(s: string): string {
+  if (UNRESERVED.test(s)) return s
   return encodeURIComponent(s).replace(/%(40|3A|2B|2C|3B)/g, (m) => decodeURIComponent(m))
 }
 

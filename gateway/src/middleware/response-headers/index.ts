@@ -1,0 +1,37 @@
+/**
+ * @module middleware/response-headers
+ * Every global response header, set in one place after the handler (so proxied and error responses get
+ * them too): X-Request-ID (unless the response already has one, e.g. echoed by the upstream), the
+ * X-RateLimit-* of an allowed request (put on `c.var.rateLimit` by the session + limit middleware), the
+ * reference's five security headers, CORS headers when CORS_ORIGIN is set and X-Served-By when
+ * EXPOSE_WORKER_ID is set (the static set: lib/response-headers). Any OPTIONS request is answered 204
+ * before auth (CORS, as the reference does).
+ *
+ * Responses a handler wrote straight to Node (`c.var.sentStatus` set, e.g. the /message/* sends) already
+ * carry the same headers (lib/response-headers `directResponseHeaders`) and are not touched.
+ *
+ * perf: one loop over a set built at boot, instead of four middleware each calling `c.header` /
+ * `c.res.headers.set` (undici Headers) per request.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../../env.js'
+import { REQUEST_ID_HEADER, staticResponseHeaders, type GlobalHeaderOptions } from '../../lib/response-headers.js'
+
+export const responseHeaders = (o: GlobalHeaderOptions): MiddlewareHandler<AppEnv> => {
+  const statics = staticResponseHeaders(o)
+  return async function responseHeaders(c, next) {
+    if (c.req.method === 'OPTIONS') c.res = new Response(null, { status: 204 })
+    else await next()
+    if (c.get('sentStatus') !== undefined) return
+    const h = c.res.headers
+    const id = c.get('requestId')
+    if (id !== undefined && !h.has(REQUEST_ID_HEADER)) h.set(REQUEST_ID_HEADER, id)
+    const d = c.get('rateLimit')
+    if (d) {
+      h.set('x-ratelimit-limit', String(d.limit))
+      h.set('x-ratelimit-remaining', String(d.remaining))
+      h.set('x-ratelimit-reset', String(d.resetSeconds))
+    }
+    for (let i = 0; i < statics.length; i++) h.set(statics[i]![0], statics[i]![1])
+  }
+}
