@@ -142,6 +142,26 @@ ROUTES=(
   ! grep -qF "$AUTHENTICATION_API_KEY" <<<"$headers$body"
 }
 
+@test "message sends (written straight to Node) carry the same gateway headers as other answers" {
+  api GET "/instance/connectionState/$I" "" "$T1"
+  rl=$(header x-ratelimit-limit)
+  API_EXTRA_ARGS=(-H 'X-Request-ID: send-check-7')
+  api POST "/message/sendText/$I" '{"number":"595981000777","text":"headers"}' "$T1"
+  API_EXTRA_ARGS=()
+  assert_equal "$code" 201
+  assert_equal "$(header x-request-id)" send-check-7
+  assert_equal "$(header x-frame-options)" DENY
+  assert_equal "$(header x-content-type-options)" nosniff
+  assert_equal "$(header x-xss-protection)" "1; mode=block"
+  assert_equal "$(header referrer-policy)" strict-origin-when-cross-origin
+  assert_equal "$(header strict-transport-security)" "max-age=31536000; includeSubDomains"
+  assert_equal "$(header x-ratelimit-limit)" "$rl"
+  [ -n "$(header content-type)" ]
+  assert_equal "$(header content-length)" "$(printf '%s' "$body" | wc -c | tr -d ' ')"
+  assert_equal "$(jbody '.key.id | type')" string
+  ! grep -qF "$AUTHENTICATION_API_KEY" <<<"$headers$body"
+}
+
 @test "a revoked grant stops working at once, a new one at once too" {
   api DELETE "/admin/instances/$I/grant/$U3_ID" "" "$TA"
   assert_equal "$code" 200
