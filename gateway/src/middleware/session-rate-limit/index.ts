@@ -33,7 +33,7 @@ export const proxyAuth = ({ sessions, limiter, onReject }: ProxyAuthOptions): Mi
     const hint = hints.get(hash)
     // Both calls below reach Redis in this same tick (one round trip of latency).
     const early = hint && hint.limit > 0 ? limiter.consume(hint.userId, hint.limit) : undefined
-    const user = await sessions.authenticate(token)
+    const user = await sessions.authenticateHash(hash)
     if (!user) {
       hints.delete(hash)
       throw new ApiError(401, INVALID_SESSION)

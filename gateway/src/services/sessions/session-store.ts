@@ -48,8 +48,12 @@ export class SessionStore {
   }
 
   /** Resolves a raw token to its user, or null when unknown, expired or revoked. */
-  async authenticate(token: string): Promise<AuthUser | null> {
-    const hash = sha256Hex(token)
+  authenticate(token: string): Promise<AuthUser | null> {
+    return this.authenticateHash(sha256Hex(token))
+  }
+
+  /** The same, for callers that already hashed the token (the hot path hashes it once). */
+  async authenticateHash(hash: string): Promise<AuthUser | null> {
     let cached: string | null = null
     let redisOk = true
     try {
