@@ -18,6 +18,9 @@
  *   7. rate-limit     per-user limit (429 + headers); 6 and 7 run as one middleware (middleware/session-rate-limit)
  *   8. require-admin  403 for non-admins on admin routes
  *   9. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
+ *
+ * Well-formed `POST /message/{action}/{instance}` sends skip this chain: the HTTP server hands them to
+ * routes/proxy/fast-send, which runs the same steps in the same order without Hono (hot path).
  */
 import { Hono } from 'hono'
 import type { Deps } from './deps.js'
@@ -34,8 +37,14 @@ import { proxyAuth } from './middleware/session-rate-limit/index.js'
 import { metrics } from './middleware/metrics/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'
 import { registerAllRoutes } from './routes/index.js'
+import { proxyChecks } from './routes/proxy/index.js'
+import { createSendPath, type SendPath } from './routes/proxy/fast-send.js'
 
-export type GatewayApp = { app: Hono<AppEnv>; router: Router }
+/**
+ * `app`: the Hono app (every route). `sendPath`: the Node-level path for well-formed sends, which the
+ * HTTP server (http-server.ts) tries first; it declines anything else and Hono answers it.
+ */
+export type GatewayApp = { app: Hono<AppEnv>; router: Router; sendPath: SendPath }
 
 export function createApp(deps: Deps): GatewayApp {
   const app = new Hono<AppEnv>()
@@ -60,9 +69,11 @@ export function createApp(deps: Deps): GatewayApp {
     inline: [],
   }
   const router: Router = { app, guards, defs: [] }
-  registerAllRoutes(router, deps)
+  // One set of proxy checks (per-IP buckets, session hints) for the Hono catch-all and the send path.
+  const checks = proxyChecks(deps)
+  registerAllRoutes(router, deps, checks)
 
   app.onError(onError)
   app.notFound(methodNotAllowed(router.defs, notFoundHandler))
-  return { app, router }
+  return { app, router, sendPath: createSendPath(deps, checks) }
 }

@@ -3,12 +3,12 @@
  * The gateway's Node entry: config -> deps -> migrations -> admin seed -> HTTP server -> workers.
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown hooks, close pools.
  */
-import { serve } from '@hono/node-server'
 import cluster from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildDeps, waitForRedis, type Deps } from './deps.js'
 import { createApp } from './app.js'
+import { createHttpServer } from './http-server.js'
 import { seedAdmin } from './db/seed-admin.js'
 import { createLogger } from './lib/logger.js'
 import { migrate } from '../../db/migrate.js'
@@ -65,12 +65,14 @@ export async function main(): Promise<void> {
   if (cluster.isPrimary) await prepareDatabase(deps)
 
   registerJobs(deps)
-  const { app } = createApp(deps)
+  const gateway = createApp(deps)
   // Registered last so it runs first on shutdown: no job starts sending while buffers are flushed.
   deps.shutdownHooks.push(() => deps.scheduler.stop())
   if (config.WORKERS_ENABLED) deps.scheduler.start()
-  const server = serve({ fetch: app.fetch, port: config.GATEWAY_PORT, hostname: config.GATEWAY_HOST }, (info) => {
-    log.info({ port: info.port }, 'gateway listening')
+  const server = createHttpServer(gateway, config.GATEWAY_HOST)
+  server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
+    const addr = server.address()
+    log.info({ port: typeof addr === 'object' && addr ? addr.port : config.GATEWAY_PORT }, 'gateway listening')
   })
 
   let stopping = false

@@ -35,6 +35,11 @@ export type LoadResult = {
   /** Peak of the summed RSS of the sampled process tree during the run (MB), and per process. */
   peakRssMb: number | null
   peakProcessRssMb: number | null
+  /**
+   * CPU time (user + system) the sampled process tree spent per answered request during the run, in
+   * µs. Less disturbed by other work on a shared machine than req/s: compare (b) with (n) by it too.
+   */
+  cpuUsPerReq: number | null
 }
 
 function kb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -44,6 +49,26 @@ function kb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   } catch {
     return 0
   }
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every mainstream kernel. */
+const TICKS_PER_SECOND = 100
+
+/** utime + stime of a process tree, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuTicks(pid: number | undefined): number {
+  if (!pid) return 0
+  let sum = 0
+  for (const p of processTree(pid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8')
+      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      sum += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process ended: its time is lost, the figure is a lower bound
+    }
+  }
+  return sum
 }
 
 /** The process and its direct children (cluster workers). */
@@ -78,6 +103,7 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
 
 export async function runLoad(s: LoadSpec): Promise<LoadResult> {
   const stop = sampler(s.pid)
+  const cpuBefore = cpuTicks(s.pid)
   const r = await autocannon({
     url: s.url,
     method: s.method ?? 'GET',
@@ -90,6 +116,7 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
     timeout: 10,
   })
   const mem = stop()
+  const cpuUs = ((cpuTicks(s.pid) - cpuBefore) * 1e6) / TICKS_PER_SECOND
   const non2xx = r.non2xx ?? 0
   return {
     name: s.name,
@@ -104,10 +131,17 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
     errors: r.errors + r.timeouts + non2xx,
     peakRssMb: mem?.sum ?? null,
     peakProcessRssMb: mem?.one ?? null,
+    cpuUsPerReq: s.pid && r.requests.total > 0 ? round(cpuUs / r.requests.total, 0) : null,
   }
 }
 
 /** A short unmeasured run so JIT, pools and caches are warm before the measured one. */
 export async function warmUp(s: LoadSpec, seconds = 2): Promise<void> {
   await autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, connections: s.connections, duration: seconds })
+}
+
+/** The round with the median req/s (its latency, RSS and CPU figures come with it). */
+export function median(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((x, y) => x.rps - y.rps)
+  return sorted[Math.floor((sorted.length - 1) / 2)]!
 }

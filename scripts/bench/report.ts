@@ -31,14 +31,16 @@ export function print(r: Results, tg: Target[]): void {
   const rows = Object.values(r)
   const out = [
     '',
-    `${'run'.padEnd(34)}${pad('conn', 5)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('RSS MB', 8)}`,
+    `${'run'.padEnd(34)}${pad('conn', 5)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('RSS MB', 8)}${pad('CPU µs/req', 12)}`,
     ...rows.map(
       (x) =>
-        `${x.name.padEnd(34)}${pad(x.connections, 5)}${pad(x.rps, 9)}${pad(x.p50, 8)}${pad(x.p99, 8)}${pad(x.errors, 8)}${pad(x.peakRssMb ?? '-', 8)}`,
+        `${x.name.padEnd(34)}${pad(x.connections, 5)}${pad(x.rps, 9)}${pad(x.p50, 8)}${pad(x.p99, 8)}${pad(x.errors, 8)}${pad(x.peakRssMb ?? '-', 8)}${pad(x.cpuUsPerReq ?? '-', 12)}`,
     ),
     '',
   ]
   if (r.b && r.n) out.push(`b/n = ${(r.b.rps / r.n.rps).toFixed(2)}   b/a = ${r.a ? (r.b.rps / r.a.rps).toFixed(2) : '-'}`)
+  if (r.b && r.m) out.push(`b/m = ${(r.b.rps / r.m.rps).toFixed(2)}${r.n ? `   m/n = ${(r.m.rps / r.n.rps).toFixed(2)}` : ''}`)
+  if (r.b?.cpuUsPerReq && r.n?.cpuUsPerReq) out.push(`CPU per request, gateway / bare proxy = ${(r.b.cpuUsPerReq / r.n.cpuUsPerReq).toFixed(2)}`)
   out.push('', 'targets:', ...tg.map((x) => `  [${x.ok ? 'ok' : 'MISS'}] ${x.name}: ${x.detail}`), '')
   process.stdout.write(out.join('\n') + '\n')
 }
@@ -49,7 +51,13 @@ export function writeJson(file: string, r: Results, tg: Target[], extra: Record<
     machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     ...extra,
     results: r,
-    ratios: { b_over_n: r.b && r.n ? r.b.rps / r.n.rps : null, b_over_a: r.b && r.a ? r.b.rps / r.a.rps : null },
+    ratios: {
+      b_over_n: r.b && r.n ? r.b.rps / r.n.rps : null,
+      b_over_a: r.b && r.a ? r.b.rps / r.a.rps : null,
+      b_over_m: r.b && r.m ? r.b.rps / r.m.rps : null,
+      m_over_n: r.m && r.n ? r.m.rps / r.n.rps : null,
+      cpu_per_request_b_over_n: r.b?.cpuUsPerReq && r.n?.cpuUsPerReq ? r.b.cpuUsPerReq / r.n.cpuUsPerReq : null,
+    },
     targets: tg,
   }
   fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n')

@@ -31,7 +31,7 @@ export type BenchStack = {
   stop: () => Promise<void>
 }
 
-async function helper(file: string, env: Env, name: string): Promise<{ url: string; service: RunningService }> {
+export async function helper(file: string, env: Env, name: string): Promise<{ url: string; service: RunningService }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const service = await startService({

@@ -5,7 +5,6 @@
  * the Redis commands (session GET + limiter EVALSHA) are all written before the first Redis reply
  * arrives, i.e. they cost one round trip of latency. Counted at the socket level (net.Socket.write).
  */
-import { serve } from '@hono/node-server'
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -14,6 +13,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../db/migrate.js'
 import { createApp } from '../../gateway/src/app.js'
+import { createHttpServer } from '../../gateway/src/http-server.js'
 import { loadConfig } from '../../gateway/src/config.js'
 import { buildDeps, waitForRedis, type Deps } from '../../gateway/src/deps.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
@@ -45,6 +45,8 @@ beforeAll(async () => {
     UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_DEFAULT: '1000',
+    // Off: this file sends more than the per-IP burst from one address (0 disables it).
+    MESSAGE_IP_RATE: '0',
     WORKERS_ENABLED: 'false',
   })
   deps = buildDeps(config, pino({ level: 'silent' }))
@@ -54,9 +56,9 @@ beforeAll(async () => {
     insert into taguato.users (username, password_hash, api_token) values ('hot', 'x', md5(random()::text)) returning id`
   await deps.sql`insert into taguato.user_instances (user_id, instance_name) values (${u!.id}, 'hot-inst')`
   token = (await deps.sessions.create(u!.id, '127.0.0.1', 'vitest')).token
-  const { app } = createApp(deps)
-  gateway = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as http.Server
-  await new Promise((r) => gateway.once('listening', r))
+  // The production server: sends take the Node-level path (routes/proxy/fast-send).
+  gateway = createHttpServer(createApp(deps))
+  await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r))
   base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`
 })
 
@@ -121,5 +123,35 @@ describe('proxied send hot path', () => {
     const logged = await traced(() => deps.messageLog.flush())
     expect(logged.pg).toBeGreaterThanOrEqual(1) // the one deferred batch insert
     console.log(`hot path: pg queries ${t.pg}, redis writes ${t.redisWrites} (replies before last write: ${t.redisReadsBeforeLastWrite}); log flush pg writes ${logged.pg}`)
+  })
+
+  // The Node-level send path (routes/proxy/fast-send.ts) and the Hono catch-all must answer alike.
+  // A percent-encoded path makes the send path decline, so the same request reaches Hono.
+  const both = async (apikey: string | null, instance = 'hot-inst') => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (apikey !== null) headers.apikey = apikey
+    const body = JSON.stringify({ number: '595981123456', text: 'same' })
+    const encoded = instance.replace(/-/g, '%2D')
+    expect(encoded).not.toBe(instance)
+    const fast = await fetch(`${base}/message/sendText/${instance}`, { method: 'POST', headers, body })
+    const hono = await fetch(`${base}/message/sendText/${encoded}`, { method: 'POST', headers, body })
+    const shape = async (r: Response) => {
+      const names = [...r.headers.keys()].filter((k) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k)).sort()
+      const json = (await r.json()) as Record<string, unknown>
+      const remaining = r.headers.get('x-ratelimit-remaining')
+      return { status: r.status, names, contentType: r.headers.get('content-type'), error: json.error ?? null, limited: remaining !== null }
+    }
+    return { fast: await shape(fast), hono: await shape(hono) }
+  }
+
+  it.each([
+    ['a send', () => token, 'hot-inst'],
+    ['no apikey (401)', () => null, 'hot-inst'],
+    ['an unknown token (401)', () => 'not-a-session-token', 'hot-inst'],
+    ['an instance the caller does not own (403)', () => token, 'not-mine-inst'],
+  ] as const)('the send path and the Hono catch-all answer %s alike: status, body, headers', async (_name, key, instance) => {
+    const { fast, hono } = await both(key(), instance)
+    expect(fast).toEqual(hono)
+    if (fast.status >= 400) expect(fast.error).toEqual(expect.any(String))
   })
 })

@@ -5,6 +5,8 @@
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Logger } from 'pino'
 import type { AppEnv } from '../env.js'
 import { ApiError } from './api-error.js'
 
@@ -21,19 +23,30 @@ const STATUS_MESSAGES: Record<number, string> = {
   504: 'Gateway timeout',
 }
 
-export function onError(err: Error, c: Context<AppEnv>): Response {
+/** What an error answers: status, JSON body and its own headers (Retry-After, X-RateLimit-* of a 429). */
+export type RenderedError = { status: ContentfulStatusCode; body: Record<string, unknown>; headers: Record<string, string> }
+
+/**
+ * The one mapping from a thrown value to its answer, logging what deserves it (5xx). Used by `onError`
+ * and by the Node-level send path (routes/proxy/fast-send.ts), which writes the result itself.
+ */
+export function renderError(err: unknown, log: Pick<Logger, 'error'> | undefined): RenderedError {
   if (err instanceof ApiError) {
-    for (const [k, val] of Object.entries(err.headers)) c.header(k, val)
-    if (err.status >= 500) c.get('log')?.error({ err: err.message }, 'request failed')
-    return c.json(err.body(), err.status)
+    if (err.status >= 500) log?.error({ err: err.message }, 'request failed')
+    return { status: err.status, body: err.body(), headers: err.headers }
   }
   if (err instanceof HTTPException) {
-    const status = err.status
-    const message = STATUS_MESSAGES[status] ?? (err.message || 'Request failed')
-    return c.json({ error: message }, status)
+    const status = err.status as ContentfulStatusCode
+    return { status, body: { error: STATUS_MESSAGES[status] ?? (err.message || 'Request failed') }, headers: {} }
   }
-  c.get('log')?.error({ err }, 'unhandled error')
-  return c.json({ error: 'Internal server error' }, 500)
+  log?.error({ err }, 'unhandled error')
+  return { status: 500, body: { error: 'Internal server error' }, headers: {} }
+}
+
+export function onError(err: Error, c: Context<AppEnv>): Response {
+  const r = renderError(err, c.get('log'))
+  for (const k in r.headers) c.header(k, r.headers[k])
+  return c.json(r.body, r.status)
 }
 
 export function notFoundHandler(c: Context<AppEnv>): Response {

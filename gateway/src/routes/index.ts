@@ -11,11 +11,11 @@ import { openApiRoutes } from './openapi/index.js'
 import { accountRoutes } from './accounts.js'
 import { panelRoutes } from './panel/index.js'
 import { adminInstanceRoutes } from './admin-instances/index.js'
-import { proxyRoutes } from './proxy/index.js'
+import { proxyRoutes, type ProxyChecks } from './proxy/index.js'
 import { userFeatureRoutes } from './user-features.js'
 import { operationsRoutes } from './operations.js'
 
-export function registerAllRoutes(r: Router, deps: Deps): void {
+export function registerAllRoutes(r: Router, deps: Deps, proxy?: ProxyChecks): void {
   panelRoutes(r, deps) // first: /admin/ and /admin/assets/* are static, the rest of /admin/* is the JSON API
   healthRoutes(r, deps)
   metricsRoutes(r, deps)
@@ -24,5 +24,5 @@ export function registerAllRoutes(r: Router, deps: Deps): void {
   adminInstanceRoutes(r, deps) // /admin/instances and grants
   userFeatureRoutes(r, deps) // templates, contacts, webhooks (+ /internal receivers), scheduled, history, dashboards
   operationsRoutes(r, deps) // status page + API, recovery, incidents, maintenance, backups, workers, /health/detailed
-  proxyRoutes(r, deps) // last: the upstream catch-all (steps aside for /api, /admin, /health, /status, /panel)
+  proxyRoutes(r, deps, proxy) // last: the upstream catch-all (steps aside for /api, /admin, /health, /status, /panel)
 }

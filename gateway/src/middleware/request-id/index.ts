@@ -59,11 +59,20 @@ class LazyChild {
   }
 }
 
+/** A well-formed incoming X-Request-ID, else a new one. */
+export function requestIdFrom(incoming: string | undefined): string {
+  return incoming && VALID.test(incoming) ? incoming : randomUUID()
+}
+
+/** The request's logger: `root.child({ reqId })`, built on first use. */
+export function requestLogger(root: Logger, reqId: string): Logger {
+  return new LazyChild(root, reqId) as unknown as Logger
+}
+
 export const requestId = ({ logger }: RequestIdOptions): MiddlewareHandler<AppEnv> =>
   async function requestId(c, next) {
-    const incoming = header(c, HEADER)
-    const id = incoming && VALID.test(incoming) ? incoming : randomUUID()
+    const id = requestIdFrom(header(c, HEADER))
     c.set('requestId', id)
-    c.set('log', new LazyChild(logger, id) as unknown as Logger)
+    c.set('log', requestLogger(logger, id))
     return next()
   }

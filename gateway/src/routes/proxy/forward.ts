@@ -6,7 +6,10 @@
  */
 import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
+import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
+import type { Logger } from 'pino'
+import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { BreakerOpenError } from '../../services/breaker/breaker.js'
@@ -25,6 +28,25 @@ export type HopOptions = {
   extraHeaders?: Record<string, string>
 }
 
+/**
+ * What a hop needs to know about the request, without Hono: built from the context by `hopContext`, or
+ * directly by the Node-level send path (fast-send.ts).
+ */
+export type HopContext = {
+  deps: Deps
+  /** The request's logger (its lines carry the request id). */
+  log: Logger
+  incoming: IncomingMessage
+  method: string
+  requestId: string
+  clientIp: string
+}
+
+export function hopContext(c: Context<AppEnv>): HopContext {
+  const { incoming } = nodeBindings(c)
+  return { deps: c.get('deps'), log: c.get('log'), incoming, method: c.req.method, requestId: c.get('requestId'), clientIp: c.get('clientIp') }
+}
+
 /** The raw Node request/response under @hono/node-server (absent under app.request in unit tests). */
 export function nodeBindings(c: Context<AppEnv>): HttpBindings {
   const env = c.env as Partial<HttpBindings> | undefined
@@ -40,7 +62,7 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
   const deps = c.get('deps')
   const { incoming, outgoing } = nodeBindings(c)
-  return throughBreaker(c, o.url, () =>
+  return throughBreaker(deps, c.get('log'), o.url, () =>
     deps.proxy.forward({
       incoming,
       outgoing,
@@ -59,16 +81,12 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
  * `hop` for a body already in memory (the /message/* sends): the upstream proxy's direct
  * `http.request` fast path instead of http-proxy-3; same breaker accounting, metrics and 502/503/504.
  */
-export async function hopBuffered(c: Context<AppEnv>, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
-  const deps = c.get('deps')
-  const { incoming } = nodeBindings(c)
-  return throughBreaker(c, url, () =>
-    deps.proxy.send({ incoming, method: c.req.method, url, body, contentType, requestId: c.get('requestId'), clientIp: c.get('clientIp') }),
-  )
+export async function hopBuffered(h: HopContext, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
+  const { deps, incoming, method, requestId, clientIp } = h
+  return throughBreaker(deps, h.log, url, () => deps.proxy.send({ incoming, method, url, body, contentType, requestId, clientIp }))
 }
 
-async function throughBreaker(c: Context<AppEnv>, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
-  const deps = c.get('deps')
+async function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
   const family = url.split('/', 2)[1]?.toLowerCase() || 'root'
   const started = performance.now()
   const observe = (outcome: string) => deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
@@ -80,7 +98,7 @@ async function throughBreaker(c: Context<AppEnv>, url: string, fn: () => Promise
     if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
     if (err instanceof UpstreamError) {
       observe(err.kind === 'timeout' ? 'timeout' : 'error')
-      c.get('log').warn({ err: err.message }, 'upstream hop failed')
+      log.warn({ err: err.message }, 'upstream hop failed')
       throw new ApiError(err.kind === 'timeout' ? 504 : 502, err.kind === 'timeout' ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE)
     }
     throw err

@@ -6,10 +6,11 @@
  *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
  *   -> intercepted handler (create, delete, fetchInstances), message send (logged), or plain forward.
  * Nothing is ever forwarded anonymously, and only the upstream key (never the client's) goes upstream.
+ * Well-formed sends are served before Hono by fast-send.ts with the same `ProxyChecks` (see there).
  */
 import type { Context, Next } from 'hono'
 import type { Deps } from '../../deps.js'
-import type { AppEnv } from '../../env.js'
+import type { AppEnv, AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import type { Router } from '../../lib/route.js'
 import { ipLimiter } from '../../middleware/ip-rate-limit/index.js'
@@ -19,16 +20,40 @@ import { breakerOpenError, hop, relay, requestBody } from './forward.js'
 import { createInstance } from './instance-create.js'
 import { deleteInstance, NOT_OWNER } from './instance-delete.js'
 import { sendMessage } from './message.js'
-import { proxyAuth } from '../../middleware/session-rate-limit/index.js'
+import { SessionGate, type GateResult } from '../../middleware/session-rate-limit/index.js'
 import { isNativePath, matchRoute } from './route-table.js'
 import { parseUpstreamPath, rawTarget } from './upstream-path.js'
+import { header } from '../../lib/request-header.js'
 
-const noop = async () => undefined
+/**
+ * The checks every proxied request passes before its route is looked at, shared by the Hono catch-all
+ * below and the Node-level send path (fast-send.ts) so both count against the same buckets and hints.
+ */
+export type ProxyChecks = {
+  /** Per-IP /message/* limit (D8), then breaker, then session + per-user limit: see `admit`. */
+  admit(isMessage: boolean, clientIp: string, token: string | undefined, onUser: (u: AuthUser) => void): Promise<GateResult>
+}
 
-export function proxyRoutes(r: Router, deps: Deps): void {
-  const auth = proxyAuth({ sessions: deps.sessions, limiter: deps.limiter, onReject: () => deps.metrics?.rateLimitRejected('user') })
+export function proxyChecks(deps: Deps): ProxyChecks {
+  const gate = new SessionGate({ sessions: deps.sessions, limiter: deps.limiter, onReject: () => deps.metrics?.rateLimitRejected('user') })
   const messageIpLimit = ipLimiter({ rate: deps.config.MESSAGE_IP_RATE, burst: deps.config.MESSAGE_IP_BURST })
+  return {
+    async admit(isMessage, clientIp, token, onUser) {
+      if (isMessage) {
+        try {
+          messageIpLimit(clientIp)
+        } catch (err) {
+          deps.metrics?.rateLimitRejected('ip')
+          throw err
+        }
+      }
+      if (deps.breaker.isOpen()) throw breakerOpenError(deps.breaker.retryAfterSeconds())
+      return gate.check(token, onUser)
+    },
+  }
+}
 
+export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyChecks(deps)): void {
   r.app.all('*', async function upstreamProxy(c: Context<AppEnv>, next: Next) {
     const raw = rawTarget(c.req.url)
     const target = parseUpstreamPath(raw)
@@ -38,16 +63,8 @@ export function proxyRoutes(r: Router, deps: Deps): void {
     }
     if (isNativePath(target.segments)) return next()
     const { segments } = target
-    if (segments[0]?.toLowerCase() === 'message') {
-      try {
-        messageIpLimit(c.get('clientIp'))
-      } catch (err) {
-        deps.metrics?.rateLimitRejected('ip')
-        throw err
-      }
-    }
-    if (deps.breaker.isOpen()) throw breakerOpenError(deps.breaker.retryAfterSeconds())
-    await auth(c, noop)
+    const admitted = await checks.admit(segments[0]?.toLowerCase() === 'message', c.get('clientIp'), header(c, 'apikey'), (u) => c.set('user', u))
+    if (admitted.rateLimit) c.set('rateLimit', admitted.rateLimit)
 
     const user = c.get('user')
     const isAdmin = user.role === 'admin'

@@ -4,38 +4,62 @@
  * and the outcome is queued to the message log (D13) after the answer is known, off the response path.
  * Exactly one row per send that reached the hop, whatever its result (502/503/504 are logged as failed).
  *
+ * Two callers: the Hono catch-all (`sendMessage`, routes/proxy/index.ts) and the Node-level send path
+ * (fast-send.ts, which serves well-formed sends without Hono). Both use `forwardSend` and `writeSend`.
+ *
  * perf: the upstream's answer is written straight to the Node response with one plain header object
  * (upstream headers, X-Request-ID, X-RateLimit-*, the security/CORS/X-Served-By set of
- * lib/response-headers) and RESPONSE_ALREADY_SENT is returned: no undici Headers/Response per send.
- * `c.var.sentStatus` tells request-log and metrics the status; response-headers leaves it alone.
- * Errors (502/503/504, 4xx before the hop) still go through onError and the Hono path.
+ * lib/response-headers): no undici Headers/Response per send. Under Hono, RESPONSE_ALREADY_SENT is
+ * returned and `c.var.sentStatus` tells request-log and metrics the status; response-headers leaves it
+ * alone. Errors (502/503/504, 4xx before the hop) are ApiErrors, rendered by the caller.
  */
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context } from 'hono'
-import type { AppEnv } from '../../env.js'
+import type { ServerResponse } from 'node:http'
+import type { AppEnv, AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
-import { hopBuffered, parseJson, relay } from './forward.js'
+import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
-import { directResponseHeaders, staticHeadersFor } from '../../lib/response-headers.js'
+import { directResponseHeaders, staticHeadersFor, type StaticHeaders } from '../../lib/response-headers.js'
+import type { LimitDecision } from '../../services/rate-limit/user-limiter.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
 import type { UpstreamPath } from './upstream-path.js'
 import { header } from '../../lib/request-header.js'
 
+/** The Hono route's send: reads the body, forwards, writes the answer. */
 export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, instance: string): Promise<Response> {
-  const deps = c.get('deps')
-  const user = c.get('user')
   // perf: read from the Node request directly, not via a materialised WHATWG Request (lib/raw-body).
   const raw = await readRawBody(c)
+  const res = await forwardSend({ ...hopContext(c), user: c.get('user') }, target, instance, raw, header(c, 'content-type') ?? 'application/json')
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
+  if (outgoing && writeSend(outgoing, c.req.method, res, staticHeadersFor(c.get('deps').config), c.get('requestId'), c.get('rateLimit'))) {
+    c.set('sentStatus', res.status)
+    return RESPONSE_ALREADY_SENT
+  }
+  return relay(c, res)
+}
+
+/**
+ * Forwards one send through the breaker and queues its message-log row. Throws ApiError 502/503/504
+ * when there is no upstream answer (logged as failed too).
+ */
+export async function forwardSend(
+  s: HopContext & { user: AuthUser },
+  target: UpstreamPath,
+  instance: string,
+  raw: Buffer,
+  contentType: string,
+): Promise<ProxyResponse> {
   const parsed = parseJson(raw)
   const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
   const action = target.segments[1] ?? ''
   // Not a JSON object: not a send we can describe; the upstream answers it (400) and nothing is logged.
   const log = body
     ? (status: 'sent' | 'failed', error: string | null, waId: string | null) =>
-        deps.messageLog.add({
-          user_id: user.id,
+        s.deps.messageLog.add({
+          user_id: s.user.id,
           instance_name: instance,
           phone_number: recipientFor(action, body),
           message_type: messageTypeFor(action, body),
@@ -46,7 +70,7 @@ export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, inst
     : undefined
   let res
   try {
-    res = await hopBuffered(c, target.forwardUrl, raw, header(c, 'content-type') ?? 'application/json')
+    res = await hopBuffered(s, target.forwardUrl, raw, contentType)
   } catch (err) {
     if (err instanceof ApiError) log?.('failed', err.message, null)
     throw err
@@ -54,22 +78,27 @@ export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, inst
   const answer = parseJson(res.body)
   if (res.status < 400) log?.('sent', null, waMessageId(answer))
   else log?.('failed', upstreamErrorText(answer ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
-  return writeDirect(c, res) ?? relay(c, res)
+  return res
 }
 
 /**
- * Writes a buffered upstream answer to the Node response with every global header; undefined when
- * there is no Node response (app.request in unit tests) or the body is a stream (then: relay).
+ * Writes a buffered upstream answer to the Node response with every global header; false when it
+ * cannot (the body is a stream, or headers already went out): the caller relays it instead.
  */
-function writeDirect(c: Context<AppEnv>, res: ProxyResponse): Response | undefined {
-  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
-  if (!outgoing || !Buffer.isBuffer(res.body) || outgoing.headersSent) return undefined
-  const empty = res.status === 204 || res.status === 304 || c.req.method === 'HEAD'
-  const headers = directResponseHeaders(res.headers, staticHeadersFor(c.get('deps').config), c.get('requestId'), c.get('rateLimit'))
+export function writeSend(
+  outgoing: ServerResponse,
+  method: string,
+  res: ProxyResponse,
+  statics: StaticHeaders,
+  requestId: string,
+  rateLimit: LimitDecision | undefined,
+): boolean {
+  if (!Buffer.isBuffer(res.body) || outgoing.headersSent) return false
+  const empty = res.status === 204 || res.status === 304 || method === 'HEAD'
+  const headers = directResponseHeaders(res.headers, statics, requestId, rateLimit)
   if (!empty) headers['content-length'] = res.body.length
   outgoing.writeHead(res.status, headers)
   if (empty) outgoing.end()
   else outgoing.end(res.body)
-  c.set('sentStatus', res.status)
-  return RESPONSE_ALREADY_SENT
+  return true
 }

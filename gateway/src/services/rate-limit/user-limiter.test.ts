@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { UserRateLimiter } from './user-limiter.js'
+import { pipelinedIncrStore } from './pipelined-store.js'
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const opts = { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true, connectTimeout: 500 } as const
@@ -40,6 +41,17 @@ describe('UserRateLimiter', () => {
     await redis.script('FLUSH')
     const [, d] = await Promise.all([redis.get('taguato:test:x'), l.consume(uid(), 3), redis.get('taguato:test:y')])
     expect(d.allowed).toBe(true)
+  })
+
+  it('the store client still runs real transactions through its lazy multi()', async () => {
+    const redis = client()
+    await new Promise((r) => redis.once('ready', r))
+    const { client: store } = pipelinedIncrStore(redis)
+    const key = `taguato:test:multi:${uid()}`
+    const res = await store.multi().set(key, '5', 'EX', 10).pttl(key).exec()
+    expect(res?.map(([err]) => err)).toEqual([null, null])
+    expect(await redis.get(key)).toBe('5')
+    await redis.del(key)
   })
 
   it('falls back to memory when Redis is down and still serves, then limits', async () => {

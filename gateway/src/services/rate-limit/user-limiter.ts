@@ -6,10 +6,9 @@
  */
 import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { pipelinedIncrStore } from './pipelined-store.js'
 
 export const WINDOW_SECONDS = 60
-/** The Lua command rate-limiter-flexible defines on the ioredis client. */
-const LIMITER_COMMAND = 'rlflxIncr'
 
 export type LimitDecision = {
   allowed: boolean
@@ -21,17 +20,15 @@ export type LimitDecision = {
 
 export class UserRateLimiter {
   private readonly byPoints = new Map<number, RateLimiterRedis>()
+  private readonly store: ReturnType<typeof pipelinedIncrStore>
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly defaultLimit: number,
   ) {
-    // ioredis auto-pipelining breaks Lua commands defined with defineCommand: after a Redis restart
-    // (script cache empty) the EVALSHA -> NOSCRIPT fallback inside an auto-pipeline throws
-    // "results[i] is not iterable" from a callback and kills the process. Keep the limiter's command
-    // out of auto-pipelines (options are read per call, so this applies to the shared client).
-    const ignored = redis.options.autoPipeliningIgnoredCommands ?? []
-    if (!ignored.includes(LIMITER_COMMAND)) redis.options.autoPipeliningIgnoredCommands = [...ignored, LIMITER_COMMAND]
+    // perf: the limiter's Lua call rides ioredis' auto-pipeline with the session GET (one socket write
+    // per event-loop turn for all concurrent requests), see pipelined-store.ts for why not defineCommand.
+    this.store = pipelinedIncrStore(redis)
   }
 
   /** The effective limit of a user: their own, else the default; 0 means unlimited. */
@@ -56,7 +53,8 @@ export class UserRateLimiter {
     let l = this.byPoints.get(points)
     if (!l) {
       l = new RateLimiterRedis({
-        storeClient: this.redis,
+        storeClient: this.store.client,
+        customIncrTtlLuaScript: this.store.script,
         keyPrefix: `taguato:rl:${points}`,
         points,
         duration: WINDOW_SECONDS,
