@@ -40,6 +40,11 @@ export const ConfigSchema = v.object({
   GATEWAY_PORT: int(8080, 0, 65535),
   /** Gateway processes sharing the port (node:cluster). 0/unset = one per core when NODE_ENV=production, else 1. */
   GATEWAY_WORKERS: int(0, 0, 64),
+  /**
+   * V8's old-generation growth per major GC, in percent (--heap-growing-percent), set at start: lower =
+   * smaller heap and RSS, more GC CPU. 0 = V8's own adaptive policy. See README "Benchmark".
+   */
+  GATEWAY_HEAP_GROWTH_PERCENT: int(50, 0, 1000),
   UPSTREAM_PORT: int(8081, 0, 65535),
   /** Where the Evolution v2 compatible upstream listens; defaults to the local one on UPSTREAM_PORT. */
   UPSTREAM_URL: optionalUrl,

@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown hooks, close pools.
  */
 import cluster from 'node:cluster'
+import v8 from 'node:v8'
 import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildDeps, waitForRedis, type Deps } from './deps.js'
@@ -44,8 +45,18 @@ export async function prepareDatabase(deps: Deps): Promise<void> {
   }
 }
 
+/**
+ * GATEWAY_HEAP_GROWTH_PERCENT: V8 reads this flag whenever it sizes the old generation after a major
+ * GC, so setting it at start (before the heap has grown) is as good as the command-line flag, and works
+ * however the process is launched (npm start, Docker CMD, cluster workers).
+ */
+function applyHeapPolicy(config: Config): void {
+  if (config.GATEWAY_HEAP_GROWTH_PERCENT > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.GATEWAY_HEAP_GROWTH_PERCENT}`)
+}
+
 export async function main(): Promise<void> {
   const config = readConfig()
+  applyHeapPolicy(config)
   const log = createLogger(config.LOG_LEVEL)
   const workers = workerCount(config)
   if (workers > 1 && cluster.isPrimary) {

@@ -3,7 +3,9 @@
  * The gateway with bench instruments (cluster workers re-run this entry, so each is instrumented):
  *  - BENCH_CPU_PROFILE=1: V8 CPU profiler started in-process (NODE_OPTIONS may not carry --cpu-prof),
  *    written to <BENCH_PROFILE_DIR>/gateway-<pid>.cpuprofile on exit;
- *  - BENCH_MEMLOG=1: process.memoryUsage() every second on stderr (rss/heap/external, MB).
+ *  - BENCH_MEMLOG=1: process.memoryUsage() every second on stderr (rss/heap/external, MB);
+ *  - BENCH_ALLOC_PROFILE=1: V8's sampling heap profiler counting every allocation (also those already
+ *    collected), i.e. where the allocation rate comes from, to <BENCH_PROFILE_DIR>/gateway-<pid>.heapprofile.
  * BENCH_GATEWAY_MODULE picks the server module (the compiled one by default in the bench).
  */
 import fs from 'node:fs'
@@ -23,6 +25,20 @@ if (process.env.BENCH_CPU_PROFILE === '1') {
       if (err) return
       fs.mkdirSync(dir, { recursive: true })
       fs.writeFileSync(path.join(dir, `gateway-${process.pid}.cpuprofile`), JSON.stringify(res.profile))
+    })
+  })
+}
+if (process.env.BENCH_ALLOC_PROFILE === '1') {
+  const dir = process.env.BENCH_PROFILE_DIR ?? 'test-artifacts/bench/profiles'
+  const session = new inspector.Session()
+  session.connect()
+  session.post('HeapProfiler.enable')
+  session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  process.on('exit', () => {
+    session.post('HeapProfiler.stopSampling', (err, res) => {
+      if (err) return
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, `gateway-${process.pid}.heapprofile`), JSON.stringify(res.profile))
     })
   })
 }

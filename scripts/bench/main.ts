@@ -7,7 +7,7 @@
  *   (b2) = (b) with GATEWAY_WORKERS=2, and (a)/(b) at a fixed 1,000 req/s; (m) a minimal hand-written
  *   proxy doing only the per-send work any design needs (minimal-checked-proxy.ts), as a second yardstick.
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
- *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,m,c,d,b2,rate] [--cpu-prof] [--mem-log] [--source] [--priority=-10] [--rounds 3] [--out f]
+ *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,m,c,d,b2,rate] [--cpu-prof] [--alloc-prof] [--mem-log] [--source] [--priority=-10] [--rounds 3] [--out f]
  *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
  */
 import fs from 'node:fs'
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench-results.json' },
     'cpu-prof': { type: 'boolean', default: false },
     'mem-log': { type: 'boolean', default: false },
+    'alloc-prof': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
     priority: { type: 'string', default: '0' },
     rounds: { type: 'string', default: '1' },
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   let stack: BenchStack | null = null
   let gw: GatewayProcess | null = null
   let minimal: Awaited<ReturnType<typeof helper>> | null = null
-  const profile = { cpuProfile: args['cpu-prof'], memLog: args['mem-log'] }
+  const profile = { cpuProfile: args['cpu-prof'], memLog: args['mem-log'], allocProfile: args['alloc-prof'] }
 
   const rounds = Math.max(1, Number(args.rounds))
   const all: Record<string, LoadResult[]> = {}
@@ -112,12 +113,15 @@ async function main(): Promise<void> {
         await measure('d', { url: `${gw.url}/api/auth/login`, method: 'POST', headers: json, body, pid: gw.pid, connections: loginConnections }, '(d) gateway login')
       }
     }
-    await minimal?.service.stop()
-    minimal = null
     if (only.has('rate')) {
+      // The same fixed rate through each layer: where latency (not throughput) is added.
       await measure('a@1000', { ...direct, url: stack.responder.url + send, rate: 1000 }, '(a) responder @1000/s')
+      await measure('n@1000', { ...direct, url: stack.bare.url + send, rate: 1000, pid: stack.bare.service.pid }, '(n) bare proxy @1000/s')
+      if (minimal) await measure('m@1000', { ...sendSpec, url: minimal.url + send, rate: 1000, pid: minimal.service.pid }, '(m) minimal proxy @1000/s')
       await measure('b@1000', { ...sendSpec, rate: 1000 }, '(b) gateway sendText @1000/s')
     }
+    await minimal?.service.stop()
+    minimal = null
     await gw.stop()
     gw = null
 

@@ -89,7 +89,7 @@ export async function startBenchStack(gatewayEntry: string): Promise<BenchStack>
   }
 }
 
-export type Instruments = { cpuProfile?: boolean; memLog?: boolean }
+export type Instruments = { cpuProfile?: boolean; memLog?: boolean; allocProfile?: boolean }
 
 /** A gateway with the bench environment plus `overrides`, optionally instrumented (instrumented-gateway.ts). */
 export async function startBenchGateway(stack: BenchStack, overrides: Env, logName: string, inst: Instruments = {}): Promise<GatewayProcess> {
@@ -99,7 +99,7 @@ export async function startBenchGateway(stack: BenchStack, overrides: Env, logNa
   fs.rmSync(logFile, { force: true })
   const svc = await startService({
     name: `gateway :${port}`,
-    entry: inst.cpuProfile || inst.memLog ? 'scripts/bench/instrumented-gateway.ts' : stack.gatewayEntry,
+    entry: inst.cpuProfile || inst.memLog || inst.allocProfile ? 'scripts/bench/instrumented-gateway.ts' : stack.gatewayEntry,
     env: {
       ...stack.env,
       ...overrides,
@@ -107,6 +107,7 @@ export async function startBenchGateway(stack: BenchStack, overrides: Env, logNa
       BENCH_PROFILE_DIR: path.join(LOG_DIR, 'profiles'),
       BENCH_CPU_PROFILE: inst.cpuProfile ? '1' : '',
       BENCH_MEMLOG: inst.memLog ? '1' : '',
+      BENCH_ALLOC_PROFILE: inst.allocProfile ? '1' : '',
       BENCH_GATEWAY_MODULE: stack.gatewayEntry,
     },
     logFile,

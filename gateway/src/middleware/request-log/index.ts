@@ -6,11 +6,13 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Logger } from 'pino'
 import type { AppEnv } from '../../env.js'
+import { requestLineLogger } from '../../lib/logger.js'
 
 export type RequestLine = { reqId: string; method: string; path: string; status: number; ms: number; ip: string; userId: number | undefined }
 
 /** The request line: error level for 5xx answers, info otherwise (also used by routes/proxy/fast-send). */
-export function writeRequestLine(log: Logger, line: RequestLine): void {
+export function writeRequestLine(root: Logger, line: RequestLine): void {
+  const log = requestLineLogger(root)
   if (line.status >= 500) log.error(line, 'request')
   else log.info(line, 'request')
 }
