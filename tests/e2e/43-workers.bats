@@ -112,7 +112,8 @@ run_job() {
   psql_q "insert into uptime_checks (service_name, status, checked_at) values ('$ins', 'operational', now() - interval '91 days'), ('$ins', 'operational', now() - interval '1 day')"
   psql_q "insert into sessions (user_id, token_hash, is_active, created_at) values ($UID_, md5('$ins') || md5('a$ins'), false, now() - interval '8 days'), ($UID_, md5('b$ins') || md5('c$ins'), false, now() - interval '6 days')"
   psql_q "insert into scheduled_messages (user_id, instance_name, message_content, recipients, scheduled_at, status, updated_at) values
-    ($UID_, '$ins', 'x', '[]', now(), 'completed', now() - interval '31 days'), ($UID_, '$ins', 'x', '[]', now(), 'pending', now() - interval '31 days')"
+    ($UID_, '$ins', 'x', '[]', now(), 'completed', now() - interval '31 days'), ($UID_, '$ins', 'x', '[]', now() + interval '1 day', 'pending', now() - interval '31 days')"
+  # (the pending row is due tomorrow: the scheduled-send job must not complete it during this test)
   run_job purge
   assert_equal "$(psql_q "select string_agg(phone_number, ',') from message_logs where instance_name='$ins'")" 2
   assert_equal "$(psql_q "select count(*) from audit_log where resource_id='$ins'")" 1
