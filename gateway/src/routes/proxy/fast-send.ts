@@ -56,7 +56,9 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
     if (!target) return false
     const match = matchRoute('POST', target.segments)
     if (!match || match.rule.kind !== 'message' || match.rule.adminOnly || !match.instance) return false
-    void serveSend(req, res, target, match.instance)
+    // serveSend answers its own errors; this only keeps a bug in the logging tail from becoming an
+    // unhandled rejection (which would stop the process).
+    serveSend(req, res, target, match.instance).catch((err: unknown) => deps.log.error({ err }, 'send path failed'))
     return true
   }
 
