@@ -1,11 +1,12 @@
 /**
  * @module scripts/bench/load
- * One measured load run: autocannon against a URL while the target's memory is sampled from /proc
+ * One measured load run: autocannon (or, at a fixed rate, paced.ts) against a URL while the target's memory is sampled from /proc
  * (VmRSS every 200 ms, summed over the process and its cluster workers). Errors = socket errors +
  * timeouts + any non-2xx answer, so a run that "succeeds" with 429s or 5xx never looks fast.
  */
 import fs from 'node:fs'
 import autocannon from 'autocannon'
+import { quantile, runPaced } from './paced.js'
 
 export type LoadSpec = {
   name: string
@@ -15,7 +16,7 @@ export type LoadSpec = {
   body?: string
   connections: number
   durationS: number
-  /** Fixed total request rate (autocannon overallRate); unset = as fast as possible. */
+  /** Fixed total request rate, evenly paced (paced.ts); unset = as fast as possible (autocannon). */
   rate?: number
   /** Process whose memory is sampled (its children too). */
   pid?: number
@@ -102,6 +103,7 @@ function sampler(pid: number | undefined) {
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d
 
 export async function runLoad(s: LoadSpec): Promise<LoadResult> {
+  if (s.rate) return runFixedRate(s)
   const stop = sampler(s.pid)
   const cpuBefore = cpuTicks(s.pid)
   const r = await autocannon({
@@ -135,8 +137,37 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
   }
 }
 
+/** A fixed-rate run (paced.ts: evenly spaced requests, latency from each request's scheduled time). */
+async function runFixedRate(s: LoadSpec): Promise<LoadResult> {
+  const stop = sampler(s.pid)
+  const cpuBefore = cpuTicks(s.pid)
+  const r = await runPaced({ url: s.url, method: s.method, headers: s.headers, body: s.body, rate: s.rate!, durationS: s.durationS, connections: s.connections })
+  const mem = stop()
+  const cpuUs = ((cpuTicks(s.pid) - cpuBefore) * 1e6) / TICKS_PER_SECOND
+  const answered = r.latenciesMs.length
+  return {
+    name: s.name,
+    connections: s.connections,
+    durationS: s.durationS,
+    rate: s.rate!,
+    rps: round(answered / r.elapsedS, 0),
+    p50: round(quantile(r.latenciesMs, 0.5)),
+    p99: round(quantile(r.latenciesMs, 0.99)),
+    max: round(quantile(r.latenciesMs, 1)),
+    requests: answered,
+    errors: r.errors,
+    peakRssMb: mem?.sum ?? null,
+    peakProcessRssMb: mem?.one ?? null,
+    cpuUsPerReq: s.pid && answered > 0 ? round(cpuUs / answered, 0) : null,
+  }
+}
+
 /** A short unmeasured run so JIT, pools and caches are warm before the measured one. */
 export async function warmUp(s: LoadSpec, seconds = 2): Promise<void> {
+  if (s.rate) {
+    await runPaced({ url: s.url, method: s.method, headers: s.headers, body: s.body, rate: s.rate, durationS: seconds, connections: s.connections })
+    return
+  }
   await autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, connections: s.connections, duration: seconds })
 }
 
