@@ -60,17 +60,17 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('*', responseHeaders({ corsOrigin: deps.config.CORS_ORIGIN, exposeWorkerId: deps.config.EXPOSE_WORKER_ID }))
   app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
 
-  // Session + per-user limit in one step (same messages, headers and order of checks as the separate
-  // session and rate-limit middleware): the two Redis calls share one round trip on warm sessions.
-  const authedLimited = proxyAuth({ sessions: deps.sessions, limiter: deps.limiter, onReject: () => deps.metrics.rateLimitRejected('user') })
+  // One set of proxy checks (per-IP buckets, session gate and its hints) for the Hono catch-all, the
+  // send path and, through `checks.gate`, every native session/admin route.
+  const checks = proxyChecks(deps)
+  // Session + per-user limit in one step: the two Redis calls share one round trip on warm sessions.
+  const authedLimited = proxyAuth(checks.gate)
   const guards: Guards = {
     session: [authedLimited],
     admin: [authedLimited, requireAdmin()],
     inline: [],
   }
   const router: Router = { app, guards, defs: [] }
-  // One set of proxy checks (per-IP buckets, session hints) for the Hono catch-all and the send path.
-  const checks = proxyChecks(deps)
   registerAllRoutes(router, deps, checks)
 
   app.onError(onError)

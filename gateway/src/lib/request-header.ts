@@ -11,9 +11,11 @@ import type { IncomingMessage } from 'node:http'
 
 export function header(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  if (incoming?.headers) {
-    const v = incoming.headers[name]
-    return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : v
-  }
+  if (incoming?.headers) return headerValue(incoming.headers[name])
   return c.req.header(name)
+}
+
+/** A Node header value as `Headers.get` gives it: repeated values joined with ", ". */
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : v
 }

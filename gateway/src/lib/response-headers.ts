@@ -57,12 +57,15 @@ export function staticHeadersFor(config: { CORS_ORIGIN: string; EXPOSE_WORKER_ID
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 
-/** X-RateLimit-* of an allowed request (the 429 answer carries its own, plus Retry-After). */
+/**
+ * X-RateLimit-* of a limit decision (an allowed request's, or the 429's own, which adds Retry-After).
+ * Lowercase names: what undici Headers put on the wire for Hono responses too.
+ */
 export function rateLimitHeaders(d: LimitDecision): Record<string, string> {
   return {
-    'X-RateLimit-Limit': String(d.limit),
-    'X-RateLimit-Remaining': String(d.remaining),
-    'X-RateLimit-Reset': String(d.resetSeconds),
+    'x-ratelimit-limit': String(d.limit),
+    'x-ratelimit-remaining': String(d.remaining),
+    'x-ratelimit-reset': String(d.resetSeconds),
   }
 }
 
@@ -78,11 +81,7 @@ export function directResponseHeaders(
   limit: LimitDecision | undefined,
 ): Record<string, string | string[] | number> {
   if (requestId !== undefined && base[REQUEST_ID_HEADER] === undefined) base[REQUEST_ID_HEADER] = requestId
-  if (limit) {
-    base['x-ratelimit-limit'] = String(limit.limit)
-    base['x-ratelimit-remaining'] = String(limit.remaining)
-    base['x-ratelimit-reset'] = String(limit.resetSeconds)
-  }
+  if (limit) Object.assign(base, rateLimitHeaders(limit))
   for (let i = 0; i < statics.length; i++) base[statics[i]![0]] = statics[i]![1]
   return base
 }

@@ -15,7 +15,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../../env.js'
-import { REQUEST_ID_HEADER, staticResponseHeaders, type GlobalHeaderOptions } from '../../lib/response-headers.js'
+import { rateLimitHeaders, REQUEST_ID_HEADER, staticResponseHeaders, type GlobalHeaderOptions } from '../../lib/response-headers.js'
 
 export const responseHeaders = (o: GlobalHeaderOptions): MiddlewareHandler<AppEnv> => {
   const statics = staticResponseHeaders(o)
@@ -28,9 +28,8 @@ export const responseHeaders = (o: GlobalHeaderOptions): MiddlewareHandler<AppEn
     if (id !== undefined && !h.has(REQUEST_ID_HEADER)) h.set(REQUEST_ID_HEADER, id)
     const d = c.get('rateLimit')
     if (d) {
-      h.set('x-ratelimit-limit', String(d.limit))
-      h.set('x-ratelimit-remaining', String(d.remaining))
-      h.set('x-ratelimit-reset', String(d.resetSeconds))
+      const rl = rateLimitHeaders(d)
+      for (const k in rl) h.set(k, rl[k]!)
     }
     for (let i = 0; i < statics.length; i++) h.set(statics[i]![0], statics[i]![1])
   }

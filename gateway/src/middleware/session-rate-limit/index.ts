@@ -67,12 +67,10 @@ export class SessionGate {
   }
 }
 
-export const proxyAuth = (o: ProxyAuthOptions | SessionGate): MiddlewareHandler<AppEnv> => {
-  const gate = o instanceof SessionGate ? o : new SessionGate(o)
-  return async function proxyAuth(c, next) {
+export const proxyAuth = (gate: SessionGate): MiddlewareHandler<AppEnv> =>
+  async function proxyAuth(c, next) {
     const r = await gate.check(header(c, 'apikey'), (user) => c.set('user', user))
     // X-RateLimit-* go on the response in middleware/response-headers (or the handler's direct write).
     if (r.rateLimit) c.set('rateLimit', r.rateLimit)
     return next()
   }
-}

@@ -26,7 +26,8 @@ import { ApiError } from '../../errors/api-error.js'
 import { renderError } from '../../errors/on-error.js'
 import { resolveClientIp } from '../../lib/client-ip.js'
 import { readIncoming } from '../../lib/raw-body.js'
-import { REQUEST_ID_HEADER, staticHeadersFor, type StaticHeaders } from '../../lib/response-headers.js'
+import { directResponseHeaders, REQUEST_ID_HEADER, staticHeadersFor, type StaticHeaders } from '../../lib/response-headers.js'
+import { headerValue } from '../../lib/request-header.js'
 import { routeFamily } from '../../middleware/metrics/index.js'
 import { requestIdFrom, requestLogger } from '../../middleware/request-id/index.js'
 import { writeRequestLine } from '../../middleware/request-log/index.js'
@@ -65,18 +66,18 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
   async function serveSend(req: IncomingMessage, res: ServerResponse, target: UpstreamPath, instance: string): Promise<void> {
     const start = performance.now()
     const h = req.headers
-    const requestId = requestIdFrom(single(h[REQUEST_ID_HEADER]))
-    const clientIp = resolveClientIp(req.socket.remoteAddress, single(h['x-forwarded-for']), deps.trusted)
+    const requestId = requestIdFrom(headerValue(h[REQUEST_ID_HEADER]))
+    const clientIp = resolveClientIp(req.socket.remoteAddress, headerValue(h['x-forwarded-for']), deps.trusted)
     const log = requestLogger(deps.log, requestId)
     let user: AuthUser | undefined
     let rateLimit: LimitDecision | undefined
     let status: number
     try {
-      const admitted = await checks.admit(true, clientIp, single(h.apikey), (u) => (user = u))
+      const admitted = await checks.admit(true, clientIp, headerValue(h.apikey), (u) => (user = u))
       rateLimit = admitted.rateLimit
       if (!(await deps.instances.mayUse(admitted.user, instance))) throw new ApiError(403, NOT_OWNER)
       const raw = await readIncoming(req, maxBytes)
-      const contentType = single(h['content-type']) ?? 'application/json'
+      const contentType = headerValue(h['content-type']) ?? 'application/json'
       const answer = await forwardSend({ deps, log, incoming: req, method: 'POST', requestId, clientIp, user: admitted.user }, target, instance, raw, contentType)
       // proxy.send always buffers, so this writes unless the socket is gone (then nobody reads it).
       writeSend(res, 'POST', answer, statics, requestId, rateLimit)
@@ -91,12 +92,7 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
   }
 }
 
-/** Node joins repeated headers into arrays only for a few names; take the value as Headers.get would. */
-function single(v: string | string[] | undefined): string | undefined {
-  return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : v
-}
-
-/** errors/on-error's answer plus the global headers, written to Node; returns the status sent. */
+/** errors/on-error's answer plus the global headers (as on a send's answer), written to Node; returns the status sent. */
 function writeError(res: ServerResponse, err: unknown, log: Logger, statics: StaticHeaders, requestId: string, rateLimit: LimitDecision | undefined): number {
   const r = renderError(err, log)
   if (res.headersSent) {
@@ -104,17 +100,9 @@ function writeError(res: ServerResponse, err: unknown, log: Logger, statics: Sta
     return r.status
   }
   const json = JSON.stringify(r.body)
-  const headers: Record<string, string | number> = {}
-  for (const k in r.headers) headers[k.toLowerCase()] = r.headers[k]!
-  headers['content-type'] = 'application/json'
-  headers['content-length'] = Buffer.byteLength(json)
-  headers[REQUEST_ID_HEADER] = requestId
-  if (rateLimit) {
-    headers['x-ratelimit-limit'] = String(rateLimit.limit)
-    headers['x-ratelimit-remaining'] = String(rateLimit.remaining)
-    headers['x-ratelimit-reset'] = String(rateLimit.resetSeconds)
-  }
-  for (let i = 0; i < statics.length; i++) headers[statics[i]![0]] = statics[i]![1]
+  const base: Record<string, string | string[] | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }
+  for (const k in r.headers) base[k.toLowerCase()] = r.headers[k]!
+  const headers = directResponseHeaders(base, statics, requestId, rateLimit)
   res.writeHead(r.status, headers)
   res.end(json)
   return r.status

@@ -30,6 +30,8 @@ import { header } from '../../lib/request-header.js'
  * below and the Node-level send path (fast-send.ts) so both count against the same buckets and hints.
  */
 export type ProxyChecks = {
+  /** Session + per-user limit (with its token hints); app.ts guards native routes with the same one. */
+  gate: SessionGate
   /** Per-IP /message/* limit (D8), then breaker, then session + per-user limit: see `admit`. */
   admit(isMessage: boolean, clientIp: string, token: string | undefined, onUser: (u: AuthUser) => void): Promise<GateResult>
 }
@@ -38,6 +40,7 @@ export function proxyChecks(deps: Deps): ProxyChecks {
   const gate = new SessionGate({ sessions: deps.sessions, limiter: deps.limiter, onReject: () => deps.metrics?.rateLimitRejected('user') })
   const messageIpLimit = ipLimiter({ rate: deps.config.MESSAGE_IP_RATE, burst: deps.config.MESSAGE_IP_BURST })
   return {
+    gate,
     async admit(isMessage, clientIp, token, onUser) {
       if (isMessage) {
         try {

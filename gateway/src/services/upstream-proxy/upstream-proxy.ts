@@ -8,6 +8,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
+import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { createProxyServer, type ProxyServer } from 'http-proxy-3'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
@@ -64,6 +65,19 @@ export type BufferedRequest = {
 }
 
 const STRIP_REQUEST_SET = new Set(STRIP_REQUEST)
+
+/** Connect timeout only while connecting (a reused keep-alive socket is already connected). */
+function armConnectTimeout(req: http.ClientRequest, socket: Socket, ms: number): void {
+  if (!socket.connecting) return
+  const t = setTimeout(() => req.destroy(new UpstreamError('timeout', `upstream connect timeout after ${ms} ms`)), ms)
+  socket.once('connect', () => clearTimeout(t))
+  socket.once('close', () => clearTimeout(t))
+}
+
+/** Read (idle) timeout of the hop, as nginx's proxy_read_timeout. */
+function armReadTimeout(req: http.ClientRequest, ms: number): void {
+  req.setTimeout(ms, () => req.destroy(new UpstreamError('timeout', `upstream read timeout after ${ms} ms`)))
+}
 const HOP_BY_HOP_SET = new Set([...HOP_BY_HOP, 'content-length'])
 
 export class UpstreamProxy {
@@ -87,13 +101,8 @@ export class UpstreamProxy {
     // The client went away mid-request: nothing to answer, but the caller must not wait forever.
     this.proxy.on('econnreset', (_err, req) => this.settle(req)?.resolve({ status: CLIENT_CLOSED, headers: {}, body: Buffer.alloc(0) }))
     this.proxy.on('proxyReq', (proxyReq, _req, _res, _opts, socket) => {
-      // Connect timeout only while connecting (a reused keep-alive socket is already connected).
-      if ((socket as { connecting?: boolean }).connecting) {
-        const t = setTimeout(() => proxyReq.destroy(new UpstreamError('timeout', `upstream connect timeout after ${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs)
-        socket.once('connect', () => clearTimeout(t))
-        socket.once('close', () => clearTimeout(t))
-      }
-      proxyReq.setTimeout(opts.readTimeoutMs, () => proxyReq.destroy(new UpstreamError('timeout', `upstream read timeout after ${opts.readTimeoutMs} ms`)))
+      armConnectTimeout(proxyReq, socket, opts.connectTimeoutMs)
+      armReadTimeout(proxyReq, opts.readTimeoutMs)
     })
   }
 
@@ -188,15 +197,8 @@ export class UpstreamProxy {
           if (!done && !res.complete) fail(new UpstreamError('unreachable', 'upstream closed the response early'))
         })
       })
-      req.once('socket', (socket) => {
-        // Connect timeout only while connecting (a reused keep-alive socket is already connected).
-        if ((socket as { connecting?: boolean }).connecting) {
-          const t = setTimeout(() => req.destroy(new UpstreamError('timeout', `upstream connect timeout after ${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs)
-          socket.once('connect', () => clearTimeout(t))
-          socket.once('close', () => clearTimeout(t))
-        }
-      })
-      req.setTimeout(opts.readTimeoutMs, () => req.destroy(new UpstreamError('timeout', `upstream read timeout after ${opts.readTimeoutMs} ms`)))
+      req.once('socket', (socket) => armConnectTimeout(req, socket, opts.connectTimeoutMs))
+      armReadTimeout(req, opts.readTimeoutMs)
       req.once('error', fail)
       req.end(r.body)
     })
