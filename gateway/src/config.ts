@@ -77,6 +77,11 @@ export const ConfigSchema = v.object({
   LOGIN_IP_MAX_FAILURES: int(30, 0, 100000),
   ARGON2_MEMORY_KIB: int(19456, 19456),
   ARGON2_TIME_COST: int(2, 2, 10),
+  /**
+   * Password hashes (argon2id, bcrypt) computed at once per process; more wait their turn. Each argon2
+   * hash holds ARGON2_MEMORY_KIB of native memory and a libuv thread (shared with file and DNS work).
+   */
+  PASSWORD_HASH_CONCURRENCY: int(1, 1, 64),
 
   BREAKER_THRESHOLD: int(5, 1, 1000),
   BREAKER_RESET_SECONDS: int(30, 1, 3600),

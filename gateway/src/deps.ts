@@ -95,7 +95,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
     trusted: trustedProxies(config.TRUSTED_PROXIES),
     sessions: new SessionStore(sql, redis, log, { ttlHours: config.SESSION_TTL_HOURS }),
     limiter: new UserRateLimiter(redis, config.RATE_LIMIT_DEFAULT),
-    passwords: new Passwords({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
+    passwords: new Passwords({ memoryKib: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, concurrency: config.PASSWORD_HASH_CONCURRENCY }),
     audit: new Audit(sql, log),
     upstream,
     instances: new InstanceAccess(sql, { redis, log }),

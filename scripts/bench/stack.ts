@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { startService, type RunningService } from '../lib/child.js'
-import { currentEnv, readLauncherEnv, type Env } from '../lib/env.js'
+import { currentEnv, mallocEnv, readLauncherEnv, type Env } from '../lib/env.js'
 import { dropDatabase, ensureDatabase, withDatabase } from '../lib/pg-admin.js'
 import { ARTIFACTS_DIR, dataDir } from '../lib/paths.js'
 import { freePort } from '../lib/ports.js'
@@ -67,9 +67,7 @@ export async function startBenchStack(gatewayEntry: string): Promise<BenchStack>
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: `Adm_${crypto.randomBytes(8).toString('hex')}`,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-    // glibc keeps argon2's 19 MiB blocks in per-thread arenas after each login (RSS +19 MiB per libuv
-    // thread); a fixed mmap threshold hands them back, as musl (the Docker image) does anyway.
-    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+    ...mallocEnv({}),
     // The per-IP /message/* limit stays on but out of reach: every bench request comes from 127.0.0.1.
     MESSAGE_IP_RATE: '10000000',
     MESSAGE_IP_BURST: '10000000',

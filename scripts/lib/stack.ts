@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import { startService, type RunningService } from './child.js'
-import type { Env } from './env.js'
+import { mallocEnv, type Env } from './env.js'
 import { ARTIFACTS_DIR } from './paths.js'
 import { freePort } from './ports.js'
 import { globalReceiverUrl } from '../../gateway/src/services/webhooks/tokens.js'
@@ -73,7 +73,7 @@ export async function startGateway(env: Env, opts: ProcessOptions = {}): Promise
   const svc = await startService({
     name: `gateway :${port}`,
     entry: GATEWAY_ENTRY,
-    env: { ...env, GATEWAY_PORT: String(port) },
+    env: { ...env, ...mallocEnv(env), GATEWAY_PORT: String(port) },
     logFile,
     readyUrl: `${url}/health/ready`,
     readyTimeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_MS,
