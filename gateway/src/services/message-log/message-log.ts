@@ -97,9 +97,9 @@ export class MessageLogWriter {
   /**
    * One INSERT of the whole batch as eight array parameters (one per column, `unnest`ed back into rows)
    * rather than a VALUES list of 8 x N parameters. Why: the batch is built on the gateway's event loop,
-   * next to the sends; eight arrays cost the gateway ~8 µs of CPU per row against ~18-25 µs for 800
-   * single parameters (and PostgreSQL a little less too), and the statement text is the same for every
-   * batch size, so it is prepared once.
+   * next to the sends; eight arrays cost the gateway 4-5 µs of CPU per row against 8-15 µs for 800
+   * single parameters (PostgreSQL 6.5 against 6.5-8.5 µs; 100-row batches measured in isolation), and
+   * the statement text is the same for every batch size, so it is prepared once.
    */
   private insert(rows: MessageLogRow[]): Promise<unknown> {
     const sql = this.db
