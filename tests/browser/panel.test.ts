@@ -81,6 +81,52 @@ async function changePassword(page: Page, current: string, next: string): Promis
 
 const toast = (page: Page, text: string | RegExp) => page.locator('.toast').filter({ hasText: text }).first()
 
+/** Collects what goes wrong on a page until stop(): script errors, console errors, API answers >= 400. */
+async function watch(page: Page): Promise<{ problems: string[]; toastsBefore: string[]; stop: () => void }> {
+  const problems: string[] = []
+  const toastsBefore = await page.locator('.toast-err').allTextContents()
+  const onError = (e: Error) => problems.push(`script error: ${e.message}`)
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`)
+  }
+  const onResponse = (r: { status(): number; url(): string; request(): { method(): string } }) => {
+    if (r.status() >= 400 && r.url().startsWith(GATEWAY)) problems.push(`${r.request().method()} ${r.url().slice(GATEWAY.length)} -> ${r.status()}`)
+  }
+  page.on('pageerror', onError)
+  page.on('console', onConsole)
+  page.on('response', onResponse)
+  return {
+    problems,
+    toastsBefore,
+    stop: () => {
+      page.off('pageerror', onError)
+      page.off('console', onConsole)
+      page.off('response', onResponse)
+    },
+  }
+}
+
+/** Waits until the page has had no API request in flight for a moment (its screen finished loading). */
+async function settle(page: Page): Promise<void> {
+  let inflight = 0
+  let last = Date.now()
+  const isApi = (r: { resourceType(): string }) => r.resourceType() === 'fetch' || r.resourceType() === 'xhr'
+  const up = (r: { resourceType(): string }) => void (isApi(r) && (inflight++, (last = Date.now())))
+  const down = (r: { resourceType(): string }) => void (isApi(r) && (inflight--, (last = Date.now())))
+  page.on('request', up)
+  page.on('requestfinished', down)
+  page.on('requestfailed', down)
+  try {
+    const deadline = Date.now() + 20_000
+    await page.waitForTimeout(150)
+    while (Date.now() < deadline && (inflight > 0 || Date.now() - last < 400)) await page.waitForTimeout(100)
+  } finally {
+    page.off('request', up)
+    page.off('requestfinished', down)
+    page.off('requestfailed', down)
+  }
+}
+
 describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
   beforeAll(async () => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'taguato-chromium-'))
@@ -258,5 +304,32 @@ describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
     expect((await api('GET', '/admin/users', token)).status).toBe(403)
     await go(user, `/instances/${OTHER_INSTANCE}`)
     await toast(user, /own|not found|denied|forbidden/i).waitFor()
+  })
+
+  it('every screen opens for its role without a script error, a failed API call or an error toast', async () => {
+    // Screens beyond the five flows (recovery aside) were built against the live API shapes; this opens
+    // each one, with real data behind it, and fails on anything that went wrong while it loaded.
+    const userToken = await user.evaluate(() => sessionStorage.getItem('taguato_token'))
+    const list = await api<{ list: { id: number } }>('POST', '/api/contacts', userToken, { name: `Smoke ${tag}` })
+    expect(list.status).toBe(201)
+    const userScreens = ['/dashboard', '/instances', `/instances/${INSTANCE}`, '/messages', '/templates', '/contacts', `/contacts/${list.body.list.id}`,
+      '/history', '/scheduled', '/webhooks', '/sessions', '/security', '/docs']
+    const adminScreens = ['/admin/dashboard', '/admin/users', '/admin/instances', '/admin/sessions', '/admin/incidents', '/admin/maintenance',
+      '/admin/audit', '/admin/backups', '/admin/health', ...userScreens.filter((s) => !s.startsWith('/instances/') && !s.startsWith('/contacts/'))]
+    const problems: string[] = []
+    for (const [page, screens] of [[user, userScreens], [admin, adminScreens]] as const) {
+      for (const screen of screens) {
+        const seen = await watch(page)
+        await go(page, screen)
+        await settle(page)
+        // Toasts live 6 s: only those that appeared while this screen loaded count.
+        const toasts = await page.locator('.toast-err').allTextContents()
+        seen.stop()
+        for (const t of toasts) if (!seen.toastsBefore.includes(t)) problems.push(`${screen}: error toast "${t}"`)
+        problems.push(...seen.problems.map((x) => `${screen}: ${x}`))
+      }
+    }
+    await shoot(admin, 'screens-admin-health')
+    expect(problems).toEqual([])
   })
 })
