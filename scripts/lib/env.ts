@@ -15,17 +15,30 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/taguato'
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
 
 /**
- * glibc gives each thread that mallocs its own arena and keeps freed blocks there: every libuv thread
- * that ever ran an argon2 hash keeps its 19 MiB block (RSS +76 MiB with four threads, even with one hash
- * at a time). One arena makes the hashes (one at a time, PASSWORD_HASH_CONCURRENCY) reuse one block.
- * A fixed MALLOC_MMAP_THRESHOLD_ would hand the block back after each hash instead, but faulting 19 MiB
- * in again made every hash 3-4x slower on this VM (25 -> 90 ms of CPU, a third of it page faults).
+ * glibc settings for the gateway, for argon2's 19 MiB block per password hash. By default glibc keeps
+ * the block in the malloc arena of whichever libuv thread ran the hash: RSS +19 MiB per thread, up to
+ * four. Handing it back after each hash (a fixed MALLOC_MMAP_THRESHOLD_) means faulting 19 MiB in again
+ * next time, which on this VM cost more than the hash (CPU per verify 25 -> 88 ms, measured in isolation)
+ * unless the block comes back in 2 MiB transparent huge pages (glibc.malloc.hugetlb=1: 35 ms). So:
+ *  - THP available (madvise or always): block returned after each hash, faulted back in huge pages;
+ *  - otherwise: one malloc arena, so the hashes (one at a time, PASSWORD_HASH_CONCURRENCY) reuse one
+ *    block that stays resident.
  * Only glibc reads these; musl (the Docker image) maps large blocks afresh and returns them at once.
- * The caller's own MALLOC_* settings win.
+ * The caller's own MALLOC_* or GLIBC_TUNABLES settings win.
  */
 export function mallocEnv(env: Env): Env {
-  const own = Object.keys({ ...process.env, ...env }).some((k) => k.startsWith('MALLOC_'))
-  return own ? {} : { MALLOC_ARENA_MAX: '1' }
+  const own = Object.keys({ ...process.env, ...env }).some((k) => k.startsWith('MALLOC_') || k === 'GLIBC_TUNABLES')
+  if (own) return {}
+  return hugePagesOnRequest() ? { MALLOC_MMAP_THRESHOLD_: '131072', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : { MALLOC_ARENA_MAX: '1' }
+}
+
+/** Whether the kernel gives transparent huge pages to memory that asks for them. */
+function hugePagesOnRequest(): boolean {
+  try {
+    return !fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]')
+  } catch {
+    return false
+  }
 }
 
 const port = (def: number) =>
