@@ -51,6 +51,8 @@ export const ConfigSchema = v.object({
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/taguato'),
   DATABASE_POOL_MAX: int(10, 1, 200),
   REDIS_URL: url('redis://127.0.0.1:6379'),
+  /** ioredis auto-pipelining (one socket write per event-loop turn for every client's commands); see deps.ts. */
+  REDIS_AUTO_PIPELINING: bool(false),
   ADMIN_USERNAME: v.pipe(str('admin'), v.regex(/^[A-Za-z0-9_]{3,50}$/, 'must be 3-50 letters, digits or _')),
   /** Seeded admin password; the launcher generates and prints one when unset. */
   ADMIN_PASSWORD: str(''),

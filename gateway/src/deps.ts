@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/client.js'
 import { trustedProxies, type TrustedProxies } from './lib/client-ip.js'
+import { coalesceWrites } from './lib/redis-write-batch.js'
 import { AlertService } from './services/alerts/alerts.js'
 import { wireBreakerAlerts } from './services/status/breaker-view.js'
 import { Audit } from './services/audit/audit.js'
@@ -57,12 +58,14 @@ export type Deps = {
   close: () => Promise<void>
 }
 
-export function createRedis(url: string, log: Logger): Redis {
+export function createRedis(url: string, log: Logger, autoPipelining = false): Redis {
   const redis = new Redis(url, {
     // Fail fast instead of queueing while Redis is down: callers have fallbacks (D8, sessions).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    enableAutoPipelining: true,
+    // Off by default (REDIS_AUTO_PIPELINING): coalesceWrites below batches a turn's commands into one
+    // socket write without ioredis' per-turn Pipeline objects, which outlived scavenges (lib/redis-write-batch).
+    enableAutoPipelining: autoPipelining,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   })
@@ -75,12 +78,13 @@ export function createRedis(url: string, log: Logger): Redis {
     if (down) log.info('redis reconnected')
     down = false
   })
+  if (!autoPipelining) coalesceWrites(redis)
   return redis
 }
 
 export function buildDeps(config: Config, log: Logger): Deps {
   const sql = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX)
-  const redis = createRedis(config.REDIS_URL, log)
+  const redis = createRedis(config.REDIS_URL, log, config.REDIS_AUTO_PIPELINING)
   const upstream = new UpstreamClient({
     baseUrl: config.UPSTREAM_URL,
     apiKey: config.AUTHENTICATION_API_KEY,

@@ -9,7 +9,8 @@
  * process. Excluding the command from auto-pipelining avoided the crash but cost one socket write (and
  * one Redis read) per request. Here the command is a plain EVALSHA, auto-pipelined with everything
  * else issued in the same event-loop turn (the session GETs of concurrent requests), and a NOSCRIPT
- * reply is retried as a plain EVAL by us, outside any pipeline internals.
+ * reply is retried as a plain EVAL by us, outside any pipeline internals. Auto-pipelining is off by
+ * default (REDIS_AUTO_PIPELINING, deps.ts); the same EVALSHA + EVAL fallback serves both settings.
  */
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'

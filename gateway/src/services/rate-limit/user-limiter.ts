@@ -26,8 +26,8 @@ export class UserRateLimiter {
     redis: Redis,
     private readonly defaultLimit: number,
   ) {
-    // perf: the limiter's Lua call rides ioredis' auto-pipeline with the session GET (one socket write
-    // per event-loop turn for all concurrent requests), see pipelined-store.ts for why not defineCommand.
+    // perf: the limiter's Lua call is written in the same turn as the session GET (one round trip), and
+    // stays safe when REDIS_AUTO_PIPELINING batches it with them; see pipelined-store.ts for why not defineCommand.
     this.store = pipelinedIncrStore(redis)
   }
 
