@@ -39,8 +39,36 @@ export const UpstreamConfigSchema = v.object({
   DATABASE_POOL_MAX: int(5, 1, 100),
   /** The global key (Evolution's AUTHENTICATION_API_KEY): allowed on every route. */
   AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.transform((s) => s.trim()), v.minLength(1, 'is required')),
-  /** Which WhatsApp driver backs the instances. Only `sandbox` exists today; the seam is driver/index.ts. */
-  UPSTREAM_DRIVER: v.pipe(str('sandbox'), v.picklist(['sandbox'], 'must be one of: sandbox')),
+  /**
+   * Which WhatsApp backends serve the instances. `sandbox`: every instance on the simulator (offline,
+   * the default of npm start and the tests). `real`: by integration, WHATSAPP-BAILEYS -> Baileys
+   * (WhatsApp Web), WHATSAPP-BUSINESS -> the Cloud API. The seam is driver/index.ts.
+   */
+  UPSTREAM_DRIVER: v.pipe(str('sandbox'), v.picklist(['sandbox', 'real'], 'must be one of: sandbox, real')),
+  /** Baileys: the browser tuple shown on the phone's linked devices (Evolution's CONFIG_SESSION_PHONE_CLIENT / _NAME). */
+  CONFIG_SESSION_PHONE_CLIENT: str('Taguato'),
+  CONFIG_SESSION_PHONE_NAME: str('Chrome'),
+  /** Baileys: the WhatsApp Web version sent (`2.3000.1023204200`); empty = the one bundled with Baileys. A 405 close means it is stale. */
+  CONFIG_SESSION_PHONE_VERSION: v.pipe(str(''), v.regex(/^(\d+\.\d+\.\d+)?$/, 'must be empty or like 2.3000.1023204200')),
+  /** Baileys: the WebSocket URL (empty = WhatsApp's own). Tests point it at loopback. */
+  BAILEYS_WS_URL: v.pipe(str(''), v.check((s) => s === '' || /^wss?:\/\//i.test(s) && URL.canParse(s), 'must be a ws(s):// URL or empty')),
+  /** Baileys: reconnect backoff bounds after network trouble (exponential with jitter, reset on open). */
+  BAILEYS_RECONNECT_MIN_MS: int(1000, 0, 3_600_000),
+  BAILEYS_RECONNECT_MAX_MS: int(300_000, 0, 86_400_000),
+  /** Baileys: liveness probe period of an open socket; a probe without answer closes it (0 = off). */
+  BAILEYS_LIVENESS_MS: int(60_000, 0, 3_600_000),
+  /** Cloud API: Meta's Graph API base URL (tests point it at a loopback fake). */
+  GRAPH_API_URL: v.pipe(
+    str('https://graph.facebook.com/v21.0'),
+    v.check((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL'),
+    v.transform((s) => s.replace(/\/+$/, '')),
+  ),
+  /** Cloud API: the verify token Meta echoes on GET /webhook/meta (hub.verify_token). Empty = verification refused. */
+  WA_BUSINESS_VERIFY_TOKEN: str(''),
+  /** Cloud API: the Meta app secret; POST /webhook/meta must carry X-Hub-Signature-256 made with it. Empty = every POST refused. */
+  WA_BUSINESS_APP_SECRET: str(''),
+  /** Cloud API: per-request timeout towards the Graph API. */
+  GRAPH_API_TIMEOUT_MS: int(15_000, 100, 300_000),
   /** After a QR is shown, pretend the phone scanned it after this many ms. 0 = only the scan route. */
   SANDBOX_AUTOCONNECT_MS: int(0, 0, 3_600_000),
   /** Gap between the simulated acks SERVER_ACK -> DELIVERY_ACK -> READ. -1 = no automatic acks. */

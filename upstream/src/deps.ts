@@ -6,7 +6,8 @@
 import pino, { type Logger } from 'pino'
 import type { UpstreamConfig } from './config.js'
 import { createSql, migrateUpstream, type Sql } from './db/client.js'
-import { createDriver } from './driver/index.js'
+import { createDrivers } from './driver/index.js'
+import type { CloudApiDriver } from './driver/cloud/index.js'
 import type { WhatsAppDriver } from './driver/types.js'
 import { FaultStore } from './faults/store.js'
 import { InstanceManager } from './services/instances.js'
@@ -17,6 +18,8 @@ export type UpstreamDeps = {
   sql: Sql
   log: Logger
   driver: WhatsAppDriver
+  /** Null on the sandbox; POST /webhook/meta feeds it Meta's events. */
+  cloud: CloudApiDriver | null
   webhooks: WebhookDispatcher
   instances: InstanceManager
   faults: FaultStore
@@ -26,7 +29,7 @@ export type UpstreamDeps = {
 export function buildDeps(config: UpstreamConfig, inject: { sql?: Sql; log?: Logger } = {}): UpstreamDeps {
   const log = inject.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'upstream' } })
   const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
-  const driver = createDriver(config)
+  const { driver, cloud } = createDrivers(config, { sql, log: log.child({ component: 'driver' }) })
   const webhooks = new WebhookDispatcher(
     sql,
     {
@@ -41,7 +44,7 @@ export function buildDeps(config: UpstreamConfig, inject: { sql?: Sql; log?: Log
     log.child({ component: 'webhooks' }),
   )
   const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
-  return { config, sql, log, driver, webhooks, instances, faults: new FaultStore() }
+  return { config, sql, log, driver, cloud, webhooks, instances, faults: new FaultStore() }
 }
 
 /** Migrates schema `upstream` and reconnects the instances that were open or connecting. */

@@ -117,5 +117,10 @@ export function buildMessage(content: OutboundContent): Built {
         },
         messageType: 'interactiveMessage',
       }
+    case 'template':
+      return {
+        message: { templateMessage: { name: content.name, language: content.language, components: content.components } },
+        messageType: 'templateMessage',
+      }
   }
 }

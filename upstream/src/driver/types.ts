@@ -2,7 +2,8 @@
  * @module upstream/driver/types
  * The seam between the HTTP service and a WhatsApp backend. A driver opens one session per instance;
  * the session reports state, QR, inbound messages and acks through DriverEvents, and the service
- * persists and relays them (webhooks). `sandbox` is the only driver today; a Baileys one fits here.
+ * persists and relays them (webhooks). Drivers: `sandbox` (simulator), `baileys` (WhatsApp Web),
+ * `cloud` (Meta's WhatsApp Cloud API); driver/index.ts picks one per instance from its integration.
  */
 import type { AckStatus } from '../db/messages.js'
 
@@ -31,7 +32,13 @@ export type WaMessage = {
   status: AckStatus
 }
 
-export type AckEvent = { keyId: string; remoteJid: string; status: AckStatus }
+export type AckEvent = {
+  keyId: string
+  remoteJid: string
+  status: AckStatus
+  /** Why a message failed (Cloud API `failed` statuses carry Meta's code and title). */
+  error?: { code: number; message: string } | undefined
+}
 
 export type DriverEvents = {
   state(ev: StateEvent): void
@@ -53,6 +60,8 @@ export type OutboundContent =
   | { kind: 'poll'; name: string; selectableCount: number; values: string[] }
   | { kind: 'list'; title: string; description: string; buttonText: string; footerText: string; sections: { title: string; rows: { title: string; description?: string | undefined; rowId?: string | undefined }[] }[] }
   | { kind: 'buttons'; title: string; description: string; footer: string; buttons: Record<string, unknown>[] }
+  /** Cloud API message templates (the only kind allowed outside the 24-hour window). */
+  | { kind: 'template'; name: string; language: string; components: unknown[] }
 
 export type MediaSource = { url: string } | { base64: string }
 
@@ -76,7 +85,21 @@ export interface DriverSession {
   send(jid: string, content: OutboundContent): Promise<WaMessage>
 }
 
-export type SessionInfo = { id: string; name: string; number: string | null; session: unknown }
+export type Integration = 'WHATSAPP-BAILEYS' | 'WHATSAPP-BUSINESS' | 'EVOLUTION'
+
+export type SessionInfo = {
+  id: string
+  name: string
+  /** Baileys: the number given at create (pairing). Cloud API: the phone number id. */
+  number: string | null
+  /** The instance's stored auth state (instances.session); opaque to everything but the driver. */
+  session: unknown
+  integration: string
+  /** The instance token; for WHATSAPP-BUSINESS it is the Meta access token, as in Evolution. */
+  token: string
+  /** WHATSAPP-BUSINESS: the WhatsApp Business Account id. */
+  businessId: string | null
+}
 
 export interface WhatsAppDriver {
   readonly name: string

@@ -38,7 +38,10 @@ export class InstanceManager {
       queue: new SerialQueue(this.log),
       pendingInserts: new Map(),
     }
-    const session = this.driver.open({ id: row.id, name: row.name, number: row.number, session: row.session }, sessionEvents(ctx))
+    const session = this.driver.open(
+      { id: row.id, name: row.name, number: row.number, session: row.session, integration: row.integration, token: row.token, businessId: row.businessId },
+      sessionEvents(ctx),
+    )
     e = { session, ctx }
     this.entries.set(row.id, e)
     return e
