@@ -35,93 +35,153 @@ const list = v.pipe(
 
 /** Every variable the gateway reads; `.env.example` documents each with the same defaults. */
 export const ConfigSchema = v.object({
+  /** development, production or test; production also makes GATEWAY_WORKERS=0 mean one per core. */
   NODE_ENV: str('development'),
+  /** Address the gateway listens on. */
   GATEWAY_HOST: str('0.0.0.0'),
+  /** Port the gateway listens on (every cluster worker shares it). */
   GATEWAY_PORT: int(8080, 0, 65535),
   /** Gateway processes sharing the port (node:cluster). 0/unset = one per core when NODE_ENV=production, else 1. */
   GATEWAY_WORKERS: int(0, 0, 64),
   /**
-   * V8's old-generation growth per major GC, in percent (--heap-growing-percent), set at start: lower =
-   * smaller heap and RSS, more GC CPU. 0 = V8's own adaptive policy. See README "Benchmark".
+   * V8's old-generation growth per major GC, in percent (--heap-growing-percent), set at start in every
+   * gateway process: lower = smaller heap and RSS, more GC CPU. 0 = V8's own adaptive policy (peak RSS
+   * under bench load ~130 MB at 50, ~175-200 MB at 0; docs/benchmarks.md).
    */
   GATEWAY_HEAP_GROWTH_PERCENT: int(50, 0, 1000),
+  /** Port of the local upstream; UPSTREAM_URL defaults to http://127.0.0.1:$UPSTREAM_PORT. */
   UPSTREAM_PORT: int(8081, 0, 65535),
-  /** Where the Evolution v2 compatible upstream listens; defaults to the local one on UPSTREAM_PORT. */
+  /** Where the Evolution v2 compatible upstream listens; empty = the local one on UPSTREAM_PORT. */
   UPSTREAM_URL: optionalUrl,
+  /** PostgreSQL (gateway and upstream share the database, in schemas `taguato` and `upstream`). Created if missing. */
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/taguato'),
+  /** PostgreSQL connections per gateway process. */
   DATABASE_POOL_MAX: int(10, 1, 200),
+  /** Redis: session cache and revocation, per-user rate limits, status cache, cache invalidation; shared by every replica. */
   REDIS_URL: url('redis://127.0.0.1:6379'),
-  /** ioredis auto-pipelining (one socket write per event-loop turn for every client's commands); see deps.ts. */
+  /**
+   * ioredis auto-pipelining instead of the gateway's own write batching (one corked socket write per
+   * event-loop turn, lib/redis-write-batch.ts). Both send a turn's commands in one write; auto-pipelining's
+   * per-turn objects cost more garbage collection (docs/benchmarks.md).
+   */
   REDIS_AUTO_PIPELINING: bool(false),
+  /** Seeded admin account, created at start when missing. */
   ADMIN_USERNAME: v.pipe(str('admin'), v.regex(/^[A-Za-z0-9_]{3,50}$/, 'must be 3-50 letters, digits or _')),
-  /** Seeded admin password; the launcher generates and prints one when unset. */
+  /** Seeded admin password; npm start generates one when unset, stores it in .data/generated.env and prints it once. */
   ADMIN_PASSWORD: str(''),
-  /** Gateway -> upstream key. Required: the launcher generates one when unset. */
+  /**
+   * Gateway -> upstream key (Evolution's global key, 16+ characters). Required: npm start generates one
+   * (32 random bytes, hex) into .data/generated.env on the first run when unset.
+   */
   AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters')),
+  /** The one origin sent in Access-Control-Allow-Origin; empty = no CORS headers. */
   CORS_ORIGIN: str(''),
   /** Peers whose X-Forwarded-For is believed (IPs or CIDRs, comma separated). None by default (D7). */
   TRUSTED_PROXIES: list,
-  LOG_LEVEL: v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: v.pipe(
+    v.optional(v.string(), 'info'),
+    v.transform((s) => s.trim() || 'info'),
+    v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
+  ),
+  /** Largest accepted JSON body, in MiB. */
   BODY_LIMIT_MB: int(50, 1, 1024),
 
+  /** Session lifetime in hours (sliding: every request extends it). */
   SESSION_TTL_HOURS: int(24, 1, 24 * 365),
   /** How long a replica may trust its in-process copy of a session between Redis checks. */
   SESSION_CACHE_TTL_SECONDS: int(60, 0, 3600),
   /** Requests per 60 s for users whose rate_limit is NULL; 0 = unlimited. */
   RATE_LIMIT_DEFAULT: int(600, 0),
+  /** Per-IP limit on /message/*: requests per second (token bucket). */
   MESSAGE_IP_RATE: int(5, 0),
+  /** Per-IP burst on /message/*. */
   MESSAGE_IP_BURST: int(10, 0),
+  /** Per-IP limit on /api/status: requests per second. */
   STATUS_IP_RATE: int(10, 0),
+  /** Per-IP burst on /api/status. */
   STATUS_IP_BURST: int(20, 0),
+  /** Login lockout: failed logins of one account before it is locked. */
   LOGIN_MAX_ATTEMPTS: int(5, 1, 100),
+  /** Login lockout: how long the lock lasts, in minutes. */
   LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
-  /** Failed logins per client IP per 15 minutes, across usernames (password spraying); 0 = off. */
+  /**
+   * Failed logins per client IP per 15 minutes, across usernames (password spraying), then 429; 0 = off.
+   * Behind a reverse proxy set TRUSTED_PROXIES, or every client shares the proxy's address.
+   */
   LOGIN_IP_MAX_FAILURES: int(30, 0, 100000),
+  /** argon2id memory cost in KiB (minimum 19456). */
   ARGON2_MEMORY_KIB: int(19456, 19456),
+  /** argon2id passes (minimum 2). */
   ARGON2_TIME_COST: int(2, 2, 10),
   /**
    * Password hashes (argon2id, bcrypt) computed at once per process; more wait their turn. Each argon2
    * hash holds ARGON2_MEMORY_KIB of native memory and a libuv thread (shared with file and DNS work).
+   * With one process per core (the production default) every core still hashes.
    */
   PASSWORD_HASH_CONCURRENCY: int(1, 1, 64),
 
+  /** Circuit breaker around the upstream: failures before it opens. */
   BREAKER_THRESHOLD: int(5, 1, 1000),
+  /** Circuit breaker: seconds open before a half-open trial. */
   BREAKER_RESET_SECONDS: int(30, 1, 3600),
+  /** Upstream connect timeout, in ms. */
   UPSTREAM_CONNECT_TIMEOUT_MS: int(5000, 100),
+  /** Upstream whole-request timeout, in ms. */
   UPSTREAM_TIMEOUT_MS: int(30000, 100),
 
   /** Run the cron workers in this process (each job still runs once across replicas, D12). */
   WORKERS_ENABLED: bool(true),
 
+  /** SMTP server for password recovery and alerts; mail is off while empty. */
   SMTP_HOST: str(''),
+  /** SMTP port. */
   SMTP_PORT: int(587, 1, 65535),
+  /** SMTP user (empty = no authentication). */
   SMTP_USER: str(''),
+  /** SMTP password. */
   SMTP_PASSWORD: str(''),
+  /** Sender address of recovery and alert mails. */
   SMTP_FROM: str(''),
+  /** ssl = implicit TLS, tls = STARTTLS required, anything else = plain. */
   SMTP_SECURE: str('tls'),
+  /** Instance used to send recovery codes by WhatsApp; empty = WhatsApp recovery off. */
   RECOVERY_ADMIN_INSTANCE: str(''),
+  /** Alerts (breaker open, instances down...) are POSTed here as JSON; empty = no alert webhook. */
   ALERT_WEBHOOK_URL: optionalUrl,
+  /** At most one alert per kind per this many seconds. */
   ALERT_COOLDOWN_SECONDS: int(300, 0),
+  /** Directory of the pg_dump backups. */
   BACKUP_DIR: str('./backups'),
   /** The built web panel (scripts/build-panel.sh output), served at /admin/. Relative to the working directory. */
   PANEL_DIR: str('gateway/public/admin'),
+  /** Seconds between automatic backups, run as a cron (86400 = daily at 00:00 UTC). */
   BACKUP_INTERVAL: int(86400, 60),
+  /** Automatic backups kept; older automatic ones are deleted (manual backups never are). */
   BACKUP_RETENTION: int(7, 1, 1000),
-  /** Operations jobs' schedules (node-cron). The backup job's comes from BACKUP_INTERVAL. */
+  /** Schedule (node-cron) of the uptime job: probes gateway, upstream, PostgreSQL and Redis for the status page. */
   UPTIME_CRON: str('*/5 * * * *'),
+  /** Schedule of the reconnect job: reconnects instances that were open and dropped (with backoff). */
   RECONNECT_CRON: str('*/3 * * * *'),
+  /** Schedule of the cleanup job: expires sessions, requeues stuck scheduled messages, drops old reset codes. */
   CLEANUP_CRON: str('*/5 * * * *'),
+  /** Schedule of the purge job (the RETENTION_* limits). */
   PURGE_CRON: str('0 */6 * * *'),
-  /** Retention of the purge job, in days (reference §7.7; uptime kept 90 d for the status page's bars). */
+  /** Purge: message_logs rows older than this many days (reference §7.7). */
   RETENTION_MESSAGE_LOGS_DAYS: int(90, 1),
+  /** Purge: audit_log rows, in days. */
   RETENTION_AUDIT_DAYS: int(180, 1),
+  /** Purge: reconnect_log rows, in days. */
   RETENTION_RECONNECT_DAYS: int(90, 1),
+  /** Purge: uptime_checks rows, in days (the status page's bars show 90 days). */
   RETENTION_UPTIME_DAYS: int(90, 1),
+  /** Purge: inactive sessions, in days. */
   RETENTION_SESSIONS_DAYS: int(7, 1),
+  /** Purge: completed, failed or cancelled scheduled messages, in days. */
   RETENTION_SCHEDULED_DAYS: int(30, 1),
   /** forgot-password requests per hour, per client IP and per account (reference: 3). */
   RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
-  /** verify-reset-code requests per 15 minutes per client IP (the reference had none, §9.7). */
+  /** verify-reset-code requests per 15 minutes per client IP, 429 beyond (the reference had none, §9.7). */
   RECOVERY_VERIFY_LIMIT: int(10, 1, 100000),
   /** Bearer token for GET /metrics; the route is disabled when empty. */
   METRICS_TOKEN: str(''),
@@ -135,6 +195,7 @@ export const ConfigSchema = v.object({
   WEBHOOK_SYNC_CRON: str('*/5 * * * *'),
   /** Attempts (first included) to forward one event to a user's webhook URL. */
   WEBHOOK_FORWARD_ATTEMPTS: int(3, 1, 10),
+  /** Per-attempt timeout when forwarding an event to a user's webhook, in ms. */
   WEBHOOK_FORWARD_TIMEOUT_MS: int(10000, 100, 120000),
   /** Scheduled-messages worker tick (6 fields = seconds allowed). */
   SCHEDULED_CRON: str('* * * * *'),

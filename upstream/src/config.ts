@@ -30,12 +30,16 @@ const optionalUrl = v.pipe(
 
 /** Every variable the upstream reads; upstream/AGENTS.md documents each with the same defaults. */
 export const UpstreamConfigSchema = v.object({
+  /** Address the upstream listens on. */
   UPSTREAM_HOST: str('0.0.0.0'),
+  /** Port the upstream listens on. */
   UPSTREAM_PORT: int(8081, 0, 65535),
+  /** PostgreSQL; the upstream keeps its state in schema `upstream` of the shared database. */
   DATABASE_URL: v.pipe(
     str('postgres://postgres@127.0.0.1:5432/taguato'),
     v.check((s) => /^postgres(ql)?:\/\//.test(s) && URL.canParse(s), 'must be a postgres:// URL'),
   ),
+  /** PostgreSQL connections of the upstream process. */
   DATABASE_POOL_MAX: int(5, 1, 100),
   /** The global key (Evolution's AUTHENTICATION_API_KEY): allowed on every route. */
   AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.transform((s) => s.trim()), v.minLength(1, 'is required')),
@@ -45,15 +49,17 @@ export const UpstreamConfigSchema = v.object({
    * (WhatsApp Web), WHATSAPP-BUSINESS -> the Cloud API. The seam is driver/index.ts.
    */
   UPSTREAM_DRIVER: v.pipe(str('sandbox'), v.picklist(['sandbox', 'real'], 'must be one of: sandbox, real')),
-  /** Baileys: the browser tuple shown on the phone's linked devices (Evolution's CONFIG_SESSION_PHONE_CLIENT / _NAME). */
+  /** Baileys: the client name of the browser tuple shown on the phone's linked devices (Evolution's CONFIG_SESSION_PHONE_CLIENT). */
   CONFIG_SESSION_PHONE_CLIENT: str('Taguato'),
+  /** Baileys: the browser name of that tuple (Evolution's CONFIG_SESSION_PHONE_NAME). */
   CONFIG_SESSION_PHONE_NAME: str('Chrome'),
   /** Baileys: the WhatsApp Web version sent (`2.3000.1023204200`); empty = the one bundled with Baileys. A 405 close means it is stale. */
   CONFIG_SESSION_PHONE_VERSION: v.pipe(str(''), v.regex(/^(\d+\.\d+\.\d+)?$/, 'must be empty or like 2.3000.1023204200')),
   /** Baileys: the WebSocket URL (empty = WhatsApp's own). Tests point it at loopback. */
   BAILEYS_WS_URL: v.pipe(str(''), v.check((s) => s === '' || /^wss?:\/\//i.test(s) && URL.canParse(s), 'must be a ws(s):// URL or empty')),
-  /** Baileys: reconnect backoff bounds after network trouble (exponential with jitter, reset on open). */
+  /** Baileys: lower bound of the reconnect backoff after network trouble (exponential with jitter, reset on open). */
   BAILEYS_RECONNECT_MIN_MS: int(1000, 0, 3_600_000),
+  /** Baileys: upper bound of the reconnect backoff. */
   BAILEYS_RECONNECT_MAX_MS: int(300_000, 0, 86_400_000),
   /** Baileys: liveness probe period of an open socket; a probe without answer closes it (0 = off). */
   BAILEYS_LIVENESS_MS: int(60_000, 0, 3_600_000),
@@ -91,9 +97,11 @@ export const UpstreamConfigSchema = v.object({
   WEBHOOK_RETRY_MAX_ATTEMPTS: int(4, 1, 10),
   /** First backoff; doubles per attempt with +-20 % jitter, capped by WEBHOOK_RETRY_MAX_DELAY_MS. */
   WEBHOOK_RETRY_INITIAL_DELAY_MS: int(1000, 0, 300_000),
+  /** Cap of the webhook retry backoff. */
   WEBHOOK_RETRY_MAX_DELAY_MS: int(30_000, 0, 3_600_000),
   /** Per-attempt timeout of a webhook POST. */
   WEBHOOK_TIMEOUT_MS: int(10_000, 100, 300_000),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: v.pipe(str('info'), v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')),
 })
 
