@@ -164,3 +164,35 @@ wait_total() {
   done
   assert_equal "$(jq -c '[.logs[0].status, .logs[0].error_message]' <<<"$body")" '["failed","error 131026: Message undeliverable"]'
 }
+
+@test "retention: the purge job deletes inbound messages older than RETENTION_INBOUND_DAYS (90)" {
+  psql_q "insert into inbound_messages (instance_name, key_id, remote_jid, from_number, message_type, text, received_at) values
+    ('$INST', 'OLD1', '${N1}@s.whatsapp.net', '$N1', 'conversation', 'old', now() - interval '91 days'),
+    ('$INST', 'KEEP1', '${N1}@s.whatsapp.net', '$N1', 'conversation', 'recent', now() - interval '89 days')" >/dev/null
+  api POST /admin/workers/purge/run "" "$(admin_token)"
+  assert_equal "$code" 200
+  assert_equal "$(jbody .run.outcome)" ok
+  [ "$(jbody .run.summary.deleted.inbound_messages)" -ge 1 ]
+  assert_equal "$(psql_q "select string_agg(key_id, ',') from inbound_messages where key_id in ('OLD1', 'KEEP1') and instance_name='$INST'")" KEEP1
+}
+
+@test "pacing: the instance's integration is recorded; a Cloud API instance keeps 6 s between two sends to one recipient" {
+  assert_equal "$(psql_q "select integration from user_instances where instance_name='$INST'")" WHATSAPP-BAILEYS
+  # the sandbox speaks for every driver: flag this instance as Cloud API for the scheduled sender
+  psql_q "update user_instances set integration='WHATSAPP-BUSINESS' where instance_name='$INST'" >/dev/null
+  n="5959874$(printf '%05d' $((RANDOM % 99999)))"
+  for t in first second; do
+    api POST /api/scheduled "{\"instance_name\":\"$INST\",\"recipients\":[\"$n\"],\"message_content\":\"$t\",\"scheduled_at\":\"now\"}" "$T1"
+    assert_equal "$code" 201
+  done
+  for _ in $(seq 300); do
+    upstream_api GET "/sandbox/messages?instance=$INST&number=$n"
+    [ "$(jbody '.messages | length')" = 2 ] && break
+    sleep 0.1
+  done
+  assert_equal "$(jbody '.messages | length')" 2
+  gap=$(jq -r '[.messages[].created_at | sub("\\.[0-9]+Z$"; "Z") | fromdate] | .[1] - .[0]' <<<"$body")
+  ms=$(jq -r '[.messages[].created_at] | map(capture("\\.(?<ms>[0-9]+)Z$").ms // "0" | tonumber) | .[1] - .[0]' <<<"$body")
+  total=$(( gap * 1000 + ms ))
+  [ "$total" -ge 5900 ] || { echo "gap ${total} ms: $body" >&2; return 1; }
+}
