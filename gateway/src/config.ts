@@ -179,6 +179,8 @@ export const ConfigSchema = v.object({
   RETENTION_SESSIONS_DAYS: int(7, 1),
   /** Purge: completed, failed or cancelled scheduled messages, in days. */
   RETENTION_SCHEDULED_DAYS: int(30, 1),
+  /** Days inbound messages (what contacts wrote, GET /api/messages/inbound) are kept by the purge job. */
+  RETENTION_INBOUND_DAYS: int(90, 1),
   /** forgot-password requests per hour, per client IP and per account (reference: 3). */
   RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
   /** verify-reset-code requests per 15 minutes per client IP, 429 beyond (the reference had none, §9.7). */
@@ -207,6 +209,14 @@ export const ConfigSchema = v.object({
   SCHEDULED_CONCURRENCY: int(4, 1, 64),
   /** First retry delay of a failed send (doubles: 1 s, 2 s by default). */
   SCHEDULED_RETRY_DELAY_MS: int(1000, 0, 60000),
+  /** Scheduled/bulk sends per second per Cloud API (WHATSAPP-BUSINESS) instance (Meta's default: 80). */
+  CLOUD_API_MAX_PER_SECOND: int(80, 1, 1000),
+  /** Least gap between two scheduled sends to the same recipient on one Cloud API instance (Meta: about 6 s). */
+  CLOUD_API_RECIPIENT_GAP_MS: int(6000, 0, 3_600_000),
+  /** Attempts (first included) of a scheduled send Meta refused for throughput (130429) or pair rate (131056). */
+  SCHEDULED_META_RETRY_ATTEMPTS: int(5, 1, 20),
+  /** First delay before retrying such a send; doubles each attempt, capped at 5 minutes. */
+  SCHEDULED_META_RETRY_DELAY_MS: int(2000, 0, 300_000),
   /** Add X-Served-By: <pid> to every response (cluster tests, debugging one worker). Reveals pids. */
   EXPOSE_WORKER_ID: bool(false),
   /** Schedule of the heartbeat job (workers/heartbeat.ts), e.g. '* * * * * *'; off when empty. */

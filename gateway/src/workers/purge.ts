@@ -34,6 +34,7 @@ export async function runPurge(deps: Deps): Promise<Record<string, unknown>> {
     ['reconnect_log', sql`created_at < now() - ${days(c.RETENTION_RECONNECT_DAYS)}`],
     ['uptime_checks', sql`checked_at < now() - ${days(c.RETENTION_UPTIME_DAYS)}`],
     ['sessions', sql`not is_active and created_at < now() - ${days(c.RETENTION_SESSIONS_DAYS)}`],
+    ['inbound_messages', sql`received_at < now() - ${days(c.RETENTION_INBOUND_DAYS)}`],
     ['scheduled_messages', sql`status in ('completed', 'failed', 'cancelled') and updated_at < now() - ${days(c.RETENTION_SCHEDULED_DAYS)}`],
   ]
   const deleted: Record<string, number> = {}

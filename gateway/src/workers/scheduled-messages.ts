@@ -10,15 +10,21 @@
  *    the claim and the upstream's answer: that recipient is settled as sent-unconfirmed, never resent
  *    (at most once; in practice the send had nearly always left by then).
  * One run works on up to SCHEDULED_CONCURRENCY messages at once, never two of the same instance, paces
- * each instance by SCHEDULED_PACING_MS, checks for cancellation before each recipient, and keeps
+ * each instance by its driver (services/scheduled/pacing.ts: SCHEDULED_PACING_MS for Baileys, the
+ * Cloud API's per-second and per-recipient limits for WHATSAPP-BUSINESS; one pacer per job, so the
+ * limits hold across messages and runs of this process), retries Meta's throttling answers with
+ * backoff (services/scheduled/retry.ts), checks for cancellation before each recipient, and keeps
  * claiming newly due messages until none is left.
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Deps } from '../deps.js'
 import type { ScheduledRow } from '../db/queries/scheduled.js'
+import { instanceIntegration } from '../db/queries/instances.js'
 import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan } from '../db/queries/scheduled-worker.js'
+import { SendPacer } from '../services/scheduled/pacing.js'
 import { finalStatus, summarize, type Outcome } from '../services/scheduled/results.js'
+import type { RetryPolicy } from '../services/scheduled/retry.js'
 import { sendWithRetry } from '../services/scheduled/sender.js'
 import type { Job } from './scheduler.js'
 
@@ -34,11 +40,29 @@ function hookSignals(): void {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const shouldStop = () => stopping
+
+/** The longest single retry wait (a Meta backoff doubles up to here). */
+const MAX_RETRY_DELAY_MS = 300_000
+
+export function retryPolicy(c: Deps['config']): RetryPolicy {
+  return {
+    transientAttempts: 3,
+    transientDelayMs: c.SCHEDULED_RETRY_DELAY_MS,
+    metaAttempts: c.SCHEDULED_META_RETRY_ATTEMPTS,
+    metaDelayMs: c.SCHEDULED_META_RETRY_DELAY_MS,
+    maxDelayMs: MAX_RETRY_DELAY_MS,
+  }
+}
+
+export function pacerFor(c: Deps['config']): SendPacer {
+  return new SendPacer({ instanceGapMs: c.SCHEDULED_PACING_MS, cloudMaxPerSecond: c.CLOUD_API_MAX_PER_SECOND, cloudRecipientGapMs: c.CLOUD_API_RECIPIENT_GAP_MS })
+}
 
 type RunTotals = { messages: number; sent: number; failed: number }
 
 /** Works on one claimed message until done, cancelled, lost or stopped. */
-async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals: RunTotals): Promise<void> {
+async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, owner: string, totals: RunTotals): Promise<void> {
   const { sql, config } = deps
   const lease = config.SCHEDULED_LEASE_SECONDS
   let recipients: string[]
@@ -53,7 +77,8 @@ async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals
   const outcomes: Outcome[] = []
   const seen = new Set<string>()
   let stop: 'cancelled' | 'lost' | 'shutdown' | null = null
-  let sentBefore = false
+  const integration = await instanceIntegration(sql, m.instance_name)
+  const policy = retryPolicy(config)
   // Keeps the lease while one send is slow (retries with backoff can outlast it).
   const keeper = setInterval(() => void renewLease(sql, m.id, owner, lease).catch(() => undefined), (lease * 1000) / 3)
   keeper.unref()
@@ -70,7 +95,7 @@ async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals
         outcomes.push({ kind: 'previous', number: phone, status: prior.status === 'sending' ? 'sent' : prior.status, error: prior.error_message })
         continue
       }
-      if (sentBefore && config.SCHEDULED_PACING_MS > 0) await sleep(config.SCHEDULED_PACING_MS)
+      await pacer.wait(m.instance_name, integration, phone, shouldStop)
       if (stopping) {
         stop = 'shutdown'
         break
@@ -85,12 +110,21 @@ async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals
         outcomes.push({ kind: 'previous', number: phone, status: 'sent', error: null })
         continue
       }
-      const r = await sendWithRetry(deps, m.instance_name, m.message_type, m.message_content, phone, {
-        retryDelayMs: config.SCHEDULED_RETRY_DELAY_MS,
-        shouldStop: () => stopping,
-      })
+      let r
+      try {
+        r = await sendWithRetry(deps.upstream, m.instance_name, m.message_type, m.message_content, phone, {
+          policy,
+          shouldStop,
+          // A retry waits its pacing turn too (a 131056 retry must respect the recipient gap).
+          beforeAttempt: async (attempt) => {
+            if (attempt > 1) await pacer.wait(m.instance_name, integration, phone, shouldStop)
+            pacer.started(m.instance_name, phone)
+          },
+        })
+      } finally {
+        pacer.finished(m.instance_name)
+      }
       await recordSend(sql, logId, r)
-      sentBefore = true
       if (r.ok) totals.sent++
       else totals.failed++
       outcomes.push(r.ok ? { kind: 'sent' } : { kind: 'failed', number: phone, error: r.error ?? 'failed' })
@@ -108,7 +142,7 @@ async function processMessage(deps: Deps, m: ScheduledRow, owner: string, totals
 }
 
 /** One worker run: claim and process due messages until none is left. Safe to run on every replica. */
-export async function runScheduledMessages(deps: Deps): Promise<Record<string, unknown>> {
+export async function runScheduledMessages(deps: Deps, pacer: SendPacer = pacerFor(deps.config)): Promise<Record<string, unknown>> {
   const { sql, config, log } = deps
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const active = new Map<number, Promise<void>>()
@@ -120,7 +154,7 @@ export async function runScheduledMessages(deps: Deps): Promise<Record<string, u
       if (!m) break
       totals.messages++
       busy.add(m.instance_name)
-      const p = processMessage(deps, m, owner, totals)
+      const p = processMessage(deps, pacer, m, owner, totals)
         .catch((err: Error) => log.error({ scheduled: m.id, err: err.message }, 'scheduled message failed'))
         .finally(() => {
           active.delete(m.id)
@@ -138,7 +172,8 @@ export async function runScheduledMessages(deps: Deps): Promise<Record<string, u
 
 export function scheduledMessagesJob(deps: Deps): Job {
   hookSignals()
-  return { name: SCHEDULED_JOB, schedule: deps.config.SCHEDULED_CRON, run: () => runScheduledMessages(deps) }
+  const pacer = pacerFor(deps.config)
+  return { name: SCHEDULED_JOB, schedule: deps.config.SCHEDULED_CRON, run: () => runScheduledMessages(deps, pacer) }
 }
 
 /** Starts a run at once in the background (a bulk send should not wait for the next tick). */

@@ -2,13 +2,20 @@
  * @module db/queries/delivery-status
  * Forward-only status moves of message_logs by WhatsApp message id: rank sending 0 < sent 1 <
  * delivered 2 < read 3; failed (rank 2) only from sending/sent; failed and cancelled never move.
+ * A move to failed with a reason stores it as error_message; without one the old value stays.
  */
 import type { Queryable } from '../client.js'
 
-export async function applyLogStatus(q: Queryable, waMessageId: string, s: 'sent' | 'delivered' | 'read' | 'failed'): Promise<number> {
+export async function applyLogStatus(
+  q: Queryable,
+  waMessageId: string,
+  s: 'sent' | 'delivered' | 'read' | 'failed',
+  error: string | null = null,
+): Promise<number> {
   const rows = await q`
     update taguato.message_logs set
       status = ${s},
+      error_message = case when ${s} = 'failed' and ${error}::text is not null then ${error}::text else error_message end,
       delivered_at = case when ${s} in ('delivered', 'read') then coalesce(delivered_at, now()) else delivered_at end,
       read_at = case when ${s} = 'read' then coalesce(read_at, now()) else read_at end
     where wa_message_id = ${waMessageId}

@@ -1,9 +1,13 @@
 /**
  * @module db/queries/instances
- * Queries on user_instances and instance_permissions: the atomic create-under-limit, the delete with
- * its dependents (D18), and the admin grant list/insert/revoke.
+ * Queries on user_instances and instance_permissions: the atomic create-under-limit (recording the
+ * instance's integration, which paces its scheduled sends), the delete with its dependents (D18), and
+ * the admin grant list/insert/revoke.
  */
 import type { Db, Queryable } from '../client.js'
+
+/** The driver of an instance created without `integration` (Evolution's default). */
+export const DEFAULT_INTEGRATION = 'WHATSAPP-BAILEYS'
 
 /** Advisory-lock namespace for per-user instance creation (second key = user id). */
 const CREATE_LOCK = 727_001
@@ -18,12 +22,18 @@ export type CreateOutcome =
  * A per-user advisory transaction lock serialises one user's creates, so the count the INSERT sees is
  * exact under READ COMMITTED (each statement takes a fresh snapshot after the lock was granted).
  */
-export async function insertInstanceUnderLimit(db: Db, userId: number, name: string, unlimited: boolean): Promise<CreateOutcome> {
+export async function insertInstanceUnderLimit(
+  db: Db,
+  userId: number,
+  name: string,
+  unlimited: boolean,
+  integration: string = DEFAULT_INTEGRATION,
+): Promise<CreateOutcome> {
   return db.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${CREATE_LOCK}, ${userId})`
     const [row] = await tx<{ id: number }[]>`
-      insert into taguato.user_instances (user_id, instance_name, channel_type)
-      select ${userId}::int, ${name}::varchar, 'whatsapp'
+      insert into taguato.user_instances (user_id, instance_name, channel_type, integration)
+      select ${userId}::int, ${name}::varchar, 'whatsapp', ${integration}::varchar
       where ${unlimited}::boolean or (select count(*) from taguato.user_instances where user_id = ${userId})
                            < (select max_instances from taguato.users where id = ${userId})
       on conflict do nothing
@@ -77,6 +87,12 @@ export async function listInstancesWithGrants(db: Queryable): Promise<AdminInsta
   // json_agg renders timestamptz with the session offset (UTC here): normalise to ISO 8601 `Z` (D11).
   for (const r of rows) for (const g of r.grants) g.granted_at = new Date(g.granted_at).toISOString()
   return rows
+}
+
+/** The driver an instance was created with; the default for one the gateway does not know. */
+export async function instanceIntegration(db: Queryable, name: string): Promise<string> {
+  const [row] = await db<{ integration: string }[]>`select integration from taguato.user_instances where instance_name = ${name}`
+  return row?.integration ?? DEFAULT_INTEGRATION
 }
 
 export async function findInstanceOwner(db: Queryable, name: string): Promise<{ user_id: number | null } | undefined> {

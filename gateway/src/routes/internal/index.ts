@@ -5,12 +5,14 @@
  *  - POST /internal/webhooks/:instance/:token  per-instance events -> forwarded, signed, to the user
  *    webhooks of that instance that want the event;
  *  - POST /internal/upstream-events/:token     the upstream's global webhook -> delivery statuses.
- * Both answer 200 at once and do the work in the background.
+ * Both also store inbound messages (messages.upsert from contacts; the one delivered by both is kept
+ * once), and answer 200 at once and do the work in the background.
  */
 import type { Deps } from '../../deps.js'
 import { deliveryTargets } from '../../db/queries/webhooks.js'
 import { ApiError } from '../../errors/api-error.js'
 import { register, type Router } from '../../lib/route.js'
+import { InboundRecorder } from '../../services/inbound/index.js'
 import { DeliveryStatus } from '../../services/webhooks/delivery-status.js'
 import { eventConfigName, wants } from '../../services/webhooks/events.js'
 import { WebhookForwarder } from '../../services/webhooks/forwarder.js'
@@ -30,6 +32,7 @@ function parseEnvelope(text: string): Record<string, unknown> | null {
 export function internalRoutes(r: Router, deps: Deps): void {
   const key = deps.config.AUTHENTICATION_API_KEY
   const statuses = new DeliveryStatus(deps.sql, deps.log)
+  const inbound = new InboundRecorder(deps.sql, deps.log)
   const forwarder = new WebhookForwarder(deps.sql, deps.log, {
     attempts: deps.config.WEBHOOK_FORWARD_ATTEMPTS,
     timeoutMs: deps.config.WEBHOOK_FORWARD_TIMEOUT_MS,
@@ -54,16 +57,20 @@ export function internalRoutes(r: Router, deps: Deps): void {
     const envelope = parseEnvelope(await c.req.text())
     if (envelope) {
       statuses.handle(envelope)
+      inbound.handle(instance, envelope)
       void forward(instance, envelope).catch((err: Error) => deps.log.error({ instance, err: err.message }, 'webhook forward failed'))
     }
     return c.json({ ok: true })
   })
 
   register(r, { method: 'POST', path: '/internal/upstream-events/:token', access: 'public', tags,
-    summary: "Upstream's global webhook: delivery statuses (HMAC path token)", response: { status: 200, description: '{ok:true}' } }, async (c) => {
+    summary: "Upstream's global webhook: delivery statuses and inbound messages (HMAC path token)", response: { status: 200, description: '{ok:true}' } }, async (c) => {
     if (!tokenMatches(key, 'global', c.req.param('token') ?? '')) throw new ApiError(404, 'Not found')
     const envelope = parseEnvelope(await c.req.text())
-    if (envelope) statuses.handle(envelope)
+    if (envelope) {
+      statuses.handle(envelope)
+      if (typeof envelope.instance === 'string') inbound.handle(envelope.instance, envelope)
+    }
     return c.json({ ok: true })
   })
 }

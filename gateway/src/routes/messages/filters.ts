@@ -16,16 +16,23 @@ function date(name: string, raw: string | undefined): { at: Date; dateOnly: bool
   return { at, dateOnly: /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) }
 }
 
-export function parseHistoryFilters(q: Record<string, string | undefined>): HistoryFilters {
+/** date_from (inclusive) and date_to as an exclusive bound; shared with GET /api/messages/inbound. */
+export function parseDateRange(q: { date_from?: string | undefined; date_to?: string | undefined }): { from: Date | null; before: Date | null } {
   const from = date('date_from', q.date_from)
   const to = date('date_to', q.date_to)
+  return {
+    from: from?.at ?? null,
+    // date_to=2025-01-15 means "through the 15th"; a date-time is inclusive to the millisecond.
+    before: to ? new Date(to.at.getTime() + (to.dateOnly ? DAY_MS : 1)) : null,
+  }
+}
+
+export function parseHistoryFilters(q: Record<string, string | undefined>): HistoryFilters {
   return {
     instance: q.instance_name || null,
     status: q.status || null,
     type: q.message_type || null,
     number: q.number?.trim() || null,
-    from: from?.at ?? null,
-    // date_to=2025-01-15 means "through the 15th"; a date-time is inclusive to the millisecond.
-    before: to ? new Date(to.at.getTime() + (to.dateOnly ? DAY_MS : 1)) : null,
+    ...parseDateRange(q),
   }
 }

@@ -3,6 +3,7 @@
  * Message history (reference §3.10): GET /api/messages/log (filters + pagination), POST /api/messages/log
  * (kept for old clients; validated; D13 means the panel no longer needs it), GET /api/messages/export
  * (CSV streamed through a cursor, every matching row, newest first). Strictly the caller's rows.
+ * GET /api/messages/inbound (./inbound.ts) lists what contacts wrote to the instances the caller may use.
  */
 import type { Deps } from '../../deps.js'
 import { exportCursor, insertLog, listHistory } from '../../db/queries/message-history.js'
@@ -13,11 +14,13 @@ import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
 import { MESSAGE_TYPES } from '../../lib/rules.js'
 import { parseHistoryFilters } from './filters.js'
+import { inboundRoutes } from './inbound.js'
 
 const LOG_STATUSES = ['sent', 'failed', 'cancelled'] as const
 const tags = ['messages']
 
 export function messageRoutes(r: Router, deps: Deps): void {
+  inboundRoutes(r, deps)
   register(r, { method: 'GET', path: '/api/messages/log', access: 'session', tags,
     summary: 'Own send history (instance_name, status, message_type, number, date_from, date_to; paginated)',
     response: { status: 200, description: '{logs:[...], total, page, limit, pages}' } }, async (c) => {

@@ -10,6 +10,7 @@ import { ApiError } from '../../errors/api-error.js'
 import { readJsonObject, validate } from '../../lib/body.js'
 import { InstanceNameRule } from '../../lib/rules.js'
 import { deleteInstanceRow, insertInstanceUnderLimit } from '../../db/queries/instances.js'
+import { recordedIntegration } from '../../services/instances/integration.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
 
@@ -23,7 +24,7 @@ export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   const name = validate(InstanceNameRule, body.instanceName)
   if (body.integration === 'TELEGRAM') throw new ApiError(400, 'Telegram instances are not supported')
 
-  const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, user.role === 'admin')
+  const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, user.role === 'admin', recordedIntegration(body.integration))
   if (!outcome.ok) {
     if (outcome.reason === 'taken') throw new ApiError(409, 'Instance name already in use')
     throw new ApiError(403, 'Instance limit reached', { current: outcome.current, max: outcome.max })

@@ -1,7 +1,7 @@
 /** @module services/webhooks/delivery-status tests: which upstream events carry a status change. */
 import { describe, expect, it } from 'vitest'
 import { signBody } from './forwarder.js'
-import { statusUpdateFrom } from './delivery-status.js'
+import { failureReason, statusUpdateFrom } from './delivery-status.js'
 
 describe('statusUpdateFrom', () => {
   it.each([
@@ -22,6 +22,27 @@ describe('statusUpdateFrom', () => {
     { data: { keyId: 'K', status: 'READ' } },
   ])('ignores %j', (env) => {
     expect(statusUpdateFrom(env as Record<string, unknown>)).toBeNull()
+  })
+})
+
+describe('failure reasons', () => {
+  it('a failed status keeps the Cloud API error as "error <code>: <message>"', () => {
+    expect(statusUpdateFrom({ event: 'messages.update', data: { keyId: 'K', status: 'ERROR', error: { code: 131026, message: 'Message undeliverable' } } }))
+      .toEqual({ waMessageId: 'K', status: 'failed', error: 'error 131026: Message undeliverable' })
+  })
+  it('only on failed statuses', () => {
+    expect(statusUpdateFrom({ event: 'messages.update', data: { keyId: 'K', status: 'READ', error: { code: 1, message: 'x' } } }))
+      .toEqual({ waMessageId: 'K', status: 'read' })
+  })
+  it.each([
+    [{ code: 131047 }, 'error 131047'],
+    [{ message: ' Re-engagement message ' }, 'Re-engagement message'],
+    [{ code: 1, message: 'a\u0000b' }, 'error 1: ab'],
+    [{}, null],
+    ['text', null],
+    [null, null],
+  ])('%j -> %j', (err, text) => {
+    expect(failureReason(err)).toBe(text)
   })
 })
 

@@ -2,7 +2,8 @@
  * @module services/webhooks/delivery-status
  * Moves message_logs rows along sent -> delivered -> read (or sent -> failed) from the upstream's
  * SEND_MESSAGE and MESSAGES_UPDATE events, matched by wa_message_id. A status never moves backwards, so
- * duplicated or reordered events are harmless. An ack can beat the row to the table (the proxy's log
+ * duplicated or reordered events are harmless. A failed status may carry the reason (the Cloud API's
+ * `error: {code, message}`): it becomes the row's error_message. An ack can beat the row to the table (the proxy's log
  * writer batches inserts): when no row has that id yet, the update is retried a few times.
  */
 import type { Logger } from 'pino'
@@ -11,7 +12,7 @@ import { applyLogStatus, logExists } from '../../db/queries/delivery-status.js'
 import { eventConfigName } from './events.js'
 
 export type LogStatus = 'sent' | 'delivered' | 'read' | 'failed'
-export type StatusUpdate = { waMessageId: string; status: LogStatus }
+export type StatusUpdate = { waMessageId: string; status: LogStatus; error?: string }
 
 const ACK: Record<string, LogStatus> = {
   PENDING: 'sent', SERVER_ACK: 'sent', DELIVERY_ACK: 'delivered', READ: 'read', PLAYED: 'read', ERROR: 'failed',
@@ -29,7 +30,18 @@ export function statusUpdateFrom(envelope: Record<string, unknown>): StatusUpdat
   const id = event === 'MESSAGES_UPDATE' ? (data.keyId ?? obj(data.key)?.id) : obj(data.key)?.id
   const status = typeof data.status === 'string' ? ACK[data.status.toUpperCase()] : undefined
   if (typeof id !== 'string' || id === '' || !status) return null
-  return { waMessageId: id.slice(0, 128), status }
+  const error = status === 'failed' ? failureReason(data.error) : null
+  return error ? { waMessageId: id.slice(0, 128), status, error } : { waMessageId: id.slice(0, 128), status }
+}
+
+/** `error: {code, message}` of a failed status -> "error <code>: <message>" (NUL-free, at most 1000 characters). */
+export function failureReason(v: unknown): string | null {
+  const e = obj(v)
+  if (!e) return null
+  const code = typeof e.code === 'number' || (typeof e.code === 'string' && e.code !== '') ? String(e.code) : null
+  const message = typeof e.message === 'string' && e.message.trim() !== '' ? e.message.trim() : null
+  const text = code && message ? `error ${code}: ${message}` : code ? `error ${code}` : message
+  return text ? text.replace(/\0/g, '').slice(0, 1000) : null
 }
 
 export class DeliveryStatus {
@@ -42,7 +54,7 @@ export class DeliveryStatus {
 
   /** Applies an update; returns the rows changed. */
   apply(u: StatusUpdate): Promise<number> {
-    return applyLogStatus(this.db, u.waMessageId, u.status)
+    return applyLogStatus(this.db, u.waMessageId, u.status, u.error ?? null)
   }
 
   /** Fire and forget from a receiver: apply now, or later if the row is not there yet. */
