@@ -382,9 +382,9 @@ export class BaileysSession implements DriverSession {
       else this.log.warn(log, 'baileys connection closed for good')
       this.qr = null
       this.state = 'close'
-      await this.opts.locks.release(this.info.id).catch(() => undefined)
       this.events.state({ state: 'close', statusReason: code })
       this.settle?.()
+      await this.opts.locks.release(this.info.id).catch(() => undefined)
       return
     }
     const delay = this.backoff.next()
