@@ -84,6 +84,13 @@ export class FakeSocket {
     this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } })
   }
 
+  /** A WebSocket-level failure as Baileys reports it (`WebSocket Error (...)` with a guessed code). */
+  closeTransport(code: number) {
+    this.ended = true
+    const error = Object.assign(new Error('WebSocket Error (socket hang up)'), { isBoom: true, output: { statusCode: code } })
+    this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } })
+  }
+
   creds(update: Record<string, unknown>) {
     this.ev.emit('creds.update', update)
   }
@@ -157,6 +164,7 @@ export const RIG_DEFAULTS = {
   reconnectMaxMs: 8000,
   livenessMs: 0,
   connectWaitMs: 0,
+  connectTimeoutMs: 0,
   socket: { browser: ['Taguato', 'Chrome', '10.0'] as [string, string, string], wsUrl: '', version: null },
 }
 

@@ -240,6 +240,50 @@ describe('reconnect policy', () => {
     })
   }
 
+  it('WebSocket-level failures back off and never wipe, whatever code Baileys guessed (500, 401)', async () => {
+    rig.timers.pending = []
+    const { info, rec, session, sock } = await opened()
+    sock.closeTransport(500)
+    await waitFor(() => session.retryScheduled)
+    expect(rec.states().at(-1)).toEqual({ state: 'close', statusReason: 500 })
+    expect(await readCredsJson(rig.sql, info.id)).not.toBeNull()
+    rig.timers.fire(1000)
+    await waitFor(() => rig.sock() !== sock)
+    // An HTTP 401 answer to the WebSocket upgrade (e.g. from a proxy) is not a logout either.
+    rig.sock().ws.emit('unexpected-response', {}, { statusCode: 401 })
+    await waitFor(() => session.retryScheduled)
+    expect(rig.sock().ended).toBe(true)
+    expect(rec.states().at(-1)).toEqual({ state: 'close', statusReason: 401 })
+    expect(await readCredsJson(rig.sql, info.id)).not.toBeNull()
+    expect(rig.timers.delays()).toEqual([2000])
+    await session.end()
+  })
+
+  it('a socket that never shows a QR nor opens is dropped by the connect watchdog', async () => {
+    const wd = await makeRig(db.url, { connectTimeoutMs: 90_000 })
+    try {
+      const info = await wd.newInstance()
+      const rec = recordEvents()
+      const session = wd.driver.open(info, rec.events) as BaileysSession
+      await session.connect()
+      expect(wd.timers.delays()).toEqual([90_000])
+      wd.timers.fire(90_000)
+      await waitFor(() => session.state === 'close')
+      expect(wd.sock().ended).toBe(true)
+      expect(rec.states().at(-1)).toEqual({ state: 'close', statusReason: 408 })
+      expect(wd.timers.delays()).toEqual([1000])
+      wd.timers.fire(1000)
+      await waitFor(() => wd.sockets.length === 2)
+      wd.sock().qr('qr') // a QR disarms the watchdog
+      await waitFor(() => session.qr !== null)
+      expect(wd.timers.delays()).toEqual([])
+      await session.end()
+    } finally {
+      await wd.driver.close()
+      await wd.sql.end({ timeout: 5 })
+    }
+  })
+
   it('a QR socket that expires while pairing reconnects for a fresh QR, staying connecting', async () => {
     rig.timers.pending = []
     const { rec, session, sock } = await started()

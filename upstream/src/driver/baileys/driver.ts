@@ -13,7 +13,7 @@ import { OwnerLocks } from './owner-lock.js'
 import { BaileysSession, realTimers, type SessionOptions } from './session.js'
 import { parseWaVersion, realSocketFactory, type RealSocketOptions, type SocketFactory } from './socket-factory.js'
 
-export type BaileysDriverOptions = Omit<SessionOptions, 'socketFactory' | 'locks' | 'timers' | 'random' | 'livenessTimeoutMs' | 'connectWaitMs'> & {
+export type BaileysDriverOptions = Omit<SessionOptions, 'socketFactory' | 'locks' | 'timers' | 'random' | 'livenessTimeoutMs' | 'connectWaitMs' | 'connectTimeoutMs'> & {
   /** What the default (real) socket factory connects with. */
   socket: RealSocketOptions
   timers?: SessionOptions['timers']
@@ -22,6 +22,8 @@ export type BaileysDriverOptions = Omit<SessionOptions, 'socketFactory' | 'locks
   livenessTimeoutMs?: number
   /** Default 5 s: connect answers with the first QR when it comes that fast. */
   connectWaitMs?: number
+  /** Default 90 s (Baileys' own handshake timeout is 20 s); 0 = off. */
+  connectTimeoutMs?: number
 }
 
 /** The third element of the browser tuple: a fixed version-like string (Evolution sends the OS release). */
@@ -43,6 +45,7 @@ export class BaileysDriver implements WhatsAppDriver {
       random: opts.random ?? Math.random,
       livenessTimeoutMs: opts.livenessTimeoutMs ?? Math.max(1, Math.min(opts.livenessMs, 20_000)),
       connectWaitMs: opts.connectWaitMs ?? 5000,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 90_000,
     }
   }
 

@@ -26,7 +26,13 @@ export const Reason = {
   restartRequired: 515,
 } as const
 
-export function decideOnClose(code: number): CloseDecision {
+/**
+ * `transport`: the WebSocket itself failed (refused, reset, an HTTP error answer from a proxy) before
+ * WhatsApp said anything. Baileys turns such errors into codes like 500 or 401 too, but they say
+ * nothing about the session: never wipe or stop on them, just back off.
+ */
+export function decideOnClose(code: number, transport = false): CloseDecision {
+  if (transport) return { action: 'backoff', wipe: false, note: 'websocket error: reconnecting with backoff' }
   switch (code) {
     case Reason.restartRequired:
       return { action: 'now', wipe: false, note: 'restart required (normal after pairing)' }

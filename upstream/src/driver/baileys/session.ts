@@ -43,6 +43,11 @@ export type SessionOptions = {
   livenessMs: number
   /** How long a probe may go unanswered before the socket counts as dead. */
   livenessTimeoutMs: number
+  /**
+   * A socket that shows neither a QR nor `open` nor a close within this long is dropped as a network
+   * failure (0 = off). Guards the hangs Baileys does not time out itself.
+   */
+  connectTimeoutMs: number
   /** How long connect()/restart() wait for the first QR, open or close before answering (real time). */
   connectWaitMs: number
   timers: Timers
@@ -60,6 +65,9 @@ function statusCodeOf(err: unknown): number {
   const code = (err as { output?: { statusCode?: unknown } } | undefined)?.output?.statusCode
   return typeof code === 'number' ? code : Reason.connectionClosed
 }
+
+/** Baileys wraps WebSocket-level failures as `WebSocket Error (<message>)`. */
+const isTransportError = (err: unknown): boolean => err instanceof Error && err.message.startsWith('WebSocket Error')
 
 const isClosedError = (err: unknown): boolean =>
   err instanceof Error && (err.message === 'Connection Closed' || ('isBoom' in err && statusCodeOf(err) === Reason.connectionClosed))
@@ -85,6 +93,7 @@ export class BaileysSession implements DriverSession {
   private readonly backoff: Backoff
   private retryTimer: unknown = null
   private livenessTimer: unknown = null
+  private watchdog: unknown = null
   private ended = false
   private settle: (() => void) | null = null
   private readonly recent = new Lru<proto.IMessage>(RECENT_SENT_MAX)
@@ -257,6 +266,18 @@ export class BaileysSession implements DriverSession {
     }
     this.sock = sock
     this.attach(sock, gen)
+    if (this.opts.connectTimeoutMs > 0) {
+      this.watchdog = this.opts.timers.set(() => {
+        this.watchdog = null
+        this.log.warn({ ms: this.opts.connectTimeoutMs }, 'baileys socket neither showed a QR nor opened in time: dropping it')
+        void this.socketClosed(gen, Reason.connectionLost, true)
+      }, this.opts.connectTimeoutMs)
+    }
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) this.opts.timers.clear(this.watchdog)
+    this.watchdog = null
   }
 
   private attach(sock: WaSocket, gen: number): void {
@@ -283,9 +304,17 @@ export class BaileysSession implements DriverSession {
         if (status && key.id && key.fromMe) this.events.ack({ keyId: key.id, remoteJid: phoneJid(key), status })
       }
     })
+    // An HTTP error answer to the WebSocket upgrade: Baileys listens for `unexpected-response`, so
+    // `ws` neither errors nor closes and rc14 would sit in `connecting` forever. Treat it as a drop.
+    sock.ws.on('unexpected-response', (_req: unknown, res: { statusCode?: number } | undefined) => {
+      if (!live()) return
+      const code = res?.statusCode ?? Reason.connectionClosed
+      this.log.warn({ code }, 'WhatsApp answered the WebSocket upgrade with an HTTP error')
+      void this.socketClosed(gen, code, true)
+    })
     // Known defect (drivers.md): WhatsApp's top-level <status> stanza goes unacknowledged in rc14 and
     // the server drops such connections after ~50 min. Ack it the way Baileys acks other stanzas.
-    sock.ws.on('CB:status', (node) => {
+    sock.ws.on('CB:status', (node: BinaryNode) => {
       const { id, from } = node.attrs
       if (!live() || !id || !from) return
       const attrs: Record<string, string> = { id, to: from, class: node.tag }
@@ -302,11 +331,15 @@ export class BaileysSession implements DriverSession {
   private async onConnectionUpdate(sock: WaSocket, gen: number, u: Partial<WaConnectionUpdate>): Promise<void> {
     if (u.qr) await this.onQr(sock, gen, u.qr)
     if (u.connection === 'open') this.onOpen(sock, gen)
-    else if (u.connection === 'close') await this.socketClosed(gen, statusCodeOf(u.lastDisconnect?.error))
+    else if (u.connection === 'close') {
+      const err = u.lastDisconnect?.error
+      await this.socketClosed(gen, statusCodeOf(err), isTransportError(err))
+    }
   }
 
   private async onQr(sock: WaSocket, gen: number, code: string): Promise<void> {
     if (this.state !== 'connecting') return
+    this.clearWatchdog()
     if (this.qrCount >= this.opts.qrLimit) return this.refuse()
     const count = ++this.qrCount
     // A QR means the socket works: a later close during pairing starts backing off from the minimum.
@@ -340,6 +373,7 @@ export class BaileysSession implements DriverSession {
     const user = sock.user ?? this.auth?.creds.me
     const wuid = accountJid(user?.id ?? '')
     const identity: Identity = { wuid, profileName: user?.name ?? user?.notify ?? user?.verifiedName ?? null, profilePictureUrl: null }
+    this.clearWatchdog()
     this.backoff.reset()
     this.qr = null
     this.state = 'open'
@@ -351,14 +385,14 @@ export class BaileysSession implements DriverSession {
   }
 
   /** The current socket closed (by itself, or a probe found it dead). Stale sockets are ignored. */
-  private async socketClosed(gen: number, code: number): Promise<void> {
+  private async socketClosed(gen: number, code: number, transport = false): Promise<void> {
     if (gen !== this.generation || this.ended) return
     this.dropSocket()
-    await this.handleClose(code)
+    await this.handleClose(code, transport)
   }
 
-  private async handleClose(code: number): Promise<void> {
-    const d = decideOnClose(code)
+  private async handleClose(code: number, transport = false): Promise<void> {
+    const d = decideOnClose(code, transport)
     const gen = this.generation
     const wasOpen = this.state === 'open'
     const log = { code, note: d.note }
@@ -452,6 +486,7 @@ export class BaileysSession implements DriverSession {
   /** Forgets the current socket (its late events are ignored) and ends it unless told not to. */
   private dropSocket(o: { end?: boolean } = {}): void {
     this.generation += 1
+    this.clearWatchdog()
     if (this.livenessTimer !== null) this.opts.timers.clear(this.livenessTimer)
     this.livenessTimer = null
     const sock = this.sock

@@ -12,8 +12,12 @@ import type { Logger } from 'pino'
 /** What the driver needs from a socket; the real WASocket satisfies it. */
 export interface WaSocket {
   ev: { on<K extends keyof BaileysEventMap>(event: K, listener: (arg: BaileysEventMap[K]) => void): unknown }
-  /** The raw frame emitter (`CB:<tag>,...` events), used for stanzas Baileys leaves unanswered. */
-  ws: { on(event: string, listener: (node: BinaryNode) => void): unknown }
+  /**
+   * The raw WebSocket client: `CB:<tag>,...` frame events (stanzas Baileys leaves unanswered) and the
+   * underlying `ws` events such as `unexpected-response`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter listeners are untyped; each handler declares what it reads
+  ws: { on(event: string, listener: (...args: any[]) => void): unknown }
   readonly user: { id: string; name?: string | undefined; notify?: string | undefined; verifiedName?: string | undefined } | undefined
   sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>
