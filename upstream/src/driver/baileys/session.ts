@@ -124,10 +124,14 @@ export class BaileysSession implements DriverSession {
     this.pairingNumber = opts.number ? opts.number.replace(/\D/g, '') || null : null
     this.pairingCode = null
     this.qrCount = 0
-    if (!(await this.opts.locks.acquire(this.info.id))) {
-      this.log.warn('another upstream replica owns this instance (advisory lock held): not connecting')
+    const owner = await this.opts.locks.acquire(this.info.id).catch((err: unknown) => {
+      this.log.error({ err }, 'taking the instance owner lock failed: not connecting')
+      return null
+    })
+    if (owner !== true) {
+      if (owner === false) this.log.warn('another upstream replica owns this instance (advisory lock held): not connecting')
       this.state = 'close'
-      this.events.state({ state: 'close', statusReason: NOT_OWNER })
+      this.events.state({ state: 'close', statusReason: owner === false ? NOT_OWNER : Reason.connectionClosed })
       return
     }
     this.events.state({ state: 'connecting', statusReason: 200 })
@@ -316,8 +320,8 @@ export class BaileysSession implements DriverSession {
     // the server drops such connections after ~50 min. Ack it the way Baileys acks other stanzas.
     sock.ws.on('CB:status', (node: BinaryNode) => {
       const { id, from } = node.attrs
-      if (!live() || !id || !from) return
-      const attrs: Record<string, string> = { id, to: from, class: node.tag }
+      if (!live() || !id) return
+      const attrs: Record<string, string> = { id, to: from ?? S_WHATSAPP_NET, class: node.tag }
       if (node.attrs.type) attrs.type = node.attrs.type
       sock.sendNode({ tag: 'ack', attrs }).catch((err: unknown) => this.log.warn({ err }, 'acking <status> failed'))
     })
