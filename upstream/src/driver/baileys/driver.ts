@@ -20,7 +20,7 @@ export type BaileysDriverOptions = Omit<SessionOptions, 'socketFactory' | 'locks
   random?: SessionOptions['random']
   /** Default: min(livenessMs, 20 s). */
   livenessTimeoutMs?: number
-  /** Default 5 s: connect answers with the first QR when it comes that fast. */
+  /** Default 3 s (under the gateway reconnect worker's 5 s timeout): connect answers with the first QR when it comes that fast. */
   connectWaitMs?: number
   /** Default 90 s (Baileys' own handshake timeout is 20 s); 0 = off. */
   connectTimeoutMs?: number
@@ -44,7 +44,7 @@ export class BaileysDriver implements WhatsAppDriver {
       timers: opts.timers ?? realTimers,
       random: opts.random ?? Math.random,
       livenessTimeoutMs: opts.livenessTimeoutMs ?? Math.max(1, Math.min(opts.livenessMs, 20_000)),
-      connectWaitMs: opts.connectWaitMs ?? 5000,
+      connectWaitMs: opts.connectWaitMs ?? 3000,
       connectTimeoutMs: opts.connectTimeoutMs ?? 90_000,
     }
   }
