@@ -49,17 +49,17 @@ export const UpstreamConfigSchema = v.object({
    * (WhatsApp Web), WHATSAPP-BUSINESS -> the Cloud API. The seam is driver/index.ts.
    */
   UPSTREAM_DRIVER: v.pipe(str('sandbox'), v.picklist(['sandbox', 'real'], 'must be one of: sandbox, real')),
-  /** Baileys: the client name of the browser tuple shown on the phone's linked devices (Evolution's CONFIG_SESSION_PHONE_CLIENT). */
+  /** Baileys: the client (first element of the browser tuple) shown under the phone's linked devices (Evolution's CONFIG_SESSION_PHONE_CLIENT). */
   CONFIG_SESSION_PHONE_CLIENT: str('Taguato'),
-  /** Baileys: the browser name of that tuple (Evolution's CONFIG_SESSION_PHONE_NAME). */
+  /** Baileys: the browser name shown under the phone's linked devices, e.g. Chrome (Evolution's CONFIG_SESSION_PHONE_NAME). */
   CONFIG_SESSION_PHONE_NAME: str('Chrome'),
   /** Baileys: the WhatsApp Web version sent (`2.3000.1023204200`); empty = the one bundled with Baileys. A 405 close means it is stale. */
   CONFIG_SESSION_PHONE_VERSION: v.pipe(str(''), v.regex(/^(\d+\.\d+\.\d+)?$/, 'must be empty or like 2.3000.1023204200')),
   /** Baileys: the WebSocket URL (empty = WhatsApp's own). Tests point it at loopback. */
   BAILEYS_WS_URL: v.pipe(str(''), v.check((s) => s === '' || /^wss?:\/\//i.test(s) && URL.canParse(s), 'must be a ws(s):// URL or empty')),
-  /** Baileys: lower bound of the reconnect backoff after network trouble (exponential with jitter, reset on open). */
+  /** Baileys: first reconnect delay after network trouble (doubles per failed retry, +-20 % jitter, reset on open). */
   BAILEYS_RECONNECT_MIN_MS: int(1000, 0, 3_600_000),
-  /** Baileys: upper bound of the reconnect backoff. */
+  /** Baileys: longest reconnect delay (the backoff's cap). */
   BAILEYS_RECONNECT_MAX_MS: int(300_000, 0, 86_400_000),
   /** Baileys: liveness probe period of an open socket; a probe without answer closes it (0 = off). */
   BAILEYS_LIVENESS_MS: int(60_000, 0, 3_600_000),

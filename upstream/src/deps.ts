@@ -6,7 +6,7 @@
 import pino, { type Logger } from 'pino'
 import type { UpstreamConfig } from './config.js'
 import { createSql, migrateUpstream, type Sql } from './db/client.js'
-import { createDrivers } from './driver/index.js'
+import { createDrivers, type DriverContext, type Drivers } from './driver/index.js'
 import type { CloudApiDriver } from './driver/cloud/index.js'
 import type { WhatsAppDriver } from './driver/types.js'
 import { FaultStore } from './faults/store.js'
@@ -25,11 +25,19 @@ export type UpstreamDeps = {
   faults: FaultStore
 }
 
-/** Builds the deps; `sql`/`log` may be injected. Nothing is migrated or resumed yet. */
-export function buildDeps(config: UpstreamConfig, inject: { sql?: Sql; log?: Logger } = {}): UpstreamDeps {
+export type DepsInjection = {
+  sql?: Sql
+  log?: Logger
+  /** Replaces the drivers chosen from config (tests: the Baileys driver on a scripted socket). */
+  drivers?: (ctx: DriverContext) => Drivers
+}
+
+/** Builds the deps; `sql`/`log`/`drivers` may be injected. Nothing is migrated or resumed yet. */
+export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): UpstreamDeps {
   const log = inject.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'upstream' } })
   const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
-  const { driver, cloud } = createDrivers(config, { sql, log: log.child({ component: 'driver' }) })
+  const ctx: DriverContext = { sql, log: log.child({ component: 'driver' }) }
+  const { driver, cloud } = inject.drivers ? inject.drivers(ctx) : createDrivers(config, ctx)
   const webhooks = new WebhookDispatcher(
     sql,
     {

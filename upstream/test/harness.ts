@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { createTestDatabase, type TestDatabase } from '../../tests/support/db.js'
 import { createUpstreamApp, type UpstreamApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { buildDeps, closeDeps, startDeps, type UpstreamDeps } from '../src/deps.js'
+import { buildDeps, closeDeps, startDeps, type DepsInjection, type UpstreamDeps } from '../src/deps.js'
 
 export const KEY = 'test-global-key'
 
@@ -19,7 +19,7 @@ export type Upstream = {
 }
 
 /** An app on `db` (migrated, instances resumed). Defaults: no automatic acks, fast webhook retries. */
-export async function startUpstream(db: TestDatabase, env: Record<string, string> = {}): Promise<Upstream> {
+export async function startUpstream(db: TestDatabase, env: Record<string, string> = {}, inject: DepsInjection = {}): Promise<Upstream> {
   const config = loadConfig({
     AUTHENTICATION_API_KEY: KEY,
     DATABASE_URL: db.url,
@@ -32,7 +32,7 @@ export async function startUpstream(db: TestDatabase, env: Record<string, string
     UPSTREAM_SERVER_URL: 'http://upstream.test',
     ...env,
   })
-  const deps = buildDeps(config)
+  const deps = buildDeps(config, inject)
   await startDeps(deps)
   const app = createUpstreamApp(deps)
   const req: Upstream['req'] = async (method, path, opts = {}) => {

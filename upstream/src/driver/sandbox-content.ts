@@ -25,7 +25,8 @@ function mediaFields(src: MediaSource, mimetype: string) {
   }
 }
 
-function vcard(c: { fullName: string; wuid: string; phoneNumber: string; organization?: string | undefined; email?: string | undefined; url?: string | undefined }): string {
+/** The vCard Evolution builds for a contact (also what the Baileys driver sends). */
+export function vcard(c: { fullName: string; wuid: string; phoneNumber: string; organization?: string | undefined; email?: string | undefined; url?: string | undefined }): string {
   let out = `BEGIN:VCARD\nVERSION:3.0\nN:${c.fullName}\nFN:${c.fullName}\n`
   if (c.organization) out += `ORG:${c.organization};\n`
   if (c.email) out += `EMAIL:${c.email}\n`

@@ -1,21 +1,15 @@
 /**
  * @module upstream/driver/baileys
- * WhatsApp Web (multi-device) through @whiskeysockets/baileys. PLACEHOLDER: being implemented.
+ * WhatsApp Web (multi-device) through @whiskeysockets/baileys 7.0.0-rc14. Files:
+ * - driver.ts: BaileysDriver (one session per instance; socket factory, timers, randomness injectable)
+ * - session.ts: the per-instance state machine (QR, pairing code, open, close policy, liveness, sends)
+ * - reconnect-policy.ts: what each DisconnectReason means, and the backoff
+ * - auth-state.ts + ../../db/baileys-auth.ts: creds and signal keys in PostgreSQL (upstream.baileys_auth)
+ * - owner-lock.ts: one owner per instance across replicas (advisory lock)
+ * - content.ts: OutboundContent -> Baileys content; events.ts: Baileys messages/receipts -> WaMessage/acks
+ * - socket-factory.ts: the socket surface used and the real makeWASocket factory; caches.ts: small LRUs
+ * Operator documentation: docs/whatsapp-baileys.md.
  */
-import type { UpstreamConfig } from '../../config.js'
-import type { DriverContext } from '../index.js'
-import type { DriverEvents, DriverSession, SessionInfo, WhatsAppDriver } from '../types.js'
-
-export class BaileysDriver implements WhatsAppDriver {
-  readonly name = 'baileys'
-
-  static fromConfig(_config: UpstreamConfig, _ctx: DriverContext): BaileysDriver {
-    return new BaileysDriver()
-  }
-
-  open(_info: SessionInfo, _events: DriverEvents): DriverSession {
-    throw new Error('Baileys driver not implemented yet')
-  }
-
-  async close(): Promise<void> {}
-}
+export { BaileysDriver, type BaileysDriverOptions } from './driver.js'
+export { BaileysSession, realTimers, type Timers } from './session.js'
+export { parseWaVersion, realSocketFactory, type SocketFactory, type SocketParams, type WaSocket } from './socket-factory.js'

@@ -1,0 +1,511 @@
+/**
+ * @module upstream/driver/baileys/session
+ * One instance's WhatsApp Web session: owns at most one Baileys socket at a time and turns its events
+ * into the seam's DriverEvents. The state is the socket's real state (a liveness probe catches a dead
+ * socket that never said so); closes follow reconnect-policy.ts. Every socket gets a generation
+ * number: events of a socket we already dropped are ignored, so a late close never undoes a restart.
+ */
+import { makeCacheableSignalKeyStore, S_WHATSAPP_NET, type BinaryNode, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto } from '@whiskeysockets/baileys'
+import type { Logger } from 'pino'
+import { wipeAuth } from '../../db/baileys-auth.js'
+import type { Sql } from '../../db/client.js'
+import { internal } from '../../lib/errors.js'
+import { jidUser } from '../../lib/jid.js'
+import { ConnectionClosedError } from '../errors.js'
+import { renderQr } from '../qr.js'
+import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
+import { PgAuthState } from './auth-state.js'
+import { Lru, lruCacheStore } from './caches.js'
+import { toBaileysContent } from './content.js'
+import { accountJid, ackStatus, inboundMessage, phoneJid, sentMessage } from './events.js'
+import type { OwnerLocks } from './owner-lock.js'
+import { Backoff, decideOnClose, Reason } from './reconnect-policy.js'
+import type { SocketFactory, WaSocket } from './socket-factory.js'
+
+/** Timer functions, injectable so backoff and liveness tests are deterministic. */
+export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void }
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+}
+
+export type SessionOptions = {
+  sql: Sql
+  log: Logger
+  socketFactory: SocketFactory
+  locks: OwnerLocks
+  qrLimit: number
+  qrColor: string
+  reconnectMinMs: number
+  reconnectMaxMs: number
+  /** Liveness probe period while open; 0 = off. */
+  livenessMs: number
+  /** How long a probe may go unanswered before the socket counts as dead. */
+  livenessTimeoutMs: number
+  /**
+   * A socket that shows neither a QR nor `open` nor a close within this long is dropped as a network
+   * failure (0 = off). Guards the hangs Baileys does not time out itself.
+   */
+  connectTimeoutMs: number
+  /** How long connect()/restart() wait for the first QR, open or close before answering (real time). */
+  connectWaitMs: number
+  timers: Timers
+  random: () => number
+}
+
+/** Reason reported when another replica holds the instance's owner lock. */
+const NOT_OWNER = Reason.connectionReplaced
+const RECENT_SENT_MAX = 500
+
+const PING: BinaryNode = { tag: 'iq', attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] }
+
+/** Boom's `output.statusCode`, or 428 (connection closed) for a close without one. */
+function statusCodeOf(err: unknown): number {
+  const code = (err as { output?: { statusCode?: unknown } } | undefined)?.output?.statusCode
+  return typeof code === 'number' ? code : Reason.connectionClosed
+}
+
+/** Baileys wraps WebSocket-level failures as `WebSocket Error (<message>)`. */
+const isTransportError = (err: unknown): boolean => err instanceof Error && err.message.startsWith('WebSocket Error')
+
+const isClosedError = (err: unknown): boolean =>
+  err instanceof Error && (err.message === 'Connection Closed' || ('isBoom' in err && statusCodeOf(err) === Reason.connectionClosed))
+
+/** Baileys' own logger: a child of ours at warn, or quieter when ours is (tests run silent). */
+function baileysLogger(log: Logger): Logger {
+  const warn = log.levels.values.warn!
+  const own = log.levels.values[log.level] ?? Infinity
+  return log.child({ component: 'baileys' }, { level: own > warn ? log.level : 'warn' })
+}
+
+export class BaileysSession implements DriverSession {
+  state: ConnectionState = 'close'
+  qr: QrCode | null = null
+  private sock: WaSocket | null = null
+  /** Bumped whenever the current socket is dropped; handlers of older sockets check it. */
+  private generation = 0
+  private auth: PgAuthState | null = null
+  private keys: SignalKeyStore | null = null
+  private pairingNumber: string | null = null
+  private pairingCode: string | null = null
+  private qrCount = 0
+  private readonly backoff: Backoff
+  private retryTimer: unknown = null
+  private livenessTimer: unknown = null
+  private watchdog: unknown = null
+  private ended = false
+  private settle: (() => void) | null = null
+  private readonly recent = new Lru<proto.IMessage>(RECENT_SENT_MAX)
+  private readonly retryCounter = lruCacheStore(1000)
+  private readonly log: Logger
+  private readonly baileysLog: Logger
+
+  constructor(
+    private readonly info: SessionInfo,
+    private readonly events: DriverEvents,
+    private readonly opts: SessionOptions,
+    private readonly onEnd: () => void,
+  ) {
+    this.log = opts.log.child({ instance: info.name })
+    this.baileysLog = baileysLogger(this.log)
+    this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs, opts.random)
+  }
+
+  /** A backoff retry is scheduled (the state is `close` meanwhile). */
+  get retryScheduled(): boolean {
+    return this.retryTimer !== null
+  }
+
+  async connect(opts: ConnectOptions = {}): Promise<void> {
+    if (this.ended || this.state !== 'close') return
+    this.cancelRetry()
+    this.state = 'connecting'
+    this.pairingNumber = opts.number ? opts.number.replace(/\D/g, '') || null : null
+    this.pairingCode = null
+    this.qrCount = 0
+    const owner = await this.opts.locks.acquire(this.info.id).catch((err: unknown) => {
+      this.log.error({ err }, 'taking the instance owner lock failed: not connecting')
+      return null
+    })
+    if (owner !== true) {
+      if (owner === false) this.log.warn('another upstream replica owns this instance (advisory lock held): not connecting')
+      this.state = 'close'
+      this.events.state({ state: 'close', statusReason: owner === false ? NOT_OWNER : Reason.connectionClosed })
+      return
+    }
+    this.events.state({ state: 'connecting', statusReason: 200 })
+    await this.startAndWait()
+  }
+
+  async restart(): Promise<void> {
+    if (this.ended) return
+    this.cancelRetry()
+    this.dropSocket()
+    this.qr = null
+    this.qrCount = 0
+    this.pairingCode = null
+    this.state = 'connecting'
+    this.events.state({ state: 'connecting', statusReason: 200 })
+    await this.startAndWait()
+  }
+
+  async logout(): Promise<void> {
+    this.cancelRetry()
+    const sock = this.sock
+    this.dropSocket({ end: false })
+    if (sock) {
+      try {
+        await sock.logout() // tells WhatsApp to remove the companion device, then ends the socket
+      } catch (err) {
+        this.log.warn({ err }, 'baileys logout request failed; wiping local creds anyway')
+        void Promise.resolve(sock.end(undefined)).catch(() => undefined)
+      }
+    }
+    await this.wipe()
+    this.qr = null
+    this.state = 'close'
+    await this.opts.locks.release(this.info.id)
+    this.events.state({ state: 'close', statusReason: Reason.loggedOut })
+  }
+
+  async end(): Promise<void> {
+    this.ended = true
+    this.cancelRetry()
+    this.dropSocket()
+    this.qr = null
+    this.state = 'close'
+    this.settle?.()
+    await this.opts.locks.release(this.info.id).catch((err: unknown) => this.log.warn({ err }, 'owner lock release failed'))
+    this.onEnd()
+  }
+
+  async checkNumbers(jids: string[]): Promise<{ jid: string; exists: boolean }[]> {
+    const sock = this.requireOpen()
+    // onWhatsApp answers phone numbers only: groups exist, LIDs cannot be checked (taken as existing).
+    const phones = jids.filter((j) => j.endsWith('@s.whatsapp.net'))
+    const found = new Set<string>()
+    let anyFound = false
+    if (phones.length > 0) {
+      const res = (await this.call(() => sock.onWhatsApp(...phones))) ?? []
+      for (const r of res) {
+        if (!r.exists) continue
+        anyFound = true
+        found.add(jidUser(r.jid))
+      }
+    }
+    // One number asked, one found under another form (e.g. a 9th-digit variant): it is that number.
+    const single = phones.length === 1 && anyFound
+    // onWhatsApp omits numbers that do not exist: every gap is exists:false.
+    return jids.map((jid) => ({ jid, exists: jid.endsWith('@s.whatsapp.net') ? single || found.has(jidUser(jid)) : true }))
+  }
+
+  async send(jid: string, content: OutboundContent): Promise<WaMessage> {
+    const payload = toBaileysContent(content)
+    const sock = this.requireOpen()
+    const sent = await this.call(() => sock.sendMessage(jid, payload))
+    if (!sent) throw internal('WhatsApp returned no message for the send')
+    if (sent.key.id && sent.message) this.recent.set(sent.key.id, sent.message)
+    return sentMessage(sent, jid)
+  }
+
+  private requireOpen(): WaSocket {
+    if (this.state !== 'open' || !this.sock) throw new ConnectionClosedError()
+    return this.sock
+  }
+
+  /** Runs a socket call; Baileys' "Connection Closed" becomes the seam's ConnectionClosedError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      if (isClosedError(err)) throw new ConnectionClosedError()
+      throw err
+    }
+  }
+
+  /** Opens a socket and waits (bounded) until it showed a QR, opened or closed. */
+  private async startAndWait(): Promise<void> {
+    const settled = this.waitSettled()
+    await this.openSocket()
+    await settled
+  }
+
+  private waitSettled(): Promise<void> {
+    if (this.opts.connectWaitMs <= 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => this.settle?.(), this.opts.connectWaitMs).unref()
+      this.settle = () => {
+        clearTimeout(t)
+        this.settle = null
+        resolve()
+      }
+    })
+  }
+
+  private async openSocket(): Promise<void> {
+    const gen = ++this.generation
+    try {
+      this.auth ??= await PgAuthState.load(this.opts.sql, this.info.id, this.log)
+    } catch (err) {
+      this.log.error({ err }, 'loading baileys auth state failed')
+      if (gen === this.generation && !this.ended) await this.handleClose(Reason.connectionClosed)
+      return
+    }
+    if (gen !== this.generation || this.ended) return
+    this.keys ??= makeCacheableSignalKeyStore(this.auth.keys, this.baileysLog)
+    let sock: WaSocket
+    try {
+      sock = this.opts.socketFactory({
+        creds: this.auth.creds,
+        keys: this.keys,
+        logger: this.baileysLog,
+        getMessage: async (key: WAMessageKey) => (key.id ? this.recent.get(key.id) : undefined),
+        msgRetryCounterCache: this.retryCounter,
+      })
+    } catch (err) {
+      this.log.error({ err }, 'creating the baileys socket failed')
+      await this.handleClose(Reason.connectionClosed)
+      return
+    }
+    this.sock = sock
+    this.attach(sock, gen)
+    if (this.opts.connectTimeoutMs > 0) {
+      this.watchdog = this.opts.timers.set(() => {
+        this.watchdog = null
+        this.log.warn({ ms: this.opts.connectTimeoutMs }, 'baileys socket neither showed a QR nor opened in time: dropping it')
+        void this.socketClosed(gen, Reason.connectionLost, true)
+      }, this.opts.connectTimeoutMs)
+    }
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) this.opts.timers.clear(this.watchdog)
+    this.watchdog = null
+  }
+
+  private attach(sock: WaSocket, gen: number): void {
+    const live = () => gen === this.generation && this.sock === sock
+    sock.ev.on('connection.update', (u) => {
+      if (live()) void this.onConnectionUpdate(sock, gen, u).catch((err: unknown) => this.log.error({ err }, 'connection.update failed'))
+    })
+    sock.ev.on('creds.update', (update) => {
+      if (!live() || !this.auth) return
+      Object.assign(this.auth.creds, update) // the real socket already did; a scripted one relies on this
+      this.auth.saveCreds().catch(() => undefined) // failures are logged by the store
+    })
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      if (!live() || type !== 'notify') return
+      for (const m of messages) {
+        const msg = inboundMessage(m)
+        if (msg) this.events.inbound(msg)
+      }
+    })
+    sock.ev.on('messages.update', (updates) => {
+      if (!live()) return
+      for (const { key, update } of updates) {
+        const status = ackStatus(update.status)
+        if (status && key.id && key.fromMe) this.events.ack({ keyId: key.id, remoteJid: phoneJid(key), status })
+      }
+    })
+    // An HTTP error answer to the WebSocket upgrade: Baileys listens for `unexpected-response`, so
+    // `ws` neither errors nor closes and rc14 would sit in `connecting` forever. Treat it as a drop.
+    sock.ws.on('unexpected-response', (_req: unknown, res: { statusCode?: number } | undefined) => {
+      if (!live()) return
+      const code = res?.statusCode ?? Reason.connectionClosed
+      this.log.warn({ code }, 'WhatsApp answered the WebSocket upgrade with an HTTP error')
+      void this.socketClosed(gen, code, true)
+    })
+    // Known defect (drivers.md): WhatsApp's top-level <status> stanza goes unacknowledged in rc14 and
+    // the server drops such connections after ~50 min. Ack it the way Baileys acks other stanzas.
+    sock.ws.on('CB:status', (node: BinaryNode) => {
+      const { id, from } = node.attrs
+      if (!live() || !id) return
+      const attrs: Record<string, string> = { id, to: from ?? S_WHATSAPP_NET, class: node.tag }
+      if (node.attrs.type) attrs.type = node.attrs.type
+      sock.sendNode({ tag: 'ack', attrs }).catch((err: unknown) => this.log.warn({ err }, 'acking <status> failed'))
+    })
+    // companion_reg_refresh (Baileys PR #2765) is not handled by rc14; detect it so the log explains a
+    // QR scan that never completes (the fix: connect with ?number= and link by pairing code).
+    const regRefresh = () => this.log.warn('WhatsApp sent companion_reg_refresh, which Baileys rc14 ignores: if the QR scan does not complete, link with a pairing code')
+    sock.ws.on('CB:notification,type:companion_reg_refresh', regRefresh)
+    sock.ws.on('CB:ib,,companion_reg_refresh', regRefresh)
+  }
+
+  private async onConnectionUpdate(sock: WaSocket, gen: number, u: Partial<WaConnectionUpdate>): Promise<void> {
+    if (u.qr) await this.onQr(sock, gen, u.qr)
+    if (u.connection === 'open') this.onOpen(sock, gen)
+    else if (u.connection === 'close') {
+      const err = u.lastDisconnect?.error
+      await this.socketClosed(gen, statusCodeOf(err), isTransportError(err))
+    }
+  }
+
+  private async onQr(sock: WaSocket, gen: number, code: string): Promise<void> {
+    if (this.state !== 'connecting') return
+    this.clearWatchdog()
+    if (this.qrCount >= this.opts.qrLimit) return this.refuse()
+    const count = ++this.qrCount
+    // A QR means the socket works: a later close during pairing starts backing off from the minimum.
+    this.backoff.reset()
+    if (this.pairingNumber && !this.pairingCode) {
+      try {
+        this.pairingCode = await sock.requestPairingCode(this.pairingNumber)
+      } catch (err) {
+        this.log.warn({ err }, 'requesting a pairing code failed; the QR still works')
+      }
+    }
+    // Since rc10 the string is a wa.me link rather than `2@ref,...`: render whatever the socket gave.
+    const base64 = await renderQr(code, this.opts.qrColor)
+    if (gen !== this.generation || this.state !== 'connecting') return
+    this.qr = { pairingCode: this.pairingCode, code, base64, count }
+    this.events.qr(this.qr)
+    this.settle?.()
+  }
+
+  private refuse(): void {
+    this.log.info({ limit: this.opts.qrLimit }, 'QR limit reached unscanned: refused')
+    this.dropSocket()
+    this.qr = null
+    this.state = 'close'
+    void this.opts.locks.release(this.info.id).catch(() => undefined)
+    this.events.state({ state: 'refused', statusReason: Reason.connectionClosed })
+    this.settle?.()
+  }
+
+  private onOpen(sock: WaSocket, gen: number): void {
+    const user = sock.user ?? this.auth?.creds.me
+    const wuid = accountJid(user?.id ?? '')
+    const identity: Identity = { wuid, profileName: user?.name ?? user?.notify ?? user?.verifiedName ?? null, profilePictureUrl: null }
+    this.clearWatchdog()
+    this.backoff.reset()
+    this.qr = null
+    this.state = 'open'
+    // instances.session says "paired" (what fetchInstances and boot look at); the keys live in baileys_auth.
+    this.events.creds({ paired: true, wuid })
+    this.events.state({ state: 'open', statusReason: 200, identity })
+    this.scheduleProbe(sock, gen)
+    this.settle?.()
+  }
+
+  /** The current socket closed (by itself, or a probe found it dead). Stale sockets are ignored. */
+  private async socketClosed(gen: number, code: number, transport = false): Promise<void> {
+    if (gen !== this.generation || this.ended) return
+    this.dropSocket()
+    await this.handleClose(code, transport)
+  }
+
+  private async handleClose(code: number, transport = false): Promise<void> {
+    const d = decideOnClose(code, transport)
+    const gen = this.generation
+    const wasOpen = this.state === 'open'
+    const log = { code, note: d.note }
+    if (d.action === 'now') {
+      this.log.info(log, 'baileys restart')
+      // Pairing just wrote new creds: the next socket must log in with them, not with the old ones.
+      await this.auth?.flushed()
+      if (gen !== this.generation || this.ended) return
+      if (wasOpen) {
+        this.qr = null
+        this.state = 'connecting'
+        this.events.state({ state: 'connecting', statusReason: 200 })
+      }
+      await this.openSocket()
+      return
+    }
+    if (d.wipe) await this.wipe()
+    if (gen !== this.generation || this.ended) return
+    if (d.action === 'stop') {
+      if (code === Reason.staleVersion) this.log.error(log, 'baileys connection refused: stale WhatsApp Web version')
+      else this.log.warn(log, 'baileys connection closed for good')
+      this.qr = null
+      this.state = 'close'
+      this.events.state({ state: 'close', statusReason: code })
+      this.settle?.()
+      await this.opts.locks.release(this.info.id).catch(() => undefined)
+      return
+    }
+    const delay = this.backoff.next()
+    this.retryTimer = this.opts.timers.set(() => {
+      this.retryTimer = null
+      void this.retry().catch((err: unknown) => this.log.error({ err }, 'baileys reconnect failed'))
+    }, delay)
+    if (this.state === 'connecting' && this.qrCount > 0) {
+      // A QR socket expired (its refs ran out): keep showing `connecting`; QRCODE_LIMIT bounds the loop.
+      this.log.info({ ...log, delay }, 'baileys QR socket closed; reconnecting for a fresh QR')
+      return
+    }
+    this.log.warn({ ...log, delay, attempt: this.backoff.attempts }, 'baileys connection lost; reconnecting with backoff')
+    this.qr = null
+    this.state = 'close'
+    this.events.state({ state: 'close', statusReason: code })
+    this.settle?.()
+  }
+
+  private async retry(): Promise<void> {
+    if (this.ended || this.sock) return
+    if (this.state === 'close') {
+      this.state = 'connecting'
+      this.events.state({ state: 'connecting', statusReason: 200 })
+    }
+    await this.openSocket()
+  }
+
+  private async wipe(): Promise<void> {
+    if (this.auth) await this.auth.wipe()
+    else await wipeAuth(this.opts.sql, this.info.id)
+    this.keys = null // the cacheable store would still answer the old keys
+    this.recent.clear()
+    this.events.creds(null)
+  }
+
+  /** Liveness: a ping with a timeout every livenessMs; no answer = a network drop (408). */
+  private scheduleProbe(sock: WaSocket, gen: number): void {
+    if (this.opts.livenessMs <= 0) return
+    this.livenessTimer = this.opts.timers.set(() => {
+      this.livenessTimer = null
+      if (gen !== this.generation) return
+      let done = false
+      const fail = (why: unknown) => {
+        if (done) return
+        done = true
+        this.opts.timers.clear(timeout)
+        if (gen !== this.generation) return
+        this.log.warn({ err: why }, 'baileys liveness probe got no answer: treating the socket as dropped')
+        void this.socketClosed(gen, Reason.connectionLost)
+      }
+      const timeout = this.opts.timers.set(() => fail(new Error('liveness probe timed out')), this.opts.livenessTimeoutMs)
+      sock.query(structuredClone(PING), this.opts.livenessTimeoutMs).then(
+        () => {
+          if (done) return
+          done = true
+          this.opts.timers.clear(timeout)
+          if (gen === this.generation) this.scheduleProbe(sock, gen)
+        },
+        fail,
+      )
+    }, this.opts.livenessMs)
+  }
+
+  /** Forgets the current socket (its late events are ignored) and ends it unless told not to. */
+  private dropSocket(o: { end?: boolean } = {}): void {
+    this.generation += 1
+    this.clearWatchdog()
+    if (this.livenessTimer !== null) this.opts.timers.clear(this.livenessTimer)
+    this.livenessTimer = null
+    const sock = this.sock
+    this.sock = null
+    if (sock && o.end !== false) {
+      try {
+        void Promise.resolve(sock.end(undefined)).catch(() => undefined)
+      } catch {
+        /* already ended */
+      }
+    }
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) this.opts.timers.clear(this.retryTimer)
+    this.retryTimer = null
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * @module upstream/test/baileys-fake
+ * A scripted Baileys socket (emits what the test tells it, records what the driver asked), manual
+ * timers (backoff and liveness fire when the test says), and a driver wired to them on a real database.
+ */
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import pino from 'pino'
+import type { BinaryNode } from '@whiskeysockets/baileys'
+import { createSql, migrateUpstream, type Sql } from '../src/db/client.js'
+import { insertInstance } from '../src/db/instances.js'
+import { BaileysDriver, type BaileysDriverOptions, type SocketParams, type Timers } from '../src/driver/baileys/index.js'
+import type { DriverEvents, SessionInfo } from '../src/driver/types.js'
+
+export const silent = pino({ level: 'silent' })
+
+let ids = 0
+
+export class FakeSocket {
+  readonly ev = new EventEmitter()
+  readonly ws = new EventEmitter()
+  user: { id: string; name?: string } | undefined
+  readonly sent: [string, unknown][] = []
+  readonly nodes: BinaryNode[] = []
+  readonly queries: BinaryNode[] = []
+  readonly pairingRequests: string[] = []
+  ended = false
+  loggedOut = false
+  /** Answer of the liveness query; default: answers at once. */
+  queryImpl: (node: BinaryNode) => Promise<unknown> = async () => ({ tag: 'iq', attrs: { type: 'result' } })
+  /** Numbers onWhatsApp knows; default: every number not ending in 0000 (and it omits the rest, like Baileys). */
+  onWhatsAppImpl = async (...jids: string[]) => jids.filter((j) => !/0000@/.test(j)).map((jid) => ({ jid, exists: true }))
+  sendError: Error | null = null
+
+  constructor(readonly params: SocketParams) {}
+
+  async sendMessage(jid: string, content: Record<string, unknown>) {
+    this.sent.push([jid, content])
+    if (this.sendError) throw this.sendError
+    const id = `3EB0FAKE${String(++ids).padStart(6, '0')}`
+    return { key: { remoteJid: jid, fromMe: true, id }, message: fakeProto(content), messageTimestamp: 1_700_000_000, status: 1 }
+  }
+
+  onWhatsApp(...jids: string[]) {
+    return this.onWhatsAppImpl(...jids)
+  }
+
+  async requestPairingCode(phone: string) {
+    this.pairingRequests.push(phone)
+    return 'ABCD1234'
+  }
+
+  query(node: BinaryNode) {
+    this.queries.push(node)
+    return this.queryImpl(node)
+  }
+
+  async sendNode(node: BinaryNode) {
+    this.nodes.push(node)
+  }
+
+  async logout() {
+    this.loggedOut = true
+    this.end()
+  }
+
+  end() {
+    this.ended = true
+  }
+
+  // --- scripting ---
+  qr(code: string) {
+    this.ev.emit('connection.update', { qr: code })
+  }
+
+  open(user = { id: '595981000111:17@s.whatsapp.net', name: 'Real Phone' }) {
+    this.user = user
+    this.ev.emit('connection.update', { connection: 'open' })
+  }
+
+  close(code: number) {
+    this.ended = true
+    const error = Object.assign(new Error(`closed ${code}`), { isBoom: true, output: { statusCode: code } })
+    this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } })
+  }
+
+  /** A WebSocket-level failure as Baileys reports it (`WebSocket Error (...)` with a guessed code). */
+  closeTransport(code: number) {
+    this.ended = true
+    const error = Object.assign(new Error('WebSocket Error (socket hang up)'), { isBoom: true, output: { statusCode: code } })
+    this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } })
+  }
+
+  creds(update: Record<string, unknown>) {
+    this.ev.emit('creds.update', update)
+  }
+}
+
+/** Roughly what Baileys' generateWAMessageContent builds, enough for messageType assertions. */
+function fakeProto(c: Record<string, unknown>): Record<string, unknown> {
+  if ('text' in c) return { extendedTextMessage: { text: c.text } }
+  for (const k of ['image', 'video', 'audio', 'document']) if (k in c) return { [`${k}Message`]: { mimetype: c.mimetype, mediaKey: new Uint8Array([1, 2]), fileLength: { low: 5, high: 0, unsigned: true, toString: () => '5' } } }
+  if ('location' in c) return { locationMessage: c.location }
+  if ('contacts' in c) return { contactMessage: (c.contacts as { contacts: unknown[] }).contacts[0] }
+  if ('react' in c) return { reactionMessage: c.react }
+  if ('poll' in c) return { pollCreationMessage: { name: (c.poll as { name: string }).name } }
+  return { conversation: '' }
+}
+
+/** Timers that fire only when the test says so. */
+export class ManualTimers implements Timers {
+  pending: { fn: () => void; ms: number }[] = []
+
+  set(fn: () => void, ms: number) {
+    const t = { fn, ms }
+    this.pending.push(t)
+    return t
+  }
+
+  clear(h: unknown) {
+    this.pending = this.pending.filter((t) => t !== h)
+  }
+
+  delays(): number[] {
+    return this.pending.map((t) => t.ms)
+  }
+
+  /** Fires (and removes) the first pending timer with this delay, or the first one. */
+  fire(ms?: number) {
+    const t = ms === undefined ? this.pending[0] : this.pending.find((p) => p.ms === ms)
+    if (!t) throw new Error(`no pending timer${ms === undefined ? '' : ` of ${ms} ms`} (pending: ${this.delays().join(', ')})`)
+    this.clear(t)
+    t.fn()
+  }
+}
+
+export type Recorded = { kind: keyof DriverEvents; data: any }
+
+export function recordEvents(): { log: Recorded[]; events: DriverEvents; states: () => any[] } {
+  const log: Recorded[] = []
+  const push = (kind: keyof DriverEvents) => (data: unknown) => void log.push({ kind, data })
+  return {
+    log,
+    events: { state: push('state'), qr: push('qr'), creds: push('creds'), inbound: push('inbound'), ack: push('ack') },
+    states: () => log.filter((e) => e.kind === 'state').map((e) => e.data),
+  }
+}
+
+export type Rig = {
+  sql: Sql
+  sockets: FakeSocket[]
+  timers: ManualTimers
+  driver: BaileysDriver
+  /** The newest socket. */
+  sock: () => FakeSocket
+  newInstance: (name?: string) => Promise<SessionInfo>
+}
+
+/** Options every rig shares: QR limit 3, backoff 1 s .. 8 s, jitter neutral (random 0.5), liveness off. */
+export const RIG_DEFAULTS = {
+  qrLimit: 3,
+  qrColor: '#198754',
+  reconnectMinMs: 1000,
+  reconnectMaxMs: 8000,
+  livenessMs: 0,
+  connectWaitMs: 0,
+  connectTimeoutMs: 0,
+  socket: { browser: ['Taguato', 'Chrome', '10.0'] as [string, string, string], wsUrl: '', version: null },
+}
+
+/** A Baileys driver on the scripted socket and a migrated database. */
+export async function makeRig(url: string, over: Partial<BaileysDriverOptions> = {}, sql = createSql(url, 4)): Promise<Rig> {
+  await migrateUpstream(sql)
+  const sockets: FakeSocket[] = []
+  const timers = new ManualTimers()
+  const driver = new BaileysDriver(
+    { sql, log: silent, timers, random: () => 0.5, ...RIG_DEFAULTS, ...over },
+    (p) => {
+      const s = new FakeSocket(p)
+      sockets.push(s)
+      return s
+    },
+  )
+  return {
+    sql,
+    sockets,
+    timers,
+    driver,
+    sock: () => {
+      const s = sockets.at(-1)
+      if (!s) throw new Error('no socket yet')
+      return s
+    },
+    newInstance: async (name = `i-${randomUUID().slice(0, 8)}`) => {
+      const row = await insertInstance(sql, {
+        id: randomUUID(), name, integration: 'WHATSAPP-BAILEYS', token: `tok-${name}`, number: null, businessId: null, connectionStatus: 'close', session: null,
+      })
+      return { id: row.id, name: row.name, number: null, session: null, integration: row.integration, token: row.token, businessId: null }
+    },
+  }
+}
+
+/** Lets pending promise chains (auth writes, QR rendering) run. */
+export async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r))
+}
