@@ -101,6 +101,10 @@ export const ConfigSchema = v.object({
   STATUS_IP_RATE: int(10, 0),
   /** Per-IP burst on /api/status. */
   STATUS_IP_BURST: int(20, 0),
+  /** Requests per second per client IP on the public GET/POST /webhook/meta (Meta's callbacks); 0 = no limit. */
+  META_WEBHOOK_IP_RATE: int(50, 0),
+  /** Burst of that per-IP bucket (Meta delivers status callbacks in bursts). */
+  META_WEBHOOK_IP_BURST: int(200, 0),
   /** Login lockout: failed logins of one account before it is locked. */
   LOGIN_MAX_ATTEMPTS: int(5, 1, 100),
   /** Login lockout: how long the lock lasts, in minutes. */

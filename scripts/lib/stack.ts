@@ -95,6 +95,7 @@ export async function startUpstream(env: Env, opts: ProcessOptions = {}): Promis
     readyUrl: `${url}/`,
     readyTimeoutMs: opts.readyTimeoutMs ?? DEFAULT_READY_MS,
     echo: opts.echo,
+    detachFully: opts.detachFully,
   })
   return { url, port, service }
 }

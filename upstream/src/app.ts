@@ -18,6 +18,7 @@ import { requestLog } from './middleware/request-log.js'
 import { chatRoutes } from './routes/chat.js'
 import { instanceRoutes } from './routes/instance.js'
 import { messageRoutes } from './routes/message.js'
+import { metaWebhookRoutes } from './routes/meta-webhook.js'
 import { rootRoutes } from './routes/root.js'
 import { sandboxRoutes } from './routes/sandbox.js'
 import { settingsRoutes } from './routes/settings.js'
@@ -37,6 +38,8 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.route('/instance', instanceRoutes(deps))
   app.route('/message', messageRoutes(deps))
   app.route('/chat', chatRoutes(deps))
+  // Public (Meta signs its calls); before /webhook so its own routes keep their guards.
+  app.route('/webhook/meta', metaWebhookRoutes(deps))
   app.route('/webhook', webhookRoutes(deps))
   app.route('/settings', settingsRoutes(deps))
   if (deps.config.UPSTREAM_DRIVER === 'sandbox') app.route('/sandbox', sandboxRoutes(deps))

@@ -14,6 +14,7 @@ import { adminInstanceRoutes } from './admin-instances/index.js'
 import { proxyRoutes, type ProxyChecks } from './proxy/index.js'
 import { userFeatureRoutes } from './user-features.js'
 import { operationsRoutes } from './operations.js'
+import { metaWebhookRoutes } from './meta-webhook/index.js'
 
 export function registerAllRoutes(r: Router, deps: Deps, proxy?: ProxyChecks): void {
   panelRoutes(r, deps) // first: /admin/ and /admin/assets/* are static, the rest of /admin/* is the JSON API
@@ -24,5 +25,6 @@ export function registerAllRoutes(r: Router, deps: Deps, proxy?: ProxyChecks): v
   adminInstanceRoutes(r, deps) // /admin/instances and grants
   userFeatureRoutes(r, deps) // templates, contacts, webhooks (+ /internal receivers), scheduled, history, dashboards
   operationsRoutes(r, deps) // status page + API, recovery, incidents, maintenance, backups, workers, /health/detailed
+  metaWebhookRoutes(r, deps) // /webhook/meta: the one public path forwarded to the upstream (Meta's callbacks)
   proxyRoutes(r, deps, proxy) // last: the upstream catch-all (steps aside for /api, /admin, /health, /status, /panel)
 }

@@ -47,6 +47,14 @@ export async function findInstanceByName(sql: Tx, name: string): Promise<Instanc
   return row ?? null
 }
 
+/** WHATSAPP-BUSINESS instances of a Cloud API phone number id (Meta webhooks are routed by it). */
+export async function findBusinessInstancesByNumber(sql: Tx, phoneNumberId: string): Promise<InstanceRow[]> {
+  return sql<InstanceRow[]>`
+    select * from upstream.instances
+     where integration = 'WHATSAPP-BUSINESS' and number = ${phoneNumberId}
+     order by created_at`
+}
+
 export async function instanceNameTaken(sql: Tx, name: string): Promise<boolean> {
   const [row] = await sql`select 1 from upstream.instances where name = ${name}`
   return row !== undefined

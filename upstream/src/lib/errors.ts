@@ -17,17 +17,19 @@ export class EvoError extends Error {
     readonly status: number,
     readonly responseMessage: unknown,
     readonly reason: string = reasonPhrase(status),
+    /** Extra fields beside `message` in `response` (the Cloud API's `metaError`). */
+    readonly responseExtra: Record<string, unknown> = {},
   ) {
     super(typeof responseMessage === 'string' ? responseMessage : JSON.stringify(responseMessage))
     this.name = 'EvoError'
   }
 
   toJSON(): EvoEnvelope {
-    return { status: this.status, error: this.reason, response: { message: this.responseMessage } }
+    return { status: this.status, error: this.reason, response: { message: this.responseMessage, ...this.responseExtra } }
   }
 }
 
-export type EvoEnvelope = { status: number; error: string; response: { message: unknown } }
+export type EvoEnvelope = { status: number; error: string; response: { message: unknown; [extra: string]: unknown } }
 
 /** 400 with Evolution's BadRequestException(...args): message is the array of arguments. */
 export const badRequest = (...args: unknown[]) => new EvoError(400, args)

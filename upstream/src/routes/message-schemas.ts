@@ -100,3 +100,12 @@ export const SendButtonsBody = v.object({
   ),
   delay,
 })
+
+/** Evolution's sendTemplate body: Meta template name, language code (`en_US`, `es`), optional components. */
+export const SendTemplateBody = v.object({
+  number: NumberField,
+  name: v.pipe(v.string(), v.minLength(1, 'name does not meet minimum length of 1')),
+  language: v.pipe(v.string(), v.minLength(1, 'language does not meet minimum length of 1')),
+  components: v.optional(v.array(v.record(v.string(), v.unknown()))),
+  delay,
+})

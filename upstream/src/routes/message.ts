@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono'
 import type * as v from 'valibot'
 import type { UpstreamDeps } from '../deps.js'
+import type { InstanceRow } from '../db/instances.js'
 import type { OutboundContent } from '../driver/types.js'
 import type { UpstreamEnv } from '../env.js'
 import { badRequest } from '../lib/errors.js'
@@ -23,10 +24,10 @@ export function messageRoutes(deps: UpstreamDeps) {
   const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY)
 
   /** Registers POST /<action>/:instanceName with its schema and body -> content mapping. */
-  function route<Sch extends v.GenericSchema>(action: string, schema: Sch, map: (b: v.InferOutput<Sch>) => Mapped) {
+  function route<Sch extends v.GenericSchema>(action: string, schema: Sch, map: (b: v.InferOutput<Sch>, row: InstanceRow) => Mapped) {
     r.post(`/${action}/:instanceName`, guard, async (c: Context<UpstreamEnv>) => {
       const body = await parseBody(c, schema)
-      const m = map(body)
+      const m = map(body, c.var.instance)
       const raw = await sendMessage(deps.sql, deps.instances, deps.webhooks, c.var.instance, { ...m, payload: body })
       return c.json(raw, 201)
     })
@@ -92,6 +93,14 @@ export function messageRoutes(deps: UpstreamDeps) {
     delay: b.delay,
     content: { kind: 'buttons', title: b.title, description: b.description ?? '', footer: b.footer ?? '', buttons: b.buttons },
   }))
+
+  // Evolution's sendTemplate (WHATSAPP-BUSINESS only): the one kind Meta accepts outside the 24-hour window.
+  route('sendTemplate', S.SendTemplateBody, (b, row) => {
+    if (row.integration !== 'WHATSAPP-BUSINESS') {
+      throw badRequest(`Templates are only sent by WHATSAPP-BUSINESS (WhatsApp Cloud API) instances; "${row.name}" is ${row.integration}`)
+    }
+    return { number: b.number, delay: b.delay, content: { kind: 'template', name: b.name, language: b.language, components: b.components ?? [] } }
+  })
 
   return r
 }

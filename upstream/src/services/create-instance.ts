@@ -33,6 +33,11 @@ export async function createInstance(sql: Sql, manager: InstanceManager, webhook
   const integration = input.integration
   if (!integration || !(INTEGRATIONS as readonly string[]).includes(integration)) throw badRequest('Invalid integration')
   const baileys = integration === 'WHATSAPP-BAILEYS'
+  // Evolution's wording. For the Cloud API the instance token IS the Meta access token.
+  if (integration === 'WHATSAPP-BUSINESS') {
+    if (!input.number) throw badRequest('number is required')
+    if (!input.token) throw badRequest('token is required')
+  }
   const webhookValues = input.webhook ? normalizeWebhook(input.webhook) : null
   const settings = { ...DEFAULT_SETTINGS, ...input.settings }
   let row: InstanceRow
@@ -62,7 +67,11 @@ export async function createInstance(sql: Sql, manager: InstanceManager, webhook
   const { ctx } = manager.entry(row)
   webhooks.emit(ctx.src, 'instance.create', { instanceName: row.name, instanceId: row.id })
   let qrcode: unknown
-  if (!baileys) await manager.connect(row)
+  if (integration === 'WHATSAPP-BUSINESS') {
+    // A refused token must not fail the create (the row exists): the instance stays `close` and
+    // GET /instance/connect shows Meta's error.
+    await manager.connect(row).catch(() => undefined)
+  } else if (!baileys) await manager.connect(row)
   else if (input.qrcode) qrcode = await manager.connect(row, input.number)
   const h = hook as WebhookRow | null
   return {

@@ -60,8 +60,12 @@ export class InstanceManager {
   /** GET /instance/connect: open -> state; otherwise start connecting and answer the QR object. */
   async connect(row: InstanceRow, number?: string) {
     const { session } = this.entry(row)
-    if (session.state === 'close') await session.connect({ number })
-    await this.flush(row)
+    try {
+      if (session.state === 'close') await session.connect({ number })
+    } finally {
+      // A refused connect (Cloud API: Meta's error) still records its state change before answering.
+      await this.flush(row)
+    }
     if (session.state === 'open') return stateJson(row.name, 'open')
     return qrJson(session.qr)
   }

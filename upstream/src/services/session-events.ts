@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { DriverEvents, StateEvent, WaMessage } from '../driver/types.js'
+import type { AckEvent, DriverEvents, StateEvent, WaMessage } from '../driver/types.js'
 import { updateInstanceSession, updateInstanceStatus, type Tx } from '../db/instances.js'
 import { applyAck, insertMessage } from '../db/messages.js'
 import { jidUser } from '../lib/jid.js'
@@ -81,8 +81,18 @@ async function onInbound(ctx: SessionContext, msg: WaMessage): Promise<void> {
   ctx.webhooks.emit(ctx.src, 'messages.upsert', raw)
 }
 
-/** Records an ack and emits messages.update; `force` bypasses the forward-only rule (sandbox ack route). */
-export async function recordAck(ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts'>, keyId: string, status: Parameters<typeof applyAck>[2], force: boolean): Promise<boolean> {
+/**
+ * Records an ack and emits messages.update; `force` bypasses the forward-only rule (sandbox ack route).
+ * `error` (Cloud API `failed` statuses) is added to the webhook data as `error: {code, message}`:
+ * CONTRACT, the gateway reads it to tell why a message failed.
+ */
+export async function recordAck(
+  ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts'>,
+  keyId: string,
+  status: Parameters<typeof applyAck>[2],
+  force: boolean,
+  error?: AckEvent['error'],
+): Promise<boolean> {
   await ctx.pendingInserts.get(keyId)
   const row = await applyAck(ctx.sql, keyId, status, force)
   if (!row) return false
@@ -95,6 +105,7 @@ export async function recordAck(ctx: Pick<SessionContext, 'sql' | 'webhooks' | '
     messageId: row.id,
     // Not in v2's payload; added so consumers can read `key.id` as on every other message event.
     key: { remoteJid: row.remoteJid, fromMe: row.fromMe, id: keyId },
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
   })
   return true
 }
@@ -111,6 +122,6 @@ export function sessionEvents(ctx: SessionContext): DriverEvents {
       }),
     creds: (session) => ctx.queue.push(() => updateInstanceSession(ctx.sql, ctx.src.id, session)),
     inbound: (msg) => ctx.queue.push(() => onInbound(ctx, msg)),
-    ack: (ev) => ctx.queue.push(async () => void (await recordAck(ctx, ev.keyId, ev.status, false))),
+    ack: (ev) => ctx.queue.push(async () => void (await recordAck(ctx, ev.keyId, ev.status, false, ev.error))),
   }
 }

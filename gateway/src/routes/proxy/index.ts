@@ -5,7 +5,8 @@
  *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
  *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
  *   -> intercepted handler (create, delete, fetchInstances), message send (logged), or plain forward.
- * Nothing is ever forwarded anonymously, and only the upstream key (never the client's) goes upstream.
+ * Nothing is ever forwarded anonymously here, and only the upstream key (never the client's) goes upstream.
+ * (The one anonymous forward, Meta's signed /webhook/meta callbacks, is a native route: routes/meta-webhook.)
  * Well-formed sends are served before Hono by fast-send.ts with the same `ProxyChecks` (see there).
  */
 import type { Context, Next } from 'hono'

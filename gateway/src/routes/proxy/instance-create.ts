@@ -3,6 +3,7 @@
  * POST /instance/create (intercepted, never proxied): validate, take a slot atomically under the
  * user's max_instances (admins unlimited), then create upstream; the slot is given back when the
  * upstream fails. Telegram instances are refused: the reference's Telegram channel is out of scope.
+ * WHATSAPP-BUSINESS (Cloud API) instances need `token` (Meta access token) and `number` (phone number id).
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
@@ -16,6 +17,22 @@ import { UPSTREAM_UNAVAILABLE } from './forward.js'
 
 const NAME_REQUIRED = 'instanceName is required'
 
+/**
+ * WHATSAPP-BUSINESS (Meta's Cloud API): the instance `token` is the Meta access token and `number` the
+ * phone number id, as in Evolution. Checked before a slot is taken so a typo costs nothing.
+ */
+function checkCloudApiFields(body: Record<string, unknown>): void {
+  if (typeof body.token !== 'string' || body.token.trim() === '') {
+    throw new ApiError(400, 'token is required for WHATSAPP-BUSINESS instances: the Meta access token (a permanent system-user token)')
+  }
+  if (typeof body.number !== 'string' || !/^\d{5,20}$/.test(body.number)) {
+    throw new ApiError(400, 'number is required for WHATSAPP-BUSINESS instances: the phone number id from Meta (digits only), not the phone number')
+  }
+  if (body.businessId !== undefined && body.businessId !== null && (typeof body.businessId !== 'string' || !/^\d{1,20}$/.test(body.businessId))) {
+    throw new ApiError(400, 'businessId must be the WhatsApp Business Account id (digits only)')
+  }
+}
+
 export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   const deps = c.get('deps')
   const user = c.get('user')
@@ -23,6 +40,7 @@ export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   if (body.instanceName === undefined || body.instanceName === null) throw new ApiError(400, NAME_REQUIRED)
   const name = validate(InstanceNameRule, body.instanceName)
   if (body.integration === 'TELEGRAM') throw new ApiError(400, 'Telegram instances are not supported')
+  if (body.integration === 'WHATSAPP-BUSINESS') checkCloudApiFields(body)
 
   const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, user.role === 'admin', recordedIntegration(body.integration))
   if (!outcome.ok) {

@@ -1,21 +1,12 @@
 /**
  * @module upstream/driver/cloud
- * Meta's WhatsApp Cloud API (Graph API). PLACEHOLDER: being implemented.
+ * Meta's WhatsApp Cloud API (Graph API) behind the driver seam, for WHATSAPP-BUSINESS instances:
+ * `driver.ts` (sessions, webhook routing), `session.ts` (connect = token check, send), `graph-client.ts`
+ * (HTTP, Bearer, timeout), `content.ts` (OutboundContent -> Graph body), `errors.ts` (Meta error ->
+ * 400 with `metaError`), `webhook.ts` (Meta webhook payload -> acks and inbound messages).
  */
-import type { UpstreamConfig } from '../../config.js'
-import type { DriverContext } from '../index.js'
-import type { DriverEvents, DriverSession, SessionInfo, WhatsAppDriver } from '../types.js'
-
-export class CloudApiDriver implements WhatsAppDriver {
-  readonly name = 'cloud'
-
-  static fromConfig(_config: UpstreamConfig, _ctx: DriverContext): CloudApiDriver {
-    return new CloudApiDriver()
-  }
-
-  open(_info: SessionInfo, _events: DriverEvents): DriverSession {
-    throw new Error('Cloud API driver not implemented yet')
-  }
-
-  async close(): Promise<void> {}
-}
+export { CloudApiDriver } from './driver.js'
+export { CloudSession } from './session.js'
+export { GraphClient } from './graph-client.js'
+export { parseMetaWebhook, type RoutedChange } from './webhook.js'
+export { META_EXPLANATIONS, metaErrorToEvo, parseMetaError, type MetaError } from './errors.js'

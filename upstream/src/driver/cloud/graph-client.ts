@@ -1,0 +1,68 @@
+/**
+ * @module upstream/driver/cloud/graph-client
+ * The few Graph API calls the Cloud driver makes, with `Authorization: Bearer <token>` and a per-request
+ * timeout (GRAPH_API_TIMEOUT_MS). A Graph error body becomes the upstream's 400 with `metaError`; no
+ * answer at all becomes a 500. Never retries: retrying is the caller's decision (the gateway's
+ * scheduled sender backs off on 130429/131056).
+ */
+import { GraphUnavailableError, metaErrorToEvo, parseMetaError } from './errors.js'
+
+export type GraphClientOptions = { baseUrl: string; timeoutMs: number }
+
+export type PhoneNumberInfo = { id: string; display_phone_number?: string; verified_name?: string }
+
+export type SendAnswer = {
+  messaging_product?: string
+  contacts?: { input?: string; wa_id?: string }[]
+  messages?: { id?: string; message_status?: string }[]
+}
+
+export class GraphClient {
+  constructor(private readonly opts: GraphClientOptions) {}
+
+  /** GET /{phone_number_id}: answers when the token may use that number. */
+  getPhoneNumber(phoneNumberId: string, token: string): Promise<PhoneNumberInfo> {
+    const q = 'fields=display_phone_number,verified_name,id'
+    return this.call<PhoneNumberInfo>('GET', `/${encodeURIComponent(phoneNumberId)}?${q}`, token)
+  }
+
+  /** POST /{phone_number_id}/messages. */
+  sendMessage(phoneNumberId: string, token: string, body: Record<string, unknown>): Promise<SendAnswer> {
+    return this.call<SendAnswer>('POST', `/${encodeURIComponent(phoneNumberId)}/messages`, token, JSON.stringify(body), 'application/json')
+  }
+
+  /** POST /{phone_number_id}/media (multipart): uploads bytes, answers the media id a send can use. */
+  async uploadMedia(phoneNumberId: string, token: string, bytes: Buffer, mimetype: string, fileName: string): Promise<string> {
+    const form = new FormData()
+    form.set('messaging_product', 'whatsapp')
+    form.set('type', mimetype)
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: mimetype }), fileName)
+    const out = await this.call<{ id?: unknown }>('POST', `/${encodeURIComponent(phoneNumberId)}/media`, token, form)
+    if (typeof out.id !== 'string' || out.id === '') throw new GraphUnavailableError('media upload answered without an id')
+    return out.id
+  }
+
+  private async call<T>(method: string, path: string, token: string, body?: string | FormData, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' }
+    if (contentType) headers['content-type'] = contentType
+    let res: Response
+    try {
+      res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(this.opts.timeoutMs) })
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } }
+      const why = e.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : (e.cause?.code ?? e.message)
+      throw new GraphUnavailableError(why)
+    }
+    const text = await res.text().catch(() => '')
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : {}
+    } catch {
+      parsed = undefined
+    }
+    if (res.ok && parsed && typeof parsed === 'object') return parsed as T
+    const meta = parseMetaError(parsed)
+    if (meta) throw metaErrorToEvo(meta)
+    throw new GraphUnavailableError(`HTTP ${res.status} without a Graph error body`)
+  }
+}
