@@ -1,34 +1,65 @@
-/** Connect an instance: shows the QR (or a pairing code for a phone number) and polls the state every 3 s. */
+/**
+ * Connect an instance. WhatsApp Web: a "QR code" tab (the image follows the upstream's rotation: while
+ * the state is `connecting` every poll re-reads the current QR) and a "Phone number" tab that asks for
+ * a pairing code (`?number=`). Cloud API: no QR; connect checks the token and shows the state. Polls
+ * the state every 3 s, for at most 3 minutes.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { instancesApi, type ConnectResult } from '../api/instances.js'
 import { Field } from '../components/fields.js'
 import { Modal } from '../components/modal.js'
 import { toast } from '../components/toast.js'
+import { disconnectReason, type DisconnectReason } from '../lib/disconnect-reasons.js'
+import { CLOUD_API } from '../lib/instance-rules.js'
 import { useInterval } from '../lib/use-load.js'
 
-export function ConnectModal(props: { name: string; onClose: () => void; onConnected: () => void }) {
+export type ConnectTab = 'qr' | 'pairing'
+export type ConnectTarget = { name: string; integration: string; tab: ConnectTab }
+
+const POLL_MS = 3000
+const MAX_POLLS = 60
+
+export function ConnectModal(props: ConnectTarget & { onClose: () => void; onConnected: () => void }) {
+  const cloud = props.integration === CLOUD_API
+  const [tab, setTab] = useState<ConnectTab>(props.tab)
   const [data, setData] = useState<ConnectResult | null>(null)
+  const [asked, setAsked] = useState<'qr' | 'pairing' | null>(null)
   const [number, setNumber] = useState('')
-  const [state, setState] = useState('connecting')
+  const [state, setState] = useState('close')
+  const [reason, setReason] = useState<DisconnectReason | null>(null)
   const [polls, setPolls] = useState(0)
+  // Set once the attempt is over (state close): polling stops until the user asks again.
+  const [stopped, setStopped] = useState(false)
   const closed = useRef(false)
+  useEffect(() => () => void (closed.current = true), [])
 
   const load = async (withNumber?: string) => {
     setData(null)
+    setReason(null)
+    setStopped(false)
+    setAsked(withNumber ? 'pairing' : 'qr')
     try {
-      setData(await instancesApi.connect(props.name, withNumber))
+      const r = await instancesApi.connect(props.name, withNumber)
+      if (closed.current) return
+      setData(r)
+      setState(r.instance?.state ?? (r.base64 || r.pairingCode ? 'connecting' : 'close'))
       setPolls(0)
     } catch (e) {
       toast.err(e)
       setData({})
     }
   }
+  // The QR tab (and the Cloud API check) starts at once; the phone-number tab waits for the number,
+  // because WhatsApp gives a pairing code only to an attempt that starts with it.
   useEffect(() => {
-    void load()
-    return () => void (closed.current = true)
+    if (cloud || tab === 'qr') void load()
   }, [])
 
-  const open = state === 'open' || data?.instance?.state === 'open'
+  const open = state === 'open'
+  const showQr = () => {
+    setTab('qr')
+    if (asked === null) void load()
+  }
   useInterval(
     async () => {
       setPolls((p) => p + 1)
@@ -41,59 +72,132 @@ export function ConnectModal(props: { name: string; onClose: () => void; onConne
           toast.ok(`${props.name} connected`)
           props.onConnected()
           setTimeout(() => !closed.current && props.onClose(), 2000)
+        } else if (s === 'connecting' && !cloud) {
+          // Pick up a rotated QR: connect answers the current one while an attempt runs.
+          const q = await instancesApi.connect(props.name)
+          if (!closed.current && q.code && q.code !== data?.code) setData((d) => ({ ...d, ...q, pairingCode: q.pairingCode ?? d?.pairingCode ?? null }))
+        } else if (s !== 'connecting') {
+          setStopped(true)
+          const row = await instancesApi.get(props.name)
+          if (!closed.current) setReason(disconnectReason(row?.disconnectCode, props.integration))
         }
       } catch {
         /* keep polling */
       }
     },
-    3000,
-    !open && polls < 60,
+    POLL_MS,
+    asked !== null && data !== null && !open && !stopped && polls < MAX_POLLS,
   )
 
-  const pairing = data?.pairingCode
+  const body = () => {
+    if (open) return <p class="connect-ok" data-testid="connected">✓ Connected</p>
+    if (cloud) return <CloudBody data={data} state={state} onRetry={() => void load()} />
+    return (
+      <>
+        <div class="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'qr'} class={tab === 'qr' ? 'tab on' : 'tab'} data-testid="tab-qr" onClick={showQr}>
+            QR code
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'pairing'} class={tab === 'pairing' ? 'tab on' : 'tab'} data-testid="tab-pairing" onClick={() => setTab('pairing')}>
+            Phone number (pairing code)
+          </button>
+        </div>
+        {tab === 'qr' ? (
+          <QrBody data={asked === 'qr' || data?.base64 ? data : null} asked={asked !== null} onNew={() => void load()} />
+        ) : (
+          <PairingBody data={asked === 'pairing' ? data : null} state={state} number={number} setNumber={setNumber} onAsk={() => void load(number.replace(/\D/g, ''))} />
+        )}
+      </>
+    )
+  }
+
   return (
     <Modal title={`Connect ${props.name}`} onClose={props.onClose}>
       <div class="connect" data-testid="connect-modal">
-        {open ? (
-          <p class="connect-ok" data-testid="connected">
-            ✓ Connected
+        {body()}
+        {!open && reason && state !== 'connecting' && (
+          <p class={`reason reason-${reason.tone}`} data-testid="connect-reason">
+            {reason.words}
           </p>
-        ) : data === null ? (
-          <p class="muted">Asking WhatsApp for a QR code…</p>
-        ) : (
-          <>
-            {data.base64 && <img class="qr" src={data.base64} alt={`QR code to link ${props.name}`} width={240} height={240} data-testid="qr" />}
-            {pairing && (
-              <p class="pairing">
-                Pairing code: <strong data-testid="pairing-code">{pairing}</strong>
-              </p>
-            )}
-            {!data.base64 && !pairing && <p class="muted">No QR code was returned. Try again in a moment.</p>}
-            <p class="muted small">
-              Open WhatsApp on your phone → Linked devices → Link a device, and scan the code. The QR expires in about 40 seconds.
-            </p>
-            <p class="muted small">
-              State: <strong data-testid="connect-state">{state}</strong>
-              {polls >= 60 && ' — stopped waiting; reopen to try again.'}
-            </p>
-            <form
-              class="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault()
-                void load(number.replace(/\D/g, ''))
-              }}
-            >
-              <Field label="Or link with a phone number (pairing code)" inputMode="tel" placeholder="595981123456" value={number} onInput={setNumber} />
-              <button type="submit" class="btn">
-                Get pairing code
-              </button>
-            </form>
-            <button type="button" class="btn btn-sm" onClick={() => void load()}>
-              New QR code
-            </button>
-          </>
+        )}
+        {!open && (
+          <p class="muted small">
+            State: <strong data-testid="connect-state">{state}</strong>
+            {polls >= MAX_POLLS && ' — stopped waiting; reopen to try again.'}
+          </p>
         )}
       </div>
     </Modal>
+  )
+}
+
+function QrBody(props: { data: ConnectResult | null; asked: boolean; onNew: () => void }) {
+  const { data } = props
+  if (!props.asked || data === null) return <p class="muted">Asking WhatsApp for a QR code…</p>
+  return (
+    <>
+      {data.base64 ? (
+        <img class="qr" src={data.base64} alt="QR code to link this instance" width={240} height={240} data-testid="qr" data-count={data.count ?? 0} />
+      ) : (
+        <p class="muted">No QR code right now (the attempt may have ended). Ask for a new one.</p>
+      )}
+      <p class="muted small">
+        On the phone: WhatsApp → Settings → Linked devices → Link a device, and scan the code. It changes every 20 to 60 seconds; this
+        window follows it{data.count ? ` (code ${data.count})` : ''}.
+      </p>
+      <button type="button" class="btn btn-sm" onClick={props.onNew}>
+        New QR code
+      </button>
+    </>
+  )
+}
+
+function PairingBody(props: { data: ConnectResult | null; state: string; number: string; setNumber: (v: string) => void; onAsk: () => void }) {
+  const code = props.data?.pairingCode
+  return (
+    <>
+      <form
+        class="inline-form"
+        data-testid="pairing-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          props.onAsk()
+        }}
+      >
+        <Field label="Phone number (with country code, digits only)" name="pairingNumber" inputMode="tel" required pattern="[+]?[0-9 ()-]{8,20}" placeholder="595981123456" value={props.number} onInput={props.setNumber} />
+        <button type="submit" class="btn btn-primary" data-testid="get-pairing-code">
+          Get pairing code
+        </button>
+      </form>
+      {code ? (
+        <p class="pairing">
+          Pairing code: <strong data-testid="pairing-code">{code}</strong>
+        </p>
+      ) : (
+        props.data &&
+        props.state === 'connecting' && (
+          <p class="muted small" data-testid="pairing-none">
+            No pairing code: this instance is already waiting for a QR scan, and WhatsApp gives a code only to an attempt that starts with the
+            number. Scan the QR instead, or wait until the attempt ends (state Disconnected) and ask again.
+          </p>
+        )
+      )}
+      <p class="muted small">On the phone: Linked devices → Link a device → Link with phone number instead, and type the code.</p>
+    </>
+  )
+}
+
+function CloudBody(props: { data: ConnectResult | null; state: string; onRetry: () => void }) {
+  if (props.data === null) return <p class="muted">Checking the token and phone number id with Meta…</p>
+  return (
+    <>
+      <p>WhatsApp Cloud API instances have no QR code: they are connected as soon as Meta accepts the token and phone number id.</p>
+      {props.state !== 'open' && (
+        <p class="muted small">Not connected yet. If the token expired, replace it on the instance screen.</p>
+      )}
+      <button type="button" class="btn btn-sm" onClick={props.onRetry}>
+        Check again
+      </button>
+    </>
   )
 }

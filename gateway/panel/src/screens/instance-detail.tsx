@@ -1,37 +1,53 @@
-/** One instance: state, stats, a 7-day sent/failed chart, recent errors and reconnect history. */
+/**
+ * One instance: the connection (integration, real state, last disconnect reason, Cloud API ids and
+ * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and a link to its replies.
+ */
 import { instancesApi } from '../api/instances.js'
-import { Badge, StateBadge } from '../components/badge.js'
+import { Badge } from '../components/badge.js'
 import { lastDays, StackedChart } from '../components/chart.js'
 import { PageHead, Stat } from '../components/page.js'
 import { Loading, Table } from '../components/table.js'
 import { fmtDate } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
-import { useInstanceActions } from './instances.js'
+import { ConnectionCard } from './instance-connection.js'
+import { repliesHref, useInstanceActions } from './instances.js'
 import type { ScreenProps } from './routes.js'
 
 export function InstanceDetailScreen(props: ScreenProps) {
   const name = props.params.name ?? ''
   const stats = useLoad(() => instancesApi.stats(name), [name])
   const state = useLoad(() => instancesApi.state(name).catch(() => ({ instance: { state: 'unknown' } })), [name])
-  const reload = () => void (stats.reload(), state.reload())
+  const row = useLoad(() => instancesApi.get(name), [name])
+  const reload = () => void (stats.reload(), state.reload(), row.reload())
   const actions = useInstanceActions(reload)
-  useInterval(() => void state.reload(), 15_000, !actions.connecting)
+  useInterval(() => void (state.reload(), row.reload()), 15_000, !actions.connecting)
   const s = stats.data
   const st = state.data?.instance?.state ?? 'close'
+  const integration = row.data?.integration
 
   return (
     <section>
       <PageHead title={name} sub={<a href="#/instances">← All instances</a>}>
         {st === 'open' ? (
-          <button type="button" class="btn" onClick={() => actions.logout(name)}>
+          <button type="button" class="btn" onClick={() => actions.logout(name, integration)}>
             Disconnect
           </button>
         ) : (
-          <button type="button" class="btn btn-primary" onClick={() => actions.connect(name)}>
-            Connect
-          </button>
+          <>
+            <button type="button" class="btn btn-primary" onClick={() => actions.connect(name, integration)} data-testid="connect">
+              Connect
+            </button>
+            {integration !== 'WHATSAPP-BUSINESS' && (
+              <button type="button" class="btn" onClick={() => actions.connect(name, integration, 'pairing')} data-testid="connect-pairing">
+                Link with phone number
+              </button>
+            )}
+          </>
         )}
+        <a class="btn" href={repliesHref(name)} data-testid="replies-link">
+          Replies
+        </a>
         <button type="button" class="btn" onClick={() => actions.restart(name)}>
           Restart
         </button>
@@ -39,9 +55,8 @@ export function InstanceDetailScreen(props: ScreenProps) {
           Delete
         </button>
       </PageHead>
-      <p>
-        {state.data ? <StateBadge state={st} /> : '…'} {s?.registered_at && <span class="muted small">Registered {fmtDate(s.registered_at)}</span>}
-      </p>
+      {s?.registered_at && <p class="muted small">Registered {fmtDate(s.registered_at)}</p>}
+      <ConnectionCard inst={row.data} state={state.data ? st : (row.data?.state ?? 'close')} onChanged={reload} />
       {!s ? (
         <Loading />
       ) : (

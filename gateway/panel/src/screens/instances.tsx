@@ -1,19 +1,22 @@
-/** Instances: create, live state badges, connect (QR / pairing code), restart, logout, delete. */
+/** Instances: create (WhatsApp Web or Cloud API), live state badges, connect (QR / pairing code), restart, logout, delete. */
 import { useState } from 'preact/hooks'
 import { instancesApi, type Instance } from '../api/instances.js'
-import { StateBadge } from '../components/badge.js'
-import { Field, Submit } from '../components/fields.js'
+import { Badge, StateBadge } from '../components/badge.js'
 import { confirm } from '../components/modal.js'
 import { PageHead } from '../components/page.js'
 import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
+import { BAILEYS, CLOUD_API, integrationLabel } from '../lib/instance-rules.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
-import { ConnectModal } from './connect-modal.js'
+import { ConnectModal, type ConnectTab, type ConnectTarget } from './connect-modal.js'
+import { CreateInstanceForm } from './create-instance-form.js'
 import type { ScreenProps } from './routes.js'
+
+export const repliesHref = (name: string) => `#/instances/${encodeURIComponent(name)}/replies`
 
 /** Actions shared by the list and the detail screen. */
 export function useInstanceActions(reload: () => void) {
-  const [connecting, setConnecting] = useState<string | null>(null)
+  const [connecting, setConnecting] = useState<ConnectTarget | null>(null)
   const act = async (fn: () => Promise<unknown>, ok: string) => {
     try {
       await fn()
@@ -25,11 +28,12 @@ export function useInstanceActions(reload: () => void) {
   }
   return {
     connecting,
-    connect: (name: string) => setConnecting(name),
-    modal: connecting && <ConnectModal name={connecting} onClose={() => setConnecting(null)} onConnected={reload} />,
+    connect: (name: string, integration: string = BAILEYS, tab: ConnectTab = 'qr') => setConnecting({ name, integration, tab }),
+    modal: connecting && <ConnectModal key={connecting.name} {...connecting} onClose={() => setConnecting(null)} onConnected={reload} />,
     restart: (name: string) => act(() => instancesApi.restart(name), `${name} is restarting`),
-    logout: async (name: string) => {
-      if (await confirm(`Disconnect ${name} from WhatsApp? You will need to scan a QR code again.`, 'Disconnect')) void act(() => instancesApi.logout(name), `${name} disconnected`)
+    logout: async (name: string, integration: string = BAILEYS) => {
+      const after = integration === CLOUD_API ? 'It stops sending until you connect it again.' : 'You will need to scan a QR code again.'
+      if (await confirm(`Disconnect ${name} from WhatsApp? ${after}`, 'Disconnect')) void act(() => instancesApi.logout(name), `${name} disconnected`)
     },
     remove: async (name: string, after?: () => void) => {
       if (!(await confirm(`Delete the instance ${name}? Its webhooks and pending scheduled messages go too.`, 'Delete'))) return
@@ -54,14 +58,18 @@ export function InstanceCard(props: { inst: Instance; actions: ReturnType<typeof
         </a>
         <StateBadge state={inst.state} />
       </header>
-      <p class="muted small">{inst.phone ? `+${inst.phone}` : 'No phone linked'}{inst.profileName ? ` · ${inst.profileName}` : ''}</p>
+      <p class="muted small">
+        <Badge value={inst.integration} tone="info" label={integrationLabel(inst.integration)} />{' '}
+        {inst.phone ? `+${inst.phone}` : 'No phone linked'}
+        {inst.profileName ? ` · ${inst.profileName}` : ''}
+      </p>
       <div class="actions">
         {inst.state === 'open' ? (
-          <button type="button" class="btn btn-sm" onClick={() => actions.logout(inst.name)}>
+          <button type="button" class="btn btn-sm" onClick={() => actions.logout(inst.name, inst.integration)}>
             Disconnect
           </button>
         ) : (
-          <button type="button" class="btn btn-sm btn-primary" onClick={() => actions.connect(inst.name)}>
+          <button type="button" class="btn btn-sm btn-primary" onClick={() => actions.connect(inst.name, inst.integration)}>
             Connect
           </button>
         )}
@@ -70,6 +78,9 @@ export function InstanceCard(props: { inst: Instance; actions: ReturnType<typeof
         </button>
         <a class="btn btn-sm" href={`#/instances/${encodeURIComponent(inst.name)}`}>
           Details
+        </a>
+        <a class="btn btn-sm" href={repliesHref(inst.name)}>
+          Replies
         </a>
         <button type="button" class="btn btn-sm btn-danger" onClick={() => actions.remove(inst.name)}>
           Delete
@@ -81,26 +92,13 @@ export function InstanceCard(props: { inst: Instance; actions: ReturnType<typeof
 
 export function InstancesScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => instancesApi.list())
-  const [name, setName] = useState('')
-  const [busy, setBusy] = useState(false)
   const actions = useInstanceActions(() => void reload())
   useInterval(() => void reload(), 10_000, !actions.connecting)
 
-  const create = async (e: Event) => {
-    e.preventDefault()
-    setBusy(true)
-    try {
-      await instancesApi.create(name.trim())
-      toast.ok(`Instance ${name.trim()} created`)
-      const created = name.trim()
-      setName('')
-      await reload()
-      actions.connect(created)
-    } catch (err) {
-      toast.err(err)
-    } finally {
-      setBusy(false)
-    }
+  const created = async (name: string, integration: string) => {
+    await reload()
+    // WhatsApp Web needs a phone to link it; a Cloud API instance is already connected (or says why not).
+    if (integration !== CLOUD_API) actions.connect(name, integration)
   }
 
   return (
@@ -110,14 +108,11 @@ export function InstancesScreen(_: ScreenProps) {
           Refresh
         </button>
       </PageHead>
-      <form class="card inline-form" onSubmit={create} aria-label="Create instance">
-        <Field label="New instance name" name="instanceName" required maxLength={100} title="Letters, digits, - and _; starts with a letter or digit" value={name} onInput={setName} placeholder="sales-team" />
-        <Submit busy={busy} testid="create-instance">Create instance</Submit>
-      </form>
+      <CreateInstanceForm onCreated={(n, i) => void created(n, i)} />
       {data === null ? (
         <Loading />
       ) : data.length === 0 ? (
-        <Empty text="No instances yet: create one above, then connect it with a QR code." />
+        <Empty text="No instances yet: create one above, then link it with a QR code or a pairing code (or use the Cloud API)." />
       ) : (
         <div class="grid">
           {data.map((i) => (

@@ -17,6 +17,7 @@ import { HistoryScreen } from './history.js'
 import { InstanceDetailScreen } from './instance-detail.js'
 import { InstancesScreen } from './instances.js'
 import { MessagesScreen } from './messages.js'
+import { RepliesScreen } from './replies.js'
 import { ScheduledScreen } from './scheduled.js'
 import { SecurityScreen } from './security.js'
 import { SessionsScreen } from './sessions.js'
@@ -30,6 +31,7 @@ export const ROUTES: RouteEntry[] = [
   { path: '/dashboard', screen: DashboardScreen },
   { path: '/instances', screen: InstancesScreen },
   { path: '/instances/:name', screen: InstanceDetailScreen },
+  { path: '/instances/:name/replies', screen: RepliesScreen },
   { path: '/messages', screen: MessagesScreen },
   { path: '/templates', screen: TemplatesScreen },
   { path: '/contacts', screen: ContactsScreen },
