@@ -5,22 +5,14 @@
  * <flow>-375.png (phone width). Skipped, with a message, only when no chromium is installed.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, CHROMIUM, GATEWAY, go, HAS_CHROMIUM, launch, login, shoot, toast, UPSTREAM, UPSTREAM_KEY } from './helpers.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM)
 if (!HAS_CHROMIUM) console.warn(`[browser] SKIPPED: no chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
-const GATEWAY = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
-const UPSTREAM = (process.env.UPSTREAM_URL ?? 'http://127.0.0.1:8081').replace(/\/$/, '')
 const ADMIN = process.env.ADMIN_USERNAME ?? 'admin'
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? ''
-const UPSTREAM_KEY = process.env.AUTHENTICATION_API_KEY ?? ''
-const SHOTS = path.resolve(process.env.REPO_ROOT ?? process.cwd(), 'test-artifacts', 'screenshots')
 
 const tag = crypto.randomBytes(3).toString('hex')
 const USER = `panel_${tag}`
@@ -34,39 +26,9 @@ const TARGET = `5959810${String(Date.now()).slice(-5)}`
 const INCIDENT = `Panel test incident ${tag}`
 
 let ctx: BrowserContext
-let userDir: string
+let closeBrowser: () => Promise<void>
 let admin: Page
 let user: Page
-
-async function api<T>(method: string, p: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
-  if (token) headers.apikey = token
-  const res = await fetch(`${GATEWAY}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T }
-}
-
-async function shoot(page: Page, flow: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true })
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: path.join(SHOTS, `${flow}.png`), fullPage: true })
-  const size = page.viewportSize()
-  await page.setViewportSize({ width: 375, height: 780 })
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: path.join(SHOTS, `${flow}-375.png`), fullPage: true })
-  if (size) await page.setViewportSize(size)
-}
-
-async function go(page: Page, hash: string): Promise<void> {
-  await page.evaluate((h) => (location.hash = h), hash)
-}
-
-async function login(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${GATEWAY}/admin/`)
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-}
 
 /** The forced password change: the panel signs in again with the new password by itself. */
 async function changePassword(page: Page, current: string, next: string): Promise<void> {
@@ -78,8 +40,6 @@ async function changePassword(page: Page, current: string, next: string): Promis
   await form.getByRole('button', { name: 'Change password' }).click()
   await page.getByTestId('whoami').waitFor()
 }
-
-const toast = (page: Page, text: string | RegExp) => page.locator('.toast').filter({ hasText: text }).first()
 
 /** Collects what goes wrong on a page until stop(): script errors, console errors, API answers >= 400. */
 async function watch(page: Page): Promise<{ problems: string[]; toastsBefore: string[]; stop: () => void }> {
@@ -129,14 +89,7 @@ async function settle(page: Page): Promise<void> {
 
 describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
   beforeAll(async () => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'taguato-chromium-'))
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-      viewport: { width: 1280, height: 860 },
-    })
-    ctx.setDefaultTimeout(15_000)
+    ;({ ctx, close: closeBrowser } = await launch('taguato-chromium-'))
     // sessionStorage is per tab: the two pages hold two independent sessions.
     admin = ctx.pages()[0] ?? (await ctx.newPage())
     user = await ctx.newPage()
@@ -144,8 +97,7 @@ describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
   })
 
   afterAll(async () => {
-    await ctx?.close()
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true })
+    await closeBrowser?.()
   })
 
   it('serves the panel with a strict CSP and redirects the legacy paths', async () => {
@@ -312,7 +264,7 @@ describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
     const userToken = await user.evaluate(() => sessionStorage.getItem('taguato_token'))
     const list = await api<{ list: { id: number } }>('POST', '/api/contacts', userToken, { name: `Smoke ${tag}` })
     expect(list.status).toBe(201)
-    const userScreens = ['/dashboard', '/instances', `/instances/${INSTANCE}`, '/messages', '/templates', '/contacts', `/contacts/${list.body.list.id}`,
+    const userScreens = ['/dashboard', '/instances', `/instances/${INSTANCE}`, `/instances/${INSTANCE}/replies`, '/messages', '/templates', '/contacts', `/contacts/${list.body.list.id}`,
       '/history', '/scheduled', '/webhooks', '/sessions', '/security', '/docs']
     const adminScreens = ['/admin/dashboard', '/admin/users', '/admin/instances', '/admin/sessions', '/admin/incidents', '/admin/maintenance',
       '/admin/audit', '/admin/backups', '/admin/health', ...userScreens.filter((s) => !s.startsWith('/instances/') && !s.startsWith('/contacts/'))]
