@@ -12,7 +12,7 @@ export const STATIC_DOCS: DocGroup[] = [
   ] },
   { name: 'Instances', routes: [
     { method: 'GET', path: '/instance/fetchInstances', summary: 'Your instances with their state' },
-    { method: 'POST', path: '/instance/create', summary: 'Create a WhatsApp instance', body: { instanceName: 'sales', integration: 'WHATSAPP-BAILEYS', qrcode: true } },
+    { method: 'POST', path: '/instance/create', summary: 'Create an instance: WHATSAPP-BAILEYS (WhatsApp Web, linked by QR or pairing code) or WHATSAPP-BUSINESS (Cloud API: token = Meta access token, number = phone number id, businessId)', body: { instanceName: 'sales', integration: 'WHATSAPP-BAILEYS', qrcode: true } },
     { method: 'GET', path: '/instance/connect/{instance}', summary: 'QR code (base64) or pairing code (?number=)' },
     { method: 'GET', path: '/instance/connectionState/{instance}', summary: 'State: open, connecting or close' },
     { method: 'POST', path: '/instance/restart/{instance}', summary: 'Restart the connection' },
@@ -24,6 +24,7 @@ export const STATIC_DOCS: DocGroup[] = [
     { method: 'POST', path: '/message/sendText/{instance}', summary: 'Send a text', body: { number: '595981123456', text: 'Hello *world*' } },
     { method: 'POST', path: '/message/sendMedia/{instance}', summary: 'Send an image, document, audio or video (URL or data URL)', body: { number: '595981123456', mediatype: 'image', media: 'https://example.com/a.jpg', caption: 'Hi' } },
     { method: 'GET', path: '/api/messages/log', summary: 'Send history (?status&message_type&instance_name&date_from&date_to&page&limit)' },
+    { method: 'GET', path: '/api/messages/inbound', summary: 'Replies received (?instance&number&date_from&date_to&page&limit)' },
     { method: 'GET', path: '/api/messages/export', summary: 'Send history as CSV' },
     { method: 'GET', path: '/api/user/dashboard', summary: 'Your counters and the 7-day series' },
   ] },

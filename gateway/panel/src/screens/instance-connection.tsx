@@ -13,9 +13,11 @@ import { disconnectReason } from '../lib/disconnect-reasons.js'
 import { fmtDate } from '../lib/format.js'
 import { CLOUD_API, integrationLabel } from '../lib/instance-rules.js'
 
-export function ConnectionCard(props: { inst: Instance | null; state: string; onChanged: () => void }) {
+/** `inst`: undefined while loading, null when the instance is not in your list. */
+export function ConnectionCard(props: { inst: Instance | null | undefined; state: string; onChanged: () => void }) {
   const { inst, state } = props
-  if (!inst) return <div class="card muted">Loading the connection…</div>
+  if (inst === undefined) return <div class="card muted">Loading the connection…</div>
+  if (inst === null) return <div class="card muted" data-testid="connection-card">This instance is not in your list.</div>
   const cloud = inst.integration === CLOUD_API
   const reason = state === 'open' ? null : disconnectReason(inst.disconnectCode, inst.integration)
   return (

@@ -18,13 +18,14 @@ export function InstanceDetailScreen(props: ScreenProps) {
   const name = props.params.name ?? ''
   const stats = useLoad(() => instancesApi.stats(name), [name])
   const state = useLoad(() => instancesApi.state(name).catch(() => ({ instance: { state: 'unknown' } })), [name])
-  const row = useLoad(() => instancesApi.get(name), [name])
+  // Wrapped so that "not visible" (null) is told apart from "still loading".
+  const row = useLoad(() => instancesApi.get(name).then((inst) => ({ inst })), [name])
   const reload = () => void (stats.reload(), state.reload(), row.reload())
   const actions = useInstanceActions(reload)
   useInterval(() => void (state.reload(), row.reload()), 15_000, !actions.connecting)
   const s = stats.data
   const st = state.data?.instance?.state ?? 'close'
-  const integration = row.data?.integration
+  const integration = row.data?.inst?.integration
 
   return (
     <section>
@@ -56,7 +57,7 @@ export function InstanceDetailScreen(props: ScreenProps) {
         </button>
       </PageHead>
       {s?.registered_at && <p class="muted small">Registered {fmtDate(s.registered_at)}</p>}
-      <ConnectionCard inst={row.data} state={state.data ? st : (row.data?.state ?? 'close')} onChanged={reload} />
+      <ConnectionCard inst={row.data ? row.data.inst : undefined} state={state.data ? st : (row.data?.inst?.state ?? 'close')} onChanged={reload} />
       {!s ? (
         <Loading />
       ) : (
