@@ -238,6 +238,19 @@ send() { # ACTION JSON — a send through the Cloud API gateway as U1
   wait_q "select message_type from message_logs where wa_message_id = '$(jbody .key.id)'" template
 }
 
+@test "fetchInstances never gives back a Cloud API token (the Meta access token), to its owner or to an admin" {
+  biz=$(unique ctok)
+  api POST /instance/create "{\"instanceName\":\"$biz\",\"integration\":\"WHATSAPP-BUSINESS\",\"token\":\"EAAG-do-not-echo\",\"number\":\"$PHONE_ID\"}" "$T1"
+  assert_equal "$code" 201
+  [[ $body != *EAAG-do-not-echo* ]]
+  for tok in "$T1" "$(admin_token)"; do
+    api GET "/instance/fetchInstances?instanceName=$biz" "" "$tok"
+    assert_equal "$code" 200
+    assert_equal "$(jq -c --arg n "$biz" '[.[] | select(.name == $n) | .token, .tokenSet]' <<<"$body")" '[null,true]'
+    [[ $body != *EAAG-do-not-echo* ]]
+  done
+}
+
 @test "the per-IP limit applies to the public /webhook/meta (429 JSON with Retry-After)" {
   url="$CLOUD_GW/webhook/meta?hub.mode=subscribe&hub.verify_token=$VERIFY&hub.challenge=1"
   codes=$(seq 150 | xargs -P 20 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 "$url")

@@ -20,7 +20,7 @@ setup_file() {
   api POST "/admin/instances/$INST/grant" "{\"user_id\":$U3_ID}" "$(admin_token)"
   # the local receiver, and a gateway that may deliver to it
   export RECV_OUT="$BATS_FILE_TMPDIR/recv.jsonl" RECV_PORT_FILE="$BATS_FILE_TMPDIR/recv.port"
-  (cd "$REPO_ROOT" && exec npx tsx tests/support/webhook-receiver.ts "$RECV_OUT" "$RECV_PORT_FILE") >/dev/null 2>&1 &
+  (cd "$REPO_ROOT" && exec node --import tsx tests/support/webhook-receiver.ts "$RECV_OUT" "$RECV_PORT_FILE") >/dev/null 2>&1 3>&- &
   echo $! >"$BATS_FILE_TMPDIR/recv.pid"
   for _ in $(seq 100); do [ -s "$RECV_PORT_FILE" ] && break; sleep 0.1; done
   export RECV_PORT=$(cat "$RECV_PORT_FILE")

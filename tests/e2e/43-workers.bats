@@ -12,6 +12,16 @@ setup_file() {
   export UID_=$(create_user "$UNAME" "$PW")
 }
 
+# open_instance NAME — creates NAME (Baileys on the sandbox), links it and lets the reconnect job see it open.
+open_instance() {
+  api POST /instance/create "$(jq -nc --arg n "$1" '{instanceName:$n,integration:"WHATSAPP-BAILEYS"}')" "$T"
+  [ "$code" = 201 ] || { echo "create $1: $code $body" >&2; return 1; }
+  upstream_api GET "/instance/connect/$1"
+  upstream_api POST "/sandbox/instances/$1/scan"
+  [ "$(jbody .state)" = open ] || { echo "scan $1: $body" >&2; return 1; }
+  run_job reconnect
+}
+
 run_job() {
   api POST "/admin/workers/$1/run" "" "$T"
   [ "$code" = 200 ] || { echo "run $1: $code $body" >&2; return 1; }
@@ -47,12 +57,7 @@ run_job() {
 
 @test "reconnect: an instance seen open then dropped is reconnected once, logged; backoff holds the next try" {
   name=$(unique rc)
-  api POST /instance/create "$(jq -nc --arg n "$name" '{instanceName:$n,integration:"WHATSAPP-BAILEYS"}')" "$T"
-  assert_equal "$code" 201
-  upstream_api GET "/instance/connect/$name"
-  upstream_api POST "/sandbox/instances/$name/scan"
-  assert_equal "$(jbody .state)" open
-  run_job reconnect
+  open_instance "$name"
   assert_equal "$(psql_q "select state, was_open from instance_states where instance_name='$name'")" 'open|t'
   assert_equal "$(psql_q "select count(*) from reconnect_log where instance_name='$name'")" 0
 
@@ -69,12 +74,29 @@ run_job() {
   api DELETE "/instance/delete/$name" "" "$T"
 }
 
+@test "reconnect: a final disconnect (replaced by another device, logged out) is left alone; a lost connection is not" {
+  name=$(unique rcx)
+  open_instance "$name"
+  for reason in 440 401; do
+    upstream_api POST "/sandbox/instances/$name/drop?reason=$reason"
+    assert_equal "$(jbody .state)" close
+    run_job reconnect
+    [ "$(jbody .run.summary.final)" -ge 1 ]
+    assert_equal "$(psql_q "select count(*) from reconnect_log where instance_name='$name'")" 0
+    upstream_api POST "/sandbox/instances/$name/scan"
+    run_job reconnect
+  done
+  upstream_api POST "/sandbox/instances/$name/drop?reason=abc"
+  assert_equal "$code" 400
+  upstream_api POST "/sandbox/instances/$name/drop?reason=428"
+  run_job reconnect
+  assert_equal "$(psql_q "select result from reconnect_log where instance_name='$name'")" reconnected
+  api DELETE "/instance/delete/$name" "" "$T"
+}
+
 @test "reconnect: five failures in the last hour skip the instance" {
   name=$(unique rcf)
-  api POST /instance/create "$(jq -nc --arg n "$name" '{instanceName:$n,integration:"WHATSAPP-BAILEYS"}')" "$T"
-  upstream_api GET "/instance/connect/$name"
-  upstream_api POST "/sandbox/instances/$name/scan"
-  run_job reconnect
+  open_instance "$name"
   upstream_api POST "/sandbox/instances/$name/drop"
   psql_q "insert into reconnect_log (instance_name, previous_state, action, result) select '$name','close','auto_reconnect','failed' from generate_series(1,5)"
   run_job reconnect

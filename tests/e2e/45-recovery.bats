@@ -12,7 +12,7 @@ GENERIC='If the account exists, a recovery code has been sent.'
 setup_file() {
   export T=$(admin_token)
   export MAILS="$BATS_FILE_TMPDIR/mails.jsonl"
-  (cd "$REPO_ROOT" && exec npx tsx tests/support/smtp-sink.ts "$MAILS" "$BATS_FILE_TMPDIR/smtp.port") >/dev/null 2>&1 &
+  (cd "$REPO_ROOT" && exec node --import tsx tests/support/smtp-sink.ts "$MAILS" "$BATS_FILE_TMPDIR/smtp.port") >/dev/null 2>&1 3>&- &
   echo $! >"$BATS_FILE_TMPDIR/smtp.pid"
   for _ in $(seq 100); do [ -s "$BATS_FILE_TMPDIR/smtp.port" ] && break; sleep 0.1; done
   export SMTP_PORT_=$(cat "$BATS_FILE_TMPDIR/smtp.port")

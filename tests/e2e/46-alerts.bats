@@ -8,7 +8,7 @@ load helpers
 setup_file() {
   export T=$(admin_token)
   export RECV_OUT="$BATS_FILE_TMPDIR/alerts.jsonl"
-  (cd "$REPO_ROOT" && exec npx tsx tests/support/webhook-receiver.ts "$RECV_OUT" "$BATS_FILE_TMPDIR/recv.port") >/dev/null 2>&1 &
+  (cd "$REPO_ROOT" && exec node --import tsx tests/support/webhook-receiver.ts "$RECV_OUT" "$BATS_FILE_TMPDIR/recv.port") >/dev/null 2>&1 3>&- &
   echo $! >"$BATS_FILE_TMPDIR/recv.pid"
   for _ in $(seq 100); do [ -s "$BATS_FILE_TMPDIR/recv.port" ] && break; sleep 0.1; done
   export HOOK="http://127.0.0.1:$(cat "$BATS_FILE_TMPDIR/recv.port")/alerts"

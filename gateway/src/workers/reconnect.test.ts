@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffMs, normalizeInstances } from './reconnect.js'
+import { backoffMs, FINAL_DISCONNECT_CODES, normalizeInstances } from './reconnect.js'
 
 describe('normalizeInstances', () => {
   it('reads v2 flat rows and v1 nested rows', () => {
@@ -11,11 +11,26 @@ describe('normalizeInstances', () => {
         { junk: true },
       ]),
     ).toEqual([
-      { name: 'a', state: 'open' },
-      { name: 'b', state: 'close' },
-      { name: 'c', state: 'close' },
+      { name: 'a', state: 'open', reasonCode: null },
+      { name: 'b', state: 'close', reasonCode: null },
+      { name: 'c', state: 'close', reasonCode: null },
     ])
     expect(normalizeInstances({ error: 'x' })).toEqual([])
+  })
+
+  it('keeps the last disconnect code when the upstream reports one', () => {
+    expect(normalizeInstances([{ name: 'a', connectionStatus: 'close', disconnectionReasonCode: 440 }, { name: 'b', connectionStatus: 'close', disconnectionReasonCode: '401' }])).toEqual([
+      { name: 'a', state: 'close', reasonCode: 440 },
+      { name: 'b', state: 'close', reasonCode: null },
+    ])
+  })
+})
+
+describe('FINAL_DISCONNECT_CODES', () => {
+  it('are the codes after which the upstream does not retry either', () => {
+    expect([...FINAL_DISCONNECT_CODES].sort()).toEqual([401, 403, 405, 440, 500])
+    expect(FINAL_DISCONNECT_CODES.has(428)).toBe(false)
+    expect(FINAL_DISCONNECT_CODES.has(408)).toBe(false)
   })
 })
 

@@ -179,5 +179,5 @@ export function scheduledMessagesJob(deps: Deps): Job {
 /** Starts a run at once in the background (a bulk send should not wait for the next tick). */
 export function nudgeScheduled(deps: Deps): void {
   if (!deps.config.WORKERS_ENABLED) return
-  void deps.scheduler.runNow(SCHEDULED_JOB).catch((err: Error) => deps.log.warn({ err: err.message }, 'scheduled nudge failed'))
+  void deps.scheduler.nudge(SCHEDULED_JOB).catch((err: Error) => deps.log.warn({ err: err.message }, 'scheduled nudge failed'))
 }

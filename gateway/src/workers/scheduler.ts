@@ -46,6 +46,9 @@ export class Scheduler {
   private readonly tasks: ScheduledTask[] = []
   private readonly jobs = new Map<string, Job>()
   private readonly running = new Set<Promise<unknown>>()
+  /** This process's runs in progress, by job: a nudge during one asks for one more run after it. */
+  private readonly active = new Map<string, { again: boolean }>()
+  private stopped = false
 
   constructor(private readonly deps: Deps) {}
 
@@ -75,8 +78,23 @@ export class Scheduler {
     return this.track(this.runOnce(job, new Date()))
   }
 
+  /**
+   * Asks for a run soon: at once when this process runs none of the job, else once more right after
+   * the current run. Without the second case, work that arrives while a run makes its last claim
+   * would find the lock taken and wait for the next cron tick (a minute for scheduled messages).
+   */
+  async nudge(name: string): Promise<void> {
+    const current = this.active.get(name)
+    if (current) {
+      current.again = true
+      return
+    }
+    await this.runNow(name)
+  }
+
   /** Stops scheduling and waits for runs in progress (graceful shutdown). */
   async stop(): Promise<void> {
+    this.stopped = true
     for (const t of this.tasks) await t.stop()
     await Promise.allSettled([...this.running])
   }
@@ -101,6 +119,8 @@ export class Scheduler {
     try {
       const [{ locked }] = (await conn`select pg_try_advisory_lock(${jobLockKey(job.name)}) as locked`) as unknown as [{ locked: boolean }]
       if (!locked) return await this.finish(job, tick, 'skipped', started, { reason: 'previous run still in progress' }, null)
+      const slot = { again: false }
+      this.active.set(job.name, slot)
       try {
         log.debug({ job: job.name }, 'job started')
         const summary = (await job.run({ deps: this.deps, tick })) ?? {}
@@ -111,6 +131,9 @@ export class Scheduler {
         return await this.finish(job, tick, 'failed', started, null, (err as Error).message)
       } finally {
         await conn`select pg_advisory_unlock(${jobLockKey(job.name)})`.catch(() => undefined)
+        // After the unlock: a nudge from here on either sees the slot (and asks again) or gets the lock.
+        if (this.active.get(job.name) === slot) this.active.delete(job.name)
+        if (slot.again && !this.stopped) void this.track(this.runOnce(job, new Date()))
       }
     } finally {
       conn.release()

@@ -124,13 +124,13 @@ export class SandboxSession implements DriverSession {
     this.open()
   }
 
-  /** Sandbox control: the connection dropped (reason 428 connectionClosed); creds are kept. */
-  drop(): void {
+  /** Sandbox control: the connection dropped (default reason 428 connectionClosed); creds are kept. */
+  drop(statusReason = 428): void {
     if (this.state === 'close') return
     this.clearPhase()
     this.qr = null
     this.state = 'close'
-    this.events.state({ state: 'close', statusReason: 428 })
+    this.events.state({ state: 'close', statusReason })
   }
 
   /** Sandbox control: a contact wrote in. */

@@ -20,6 +20,10 @@ import { toMessageRaw } from '../services/message-raw.js'
 
 const AckBody = v.object({ status: v.picklist(['SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED', 'ERROR']) })
 const InboundBody = v.object({ number: v.string(), text: v.string() })
+/** `?reason=401`: the disconnect code the drop reports (default 428, connection lost), as Baileys would. */
+const DropQuery = v.object({
+  reason: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]{2}$/, 'reason must be a three-digit disconnect code'), v.transform(Number))),
+})
 
 export function sandboxRoutes(deps: UpstreamDeps) {
   const { sql, instances, faults, webhooks } = deps
@@ -43,8 +47,10 @@ export function sandboxRoutes(deps: UpstreamDeps) {
   })
 
   r.post('/instances/:name/drop', async (c) => {
+    const query = v.safeParse(DropQuery, { reason: c.req.query('reason') })
+    if (!query.success) throw badRequest(query.issues[0].message)
     const { row, session } = await sandboxOf(c.req.param('name'))
-    session.drop()
+    session.drop(query.output.reason)
     await instances.flush(row)
     return c.json({ instance: row.name, state: session.state })
   })

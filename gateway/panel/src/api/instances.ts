@@ -17,6 +17,8 @@ export type InstanceRow = {
   businessId?: string | null
   /** The instance token (Cloud API: the Meta access token). Read only to say whether it is set. */
   token?: string | null
+  /** Cloud API rows: the gateway replaces the token by this flag. */
+  tokenSet?: boolean
   disconnectionReasonCode?: number | null
   disconnectionAt?: string | null
   instance?: { instanceName?: string; state?: string; owner?: string }
@@ -51,7 +53,7 @@ export function normalizeInstance(r: InstanceRow): Instance {
     integration,
     phoneNumberId: cloud ? (r.number ?? null) : null,
     businessId: cloud ? (r.businessId ?? null) : null,
-    tokenSet: typeof r.token === 'string' && r.token !== '',
+    tokenSet: r.tokenSet === true || (typeof r.token === 'string' && r.token !== ''),
     disconnectCode: typeof r.disconnectionReasonCode === 'number' ? r.disconnectionReasonCode : null,
     disconnectAt: r.disconnectionAt ?? null,
   }

@@ -8,6 +8,12 @@ describe('fetchInstances rows', () => {
       name: 'a', connectionStatus: 'open', token: 't', instance: { instanceName: 'a', state: 'open' },
     })
   })
+  it('never gives back a Cloud API instance token (the Meta access token): tokenSet says it is there', () => {
+    const r = normaliseInstanceRow({ name: 'biz', connectionStatus: 'open', integration: 'WHATSAPP-BUSINESS', token: 'EAAG-secret' })
+    expect([r.token, r.tokenSet]).toEqual([null, true])
+    expect(JSON.stringify(r)).not.toContain('EAAG-secret')
+    expect(normaliseInstanceRow({ name: 'b2', integration: 'WHATSAPP-BUSINESS', token: '' }).tokenSet).toBe(false)
+  })
   it('adds name/connectionStatus to v1-style rows', () => {
     const r = normaliseInstanceRow({ instance: { instanceName: 'b', status: 'close' } })
     expect([r.name, r.connectionStatus]).toEqual(['b', 'close'])

@@ -3,6 +3,8 @@
  * GET /instance/fetchInstances: proxied, then filtered to the instances the caller may use (owned or
  * granted; admins all, D2) and normalised so each row carries both the v2 flat fields (`name`,
  * `connectionStatus`) and the compat `instance:{instanceName,state}` (D14). Never cached by clients.
+ * A Cloud API row's `token` is the Meta access token the user gave at create: it never comes back out
+ * (not to its owner, not to admins); the row says `tokenSet: true` instead.
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
@@ -18,7 +20,12 @@ export function normaliseInstanceRow(row: Row): Row {
   const inner = row.instance && typeof row.instance === 'object' ? (row.instance as Row) : {}
   const name = (row.name ?? inner.instanceName ?? null) as string | null
   const state = (row.connectionStatus ?? inner.state ?? inner.status ?? null) as string | null
-  return { ...row, name, connectionStatus: state, instance: { ...inner, instanceName: name, state } }
+  const out: Row = { ...row, name, connectionStatus: state, instance: { ...inner, instanceName: name, state } }
+  if (row.integration === 'WHATSAPP-BUSINESS') {
+    out.tokenSet = typeof row.token === 'string' && row.token !== ''
+    out.token = null
+  }
+  return out
 }
 
 /** Keeps the rows whose name is allowed (null = admin, everything) and normalises them. */

@@ -60,7 +60,9 @@ export async function createInstance(c: Context<AppEnv>): Promise<Response> {
     if (err instanceof UpstreamError) throw new ApiError(502, UPSTREAM_UNAVAILABLE, { details: err.message })
     throw err
   }
-  const payload = res.body !== null && typeof res.body === 'object' ? res.body : {}
+  const payload: Record<string, unknown> = res.body !== null && typeof res.body === 'object' ? { ...(res.body as Record<string, unknown>) } : {}
+  // Evolution echoes the instance token as `hash`; for Cloud API that is the Meta access token: not back out.
+  if (body.integration === 'WHATSAPP-BUSINESS' && 'hash' in payload) payload.hash = null
   if (res.status >= 400) await rollback()
   else c.get('log').info({ instance: name, userId: user.id }, 'instance created')
   return c.json(payload, res.status as 201)
