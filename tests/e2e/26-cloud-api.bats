@@ -205,10 +205,27 @@ send() { # ACTION JSON — a send through the Cloud API gateway as U1
   assert_equal "$code" 403
 }
 
-@test "inbound Cloud API messages reach the upstream as messages.upsert" {
+@test "inbound Cloud API messages reach GET /api/messages/inbound: the owner and an admin see them, another user does not" {
   fake POST /_fake/inbound "{\"phone_number_id\":\"$PHONE_ID\",\"from\":\"$N\",\"text\":\"hola negocio\",\"name\":\"Ana\"}"
   assert_equal "$(jbody .webhook_status)" 200
   assert_equal "$(jbody .webhook_body)" '{"received":true,"routed":1}'
+  for _ in $(seq 100); do
+    api GET "$CLOUD_GW/api/messages/inbound?instance=$INST" "" "$T1"
+    [ "$(jbody '[.messages[] | select(.text == "hola negocio")] | length')" = 1 ] && break
+    sleep 0.1
+  done
+  assert_equal "$code" 200
+  assert_equal "$(jq -c '[.messages[] | select(.text == "hola negocio")][0] | [.instance_name, .from_number, .message_type]' <<<"$body")" "[\"$INST\",\"$N\",\"conversation\"]"
+  api GET "$CLOUD_GW/api/messages/inbound?instance=$INST" "" "$(admin_token)"
+  assert_equal "$(jbody '[.messages[] | select(.text == "hola negocio")] | length')" 1
+  other=$(unique cother)
+  create_user "$other" "$PW" >/dev/null
+  t2=$(login "$other" "$PW")
+  api GET "$CLOUD_GW/api/messages/inbound?instance=$INST" "" "$t2"
+  assert_equal "$code" 403
+  api GET "$CLOUD_GW/api/messages/inbound" "" "$t2"
+  assert_equal "$code" 200
+  assert_equal "$(jbody '[.messages[] | select(.text == "hola negocio")] | length')" 0
 }
 
 @test "nothing but /webhook/meta became public: other upstream paths still need a session" {
