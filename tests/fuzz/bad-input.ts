@@ -7,6 +7,7 @@
  *
  *   node --import tsx tests/fuzz/bad-input.ts [--seed N] [--runs N]     (or FUZZ_SEED / FUZZ_RUNS)
  *     [--skip REGEX]   triage: do not send requests whose "METHOD target" matches (e.g. a known bug)
+ *     FUZZ_LOG=file    triage: one line per request sent (status, actor, method, target, body size)
  *
  * Needs the stack `npm test` boots (GATEWAY_URL, DATABASE_URL, ADMIN_USERNAME, ADMIN_PASSWORD; UPSTREAM_URL
  * and AUTHENTICATION_API_KEY to connect the sandbox instances). tests/e2e/90-generated-bad-input.bats runs
@@ -14,6 +15,7 @@
  * the shrunk request (method, path, headers, body) to keep as a regular test. Exit 1 on failure.
  */
 import fc from 'fast-check'
+import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { violations } from './invariants.js'
@@ -39,6 +41,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { seed: { type: 'string' }, runs: { type: 'string' }, skip: { type: 'string' } } })
   // --skip REGEX (triage only): requests whose "METHOD target" matches are not sent.
   const skip = values.skip ? new RegExp(values.skip) : null
+  // FUZZ_LOG=file (triage): one line per request sent, in order.
+  const trace = process.env.FUZZ_LOG ? fs.openSync(process.env.FUZZ_LOG, 'w') : null
   const seed = Number(values.seed ?? process.env.FUZZ_SEED ?? DEFAULT_SEED)
   const runs = Number(values.runs ?? process.env.FUZZ_RUNS ?? DEFAULT_RUNS)
   const gatewayUrl = need('GATEWAY_URL')
@@ -62,8 +66,11 @@ async function main(): Promise<number> {
       const req = render(c, tenants.tokens)
       fc.pre(!skip?.test(`${req.method} ${req.target}`))
       const before = last
-      const res = await send(base, req)
+      const res = await send(base, req).catch((err: unknown) => {
+        throw new Error(`no answer (${err instanceof Error ? err.message : String(err)})\n${describe(req, c.actor)}`)
+      })
       sent++
+      if (trace !== null) fs.writeSync(trace, `${res.status} ${c.actor} ${req.method} ${req.target.slice(0, 200)} body=${req.body?.length ?? 0}B ${c.body.kind}\n`)
       histogram.set(res.status, (histogram.get(res.status) ?? 0) + 1)
       last = await checksum.take()
       const found = violations(req.method, res, before, last)

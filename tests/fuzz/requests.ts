@@ -273,9 +273,12 @@ export function render(c: Case, tokens: Record<Actor, string | null>): RawReques
   const headers: Record<string, string> = { ...c.headers }
   const token = tokens[c.actor]
   if (token) headers.apikey = token
-  const body = renderBody(c.body)
+  const target = qs ? `${path}?${qs}` : path
+  // Past Node's 16 KiB header limit the gateway answers 431 and closes at once; a body still being
+  // written would only turn that answer into a client-side ECONNRESET.
+  const body = target.length > 12_000 ? undefined : renderBody(c.body)
   if (body && c.contentType) headers['content-type'] = c.contentType
-  return { method: c.method, target: qs ? `${path}?${qs}` : path, headers, body }
+  return { method: c.method, target, headers, body }
 }
 
 /** The request as a reader needs it to turn it into a regular test (long bodies cut). */
