@@ -57,6 +57,7 @@ async function main(): Promise<number> {
   })
   const histogram = new Map<number, number>()
   let sent = 0
+  const spent = { requests: 0, checksums: 0 }
   try {
     const ops = await fetchOperations(gatewayUrl)
     const world = await tenants.setUp()
@@ -66,13 +67,17 @@ async function main(): Promise<number> {
       const req = render(c, tenants.tokens)
       fc.pre(!skip?.test(`${req.method} ${req.target}`))
       const before = last
+      const t0 = performance.now()
       const res = await send(base, req).catch((err: unknown) => {
         throw new Error(`no answer (${err instanceof Error ? err.message : String(err)})\n${describe(req, c.actor)}`)
       })
       sent++
-      if (trace !== null) fs.writeSync(trace, `${res.status} ${c.actor} ${req.method} ${req.target.slice(0, 200)} body=${req.body?.length ?? 0}B ${c.body.kind}\n`)
+      spent.requests += performance.now() - t0
+      if (trace !== null) fs.writeSync(trace, `${res.status} ${Math.round(performance.now() - t0)}ms ${c.actor} ${req.method} ${req.target.slice(0, 200)} body=${req.body?.length ?? 0}B ${c.body.kind}\n`)
       histogram.set(res.status, (histogram.get(res.status) ?? 0) + 1)
+      const t1 = performance.now()
       last = await checksum.take()
+      spent.checksums += performance.now() - t1
       const found = violations(req.method, res, before, last)
       if (mayEndSession(c, res.status) && (await tenants.revive())) last = await checksum.take()
       if (found.length) throw new Error(`${found.join('; ')}\n${describe(req, c.actor)}\n  answer: ${res.status} ${JSON.stringify(res.body.subarray(0, 300).toString('utf8'))}`)
@@ -80,6 +85,7 @@ async function main(): Promise<number> {
     const out = await fc.check(property, { seed, numRuns: runs })
     const ops5 = `${ops.length} operations`
     process.stdout.write(`generated bad-input suite: seed ${seed}, ${runs} runs, ${sent} requests sent, ${ops5}\n`)
+    process.stdout.write(`time in requests ${(spent.requests / 1000).toFixed(1)} s, in row checksums ${(spent.checksums / 1000).toFixed(1)} s\n`)
     process.stdout.write(`statuses: ${[...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')}\n`)
     if (out.failed) {
       const err = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)

@@ -23,8 +23,8 @@ function statusFor(code: string | undefined): [number, string, string] {
   }
 }
 
-/** The raw HTTP/1.1 answer to a request the parser refused. */
-export function clientErrorResponse(code: string | undefined, requestId: string = randomUUID()): string {
+/** The raw HTTP/1.1 answer to a request the parser refused (a HEAD request gets the headers only). */
+export function clientErrorResponse(code: string | undefined, head = false, requestId: string = randomUUID()): string {
   const [status, reason, message] = statusFor(code)
   const body = JSON.stringify({ error: message })
   const headers = [
@@ -35,14 +35,16 @@ export function clientErrorResponse(code: string | undefined, requestId: string 
     ...Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}`),
     'connection: close',
   ]
-  return `${headers.join('\r\n')}\r\n\r\n${body}`
+  return `${headers.join('\r\n')}\r\n\r\n${head ? '' : body}`
 }
 
 /** `server.on('clientError', ...)`: answer when the socket can still take it, then close it. */
-export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy()
     return
   }
-  socket.end(clientErrorResponse(err.code))
+  // The request line may be all the parser kept; a HEAD client must not be sent a body.
+  const head = err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
+  socket.end(clientErrorResponse(err.code, head))
 }
