@@ -149,3 +149,50 @@ raw_head() {
   api GET '/api/templates?search=%C3%B1' "" "$T1"
   assert_equal "$code" 200
 }
+
+hook() { # INSTANCE URL EVENTS_JSON TOKEN
+  api POST /api/webhooks "$(jq -nc --arg i "$1" --arg u "$2" --argjson e "$3" '{instance_name:$i,webhook_url:$u,events:$e}')" "$4"
+}
+
+@test "webhook create order: shape -> URL syntax 400 -> 403 -> 409 -> URL target 400" {
+  # a stranger: syntax errors first, then 403 whatever the target (even unresolvable or private)
+  hook "$INST" 'ftp://hook.example.invalid/x' '[]' "$T2"
+  assert_equal "$code $(jbody .error)" '400 webhook_url must start with http:// or https://'
+  hook "$INST" 'http://hook.example.invalid/x' '[]' "$T2"
+  assert_equal "$code $(jbody .error)" '403 You do not own this instance'
+  hook "$INST" 'http://10.0.0.1/x' '[]' "$T2"
+  assert_equal "$code $(jbody .error)" '403 You do not own this instance'
+  # the owner: a forbidden target is 400; a name that does not resolve (RFC 6761 .invalid) is accepted
+  hook "$INST" 'http://169.254.169.254/latest' '[]' "$T1"
+  assert_equal "$code $(jbody .error)" '400 webhook_url cannot point to cloud metadata'
+  hook "$INST" 'http://hook.example.invalid/in' '[]' "$T1"
+  assert_equal "$code" 201
+  local id=$(jbody .webhook.id)
+  assert_equal "$(jq -c .ignored_events <<<"$body")" '[]'
+  # one per instance comes before the target rules
+  hook "$INST" 'http://127.0.0.1/x' '[]' "$T1"
+  assert_equal "$code $(jbody .error)" '409 Webhook already exists for this instance'
+  api DELETE "/api/webhooks/$id" "" "$T1"
+  assert_equal "$code" 200
+}
+
+@test "webhook events: create keeps unknown names as ignored_events (not synced); update still refuses them" {
+  hook "$INST" 'https://93.184.216.34/hc' '["MESSAGE","MESSAGES_UPSERT","messages.upsert"]' "$T1"
+  assert_equal "$code" 201
+  local id=$(jbody .webhook.id)
+  assert_equal "$(jq -c .webhook.events <<<"$body")" '["MESSAGE","MESSAGES_UPSERT","messages.upsert"]'
+  assert_equal "$(jq -c .ignored_events <<<"$body")" '["MESSAGE","messages.upsert"]'
+  assert_equal "$(jbody .webhook.needs_sync)" false
+  upstream_api GET "/webhook/find/$INST"
+  assert_equal "$(jq -c '[.enabled, .events]' <<<"$body")" '[true,["MESSAGES_UPSERT"]]'
+  api PUT "/api/webhooks/$id" '{"events":["MESSAGE"]}' "$T1"
+  assert_equal "$code $(jbody .error)" '400 Invalid event: MESSAGE'
+  api DELETE "/api/webhooks/$id" "" "$T1"
+  # only unknown names: wants nothing deliverable, so the upstream webhook is not enabled for it
+  hook "$INST" 'https://93.184.216.34/hc2' '["MESSAGE"]' "$T1"
+  assert_equal "$code $(jq -c .ignored_events <<<"$body")" '201 ["MESSAGE"]'
+  id=$(jbody .webhook.id)
+  upstream_api GET "/webhook/find/$INST"
+  assert_equal "$(jbody .enabled)" false
+  api DELETE "/api/webhooks/$id" "" "$T1"
+}
