@@ -196,3 +196,32 @@ hook() { # INSTANCE URL EVENTS_JSON TOKEN
   assert_equal "$(jbody .enabled)" false
   api DELETE "/api/webhooks/$id" "" "$T1"
 }
+
+@test "CSV exports neutralise cells starting with = + - @ tab or CR (contacts and messages)" {
+  api POST /api/contacts '{"name":"hc csv"}' "$T1"
+  local list=$(jbody .list.id)
+  api POST "/api/contacts/$list/items" '{"items":[
+    {"phone_number":"595981000011","label":"=HYPERLINK(\"http://x\")"},
+    {"phone_number":"595981000012","label":"+1"},
+    {"phone_number":"595981000013","label":"-2+3"},
+    {"phone_number":"595981000014","label":"@SUM(A1)"},
+    {"phone_number":"595981000015","label":"\tTAB"},
+    {"phone_number":"595981000016","label":"\rCR"},
+    {"phone_number":"595981000017","label":"a=b"}]}' "$T1"
+  assert_equal "$code" 201
+  api GET "/api/contacts/$list/export" "" "$T1"
+  assert_equal "$code" 200
+  local expected
+  expected=$(printf '%s\n' 'phone_number,label' \
+    "595981000011,\"'=HYPERLINK(\"\"http://x\"\")\"" "595981000012,'+1" "595981000013,'-2+3" "595981000014,'@SUM(A1)" \
+    "595981000015,'"$'\t'"TAB" "595981000016,\"'"$'\r'"CR\"" '595981000017,a=b')
+  assert_equal "$(sort <<<"$body")" "$(sort <<<"$expected")"
+  # the message history export goes through the same cell writer
+  local uid=$(psql_q "select id from users where username='$U1'")
+  psql_q "insert into message_logs (user_id, instance_name, phone_number, message_type, status, error_message)
+          values ($uid, '$INST', '595981000021', 'text', 'failed', '=cmd|''/c calc''!A1'), ($uid, '$INST', '+595981000022', 'text', 'failed', '@x')"
+  api GET "/api/messages/export?instance_name=$INST" "" "$T1"
+  assert_equal "$code" 200
+  [[ "$body" == *",595981000021,text,failed,'=cmd|'/c calc'!A1,"* ]]
+  [[ "$body" == *",'+595981000022,text,failed,'@x,"* ]]
+}
