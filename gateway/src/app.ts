@@ -14,7 +14,9 @@
  *                     any OPTIONS answered 204 before auth. Handlers that write straight to Node
  *                     (the /message/* sends) put the same set in their one writeHead and record
  *                     `c.var.sentStatus`, which 3 reads and 4 honours.
- *   5. body-limit     413 JSON over BODY_LIMIT_MB
+ *   5. url-text       400 when a path segment or query value decodes to bad UTF-8 or NUL (lib/text;
+ *                     JSON bodies get the same rule in lib/body)
+ *      body-limit     413 JSON over BODY_LIMIT_MB
  *   -- per route (lib/route.ts `register`, by the route's `access`):
  *   6. session        apikey -> user (401/403)
  *   7. rate-limit     per-user limit (429 + headers); 6 and 7 run as one middleware (middleware/session-rate-limit)
@@ -38,6 +40,7 @@ import { requireAdmin } from './middleware/require-admin/index.js'
 import { responseHeaders } from './middleware/response-headers/index.js'
 import { proxyAuth } from './middleware/session-rate-limit/index.js'
 import { metrics } from './middleware/metrics/index.js'
+import { urlText } from './middleware/url-text/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'
 import { registerAllRoutes } from './routes/index.js'
 import { proxyChecks } from './routes/proxy/index.js'
@@ -62,6 +65,7 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('*', requestLog())
   if (deps.config.METRICS_TOKEN) app.use('*', metrics(deps.metrics))
   app.use('*', responseHeaders({ corsOrigin: deps.config.CORS_ORIGIN, exposeWorkerId: deps.config.EXPOSE_WORKER_ID }))
+  app.use('*', urlText())
   app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
 
   // One set of proxy checks (per-IP buckets, session gate and its hints) for the Hono catch-all, the
