@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 16-malformed-requests: the minimal cases the generated bad-input suite (90-generated-bad-input.bats)
+# 17-malformed-requests: the minimal cases the generated bad-input suite (90-generated-bad-input.bats)
 # found, kept as regular tests. Requests Node's HTTP parser refuses still answer JSON {error} with an
 # X-Request-ID; dates PostgreSQL cannot store and absurd page numbers are a 400 / a clamp, not a 500;
 # a large body the upstream never reads does not break the next proxied request (502).
