@@ -137,9 +137,9 @@ raw_head() {
 
 @test "text: NUL or bad percent-encoding in a path or query string is a 400, not a 500" {
   api GET /admin/%zz "" "$(admin_token)"
-  assert_equal "$code $(jbody .error)" '400 path has invalid percent-encoding'
+  assert_equal "$code $(jbody .error)" '400 Invalid path'
   api GET '/admin/assets/%zz'
-  assert_equal "$code $(jbody .error)" '400 path has invalid percent-encoding'
+  assert_equal "$code $(jbody .error)" '400 Invalid path'
   api GET '/api/messages?q=%00' "" "$T1"
   assert_equal "$code $(jbody .error)" '400 q must not contain NUL characters'
   api GET '/api/templates?search=%e9' "" "$T1"
@@ -224,4 +224,34 @@ hook() { # INSTANCE URL EVENTS_JSON TOKEN
   assert_equal "$code" 200
   [[ "$body" == *",595981000021,text,failed,'=cmd|'/c calc'!A1,"* ]]
   [[ "$body" == *",'+595981000022,text,failed,'@x,"* ]]
+}
+
+@test "proxy: bodiless DELETE and POST are forwarded (not an empty 400)" {
+  local inst=$(unique hcl)
+  api POST /instance/create "{\"instanceName\":\"$inst\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
+  assert_equal "$code" 201
+  api GET "/instance/connect/$inst" "" "$T1"
+  upstream_api POST "/sandbox/instances/$inst/scan"
+  assert_equal "$code" 200
+  # curl -X POST / -X DELETE without data: no Content-Length, no Transfer-Encoding
+  api POST "/instance/restart/$inst" "" "$T1"
+  assert_equal "$code" 200
+  [ -n "$body" ]
+  api GET "/instance/connect/$inst" "" "$T1"
+  upstream_api POST "/sandbox/instances/$inst/scan"
+  api DELETE "/instance/logout/$inst" "" "$T1"
+  assert_equal "$code $(jbody .status)" '200 SUCCESS'
+  # an explicit empty body (Content-Length: 0) too; now closed, so the upstream's own JSON 400
+  _http DELETE "$GATEWAY_URL/instance/logout/$inst" "" -H "apikey: $T1" -H 'Content-Length: 0'
+  assert_equal "$code" 400
+  [ -n "$(jbody .response.message)" ]
+  # and DELETE bodies, sized or chunked, still reach it
+  api DELETE "/instance/logout/$inst" '{}' "$T1"
+  assert_equal "$code" 400
+  [ -n "$(jbody .response.message)" ]
+  _http DELETE "$GATEWAY_URL/instance/logout/$inst" '{}' -H "apikey: $T1" -H 'Transfer-Encoding: chunked'
+  assert_equal "$code" 400
+  [ -n "$(jbody .response.message)" ]
+  api DELETE "/instance/delete/$inst" "" "$T1"
+  assert_equal "$code" 200
 }

@@ -12,6 +12,8 @@ import { ApiError } from '../errors/api-error.js'
 export const nulMessage = (field: string): string => `${field} must not contain NUL characters`
 export const utf8Message = (field: string): string => `${field} is not valid UTF-8`
 export const encodingMessage = (field: string): string => `${field} has invalid percent-encoding`
+/** A path is not a field: its bad encodings get the proxy's one answer for unacceptable paths. */
+export const INVALID_PATH = 'Invalid path'
 
 const BODY = 'Request body'
 const REPLACEMENT = '\uFFFD'
@@ -84,27 +86,29 @@ export function decodeTextBody(raw: Buffer, field: string): string {
   return raw.toString('utf8').replace(/^\uFEFF/, '')
 }
 
-function decodeComponent(s: string, field: string, plusIsSpace: boolean): string {
+/** A query component decoded; `field` null means a path segment (answered `Invalid path`). */
+function decodeComponent(s: string, field: string | null, plusIsSpace: boolean): string {
   if (!s.includes('%')) return s
   let out: string
   try {
     out = decodeURIComponent(plusIsSpace ? s.replace(/\+/g, ' ') : s)
   } catch {
-    throw new ApiError(400, encodingMessage(field))
+    throw new ApiError(400, field === null ? INVALID_PATH : encodingMessage(field))
   }
-  if (out.includes('\u0000')) throw new ApiError(400, nulMessage(field))
+  if (out.includes('\u0000')) throw new ApiError(400, field === null ? INVALID_PATH : nulMessage(field))
   return out
 }
 
 /**
  * The request target's text rule: every path segment and query key/value must percent-decode to valid
- * UTF-8 without NUL (a raw NUL never gets past Node's parser). Names the query parameter, or `path`.
+ * UTF-8 without NUL (a raw NUL never gets past Node's parser). Names the query parameter; a bad path is
+ * `Invalid path`, as the proxy answers for every unacceptable path.
  */
 export function assertUrlText(target: string): void {
   if (!target.includes('%')) return
   const q = target.indexOf('?')
   const path = q === -1 ? target : target.slice(0, q)
-  for (const seg of path.split('/')) decodeComponent(seg, 'path', false)
+  for (const seg of path.split('/')) decodeComponent(seg, null, false)
   if (q === -1) return
   for (const pair of target.slice(q + 1).split('&')) {
     const eq = pair.indexOf('=')
