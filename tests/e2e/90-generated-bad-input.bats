@@ -3,7 +3,7 @@
 # GET /api/openapi.json and sends fast-check-generated bad requests to every route as anonymous, a bogus
 # token, a user, another user and the admin; every answer: never a 5xx, X-Request-ID, 4xx = JSON {error},
 # a refused request changes no row. Fixed seed; FUZZ_SEED / FUZZ_RUNS make a longer or different run:
-#   FUZZ_RUNS=50000 FUZZ_SEED=7 npm test -- tests/e2e/90-generated-bad-input.bats
+#   BATS_TEST_TIMEOUT=1800 FUZZ_RUNS=50000 FUZZ_SEED=7 npm test -- tests/e2e/90-generated-bad-input.bats
 # Runs last: it makes its own users and instances and never deletes or edits the admin or them.
 
 load helpers
