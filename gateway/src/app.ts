@@ -2,6 +2,8 @@
  * @module app
  * createApp(deps): the gateway's Hono app. The global middleware order is stated here, once:
  *
+ *   0. head           HEAD runs as its GET (Hono routes it so); the answer keeps every header below,
+ *                     gains the GET body's Content-Length and loses the body (middleware/head)
  *   1. request-id     X-Request-ID propagated or generated; (lazy) child logger carrying it
  *   2. client-ip      socket peer, or X-Forwarded-For via TRUSTED_PROXIES only
  *   3. request-log    one pino line per request, written after it finished
@@ -12,7 +14,9 @@
  *                     any OPTIONS answered 204 before auth. Handlers that write straight to Node
  *                     (the /message/* sends) put the same set in their one writeHead and record
  *                     `c.var.sentStatus`, which 3 reads and 4 honours.
- *   5. body-limit     413 JSON over BODY_LIMIT_MB
+ *   5. url-text       400 when a path segment or query value decodes to bad UTF-8 or NUL (lib/text;
+ *                     JSON bodies get the same rule in lib/body)
+ *      body-limit     413 JSON over BODY_LIMIT_MB
  *   -- per route (lib/route.ts `register`, by the route's `access`):
  *   6. session        apikey -> user (401/403)
  *   7. rate-limit     per-user limit (429 + headers); 6 and 7 run as one middleware (middleware/session-rate-limit)
@@ -29,12 +33,14 @@ import { notFoundHandler, onError } from './errors/on-error.js'
 import type { Guards, Router } from './lib/route.js'
 import { bodyLimit } from './middleware/body-limit/index.js'
 import { clientIp } from './middleware/client-ip/index.js'
+import { headAsGet } from './middleware/head/index.js'
 import { requestId } from './middleware/request-id/index.js'
 import { requestLog } from './middleware/request-log/index.js'
 import { requireAdmin } from './middleware/require-admin/index.js'
 import { responseHeaders } from './middleware/response-headers/index.js'
 import { proxyAuth } from './middleware/session-rate-limit/index.js'
 import { metrics } from './middleware/metrics/index.js'
+import { urlText } from './middleware/url-text/index.js'
 import { methodNotAllowed } from './lib/method-not-allowed.js'
 import { registerAllRoutes } from './routes/index.js'
 import { proxyChecks } from './routes/proxy/index.js'
@@ -49,6 +55,7 @@ export type GatewayApp = { app: Hono<AppEnv>; router: Router; sendPath: SendPath
 export function createApp(deps: Deps): GatewayApp {
   const app = new Hono<AppEnv>()
 
+  app.use('*', headAsGet())
   app.use('*', async function inject(c, next) {
     c.set('deps', deps)
     return next()
@@ -58,6 +65,7 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('*', requestLog())
   if (deps.config.METRICS_TOKEN) app.use('*', metrics(deps.metrics))
   app.use('*', responseHeaders({ corsOrigin: deps.config.CORS_ORIGIN, exposeWorkerId: deps.config.EXPOSE_WORKER_ID }))
+  app.use('*', urlText())
   app.use('*', bodyLimit({ maxBytes: deps.config.BODY_LIMIT_MB * 1024 * 1024 }))
 
   // One set of proxy checks (per-IP buckets, session gate and its hints) for the Hono catch-all, the

@@ -66,6 +66,10 @@ ROUTES=(
     api "$m" "$path" "$b"
     assert_equal "$code" 401
   done
+  # The logout above really logs the instance out (a bodiless DELETE is forwarded): connect it again.
+  api GET "/instance/connect/$I" "" "$T1"
+  upstream_api POST "/sandbox/instances/$I/scan"
+  assert_equal "$code" 200
 }
 
 @test "path variants are checked too: trailing slash, //, encoded name, upper-case family" {

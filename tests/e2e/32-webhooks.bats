@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 32-webhooks: /api/webhooks (reference-api §3.8 with D2, D3, §9.18, §9.19): shapes, isolation and grantee
-# rules, event validation, the SSRF rule, the v2 sync upstream (webhook/find), signed forwarding to a local
+# 32-webhooks: /api/webhooks (reference-api §3.8 with D2, D3, §9.19, issue 14): shapes, isolation and grantee
+# rules, events (any names on create, validated on update), the SSRF rule, the v2 sync upstream (webhook/find), signed forwarding to a local
 # receiver (through an extra gateway that exempts it), deactivate/delete clearing, retry-then-deactivate.
 
 load helpers
@@ -121,12 +121,17 @@ EOF_URLS
   assert_equal "$(jbody .enabled)" false
 }
 
-@test "create: event validation and the reference's messages" {
+@test "create: events as the reference takes them (unknown kept as ignored_events) and its messages" {
   create_hook "$INST" "https://93.184.216.34/h" '["MESSAGES_UPSERT","messages.upsert"]' "$T1"
-  assert_equal "$code" 400
-  assert_equal "$(jbody .error)" 'Invalid event: messages.upsert'
+  assert_equal "$code" 201
+  assert_equal "$(jq -c .ignored_events <<<"$body")" '["messages.upsert"]'
+  api DELETE "/api/webhooks/$(jbody .webhook.id)" "" "$T1"
+  # a non-array is [] (all events), as in the reference
   create_hook "$INST" "https://93.184.216.34/h" '"CALL"' "$T1"
-  assert_equal "$(jbody .error)" 'events must be an array'
+  assert_equal "$code $(jq -c .webhook.events <<<"$body")" '201 []'
+  api DELETE "/api/webhooks/$(jbody .webhook.id)" "" "$T1"
+  create_hook "$INST" "https://93.184.216.34/h" '["CALL",7]' "$T1"
+  assert_equal "$code $(jbody .error)" '400 Invalid event: 7'
   api POST /api/webhooks '{"webhook_url":"https://93.184.216.34/h"}' "$T1"
   assert_equal "$(jbody .error)" 'instance_name is required'
   api POST /api/webhooks 'x' "$T1"

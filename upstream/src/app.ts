@@ -6,12 +6,12 @@
  * Unknown routes and methods get Express' `Cannot <METHOD> <path>` 404 envelope.
  */
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { UpstreamDeps } from './deps.js'
 import type { UpstreamEnv } from './env.js'
 import { faultsMiddleware } from './faults/middleware.js'
+import { bodyLimit } from './middleware/body-limit.js'
 import { EvoError } from './lib/errors.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
@@ -31,7 +31,7 @@ export function createUpstreamApp(deps: UpstreamDeps) {
 
   app.use('*', requestId(deps.log))
   app.use('*', requestLog())
-  app.use('*', bodyLimit({ maxSize: BODY_LIMIT, onError: () => { throw new EvoError(413, ['request entity too large']) } }))
+  app.use('*', bodyLimit(BODY_LIMIT))
   app.use('*', faultsMiddleware(deps.faults))
 
   app.route('/', rootRoutes(deps))

@@ -3,11 +3,14 @@
  * JSON body and query parsing with valibot. The reference reads any body as JSON whatever its
  * Content-Type; a missing, malformed or non-object body is 400 "Invalid JSON body" (or a route's own
  * message), and the first failed rule's message is the 400 error (reference check order = key order).
+ * Text PostgreSQL cannot store (NUL) and invalid UTF-8 are refused here, once for every route
+ * (lib/text), naming the field.
  */
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../errors/api-error.js'
 import { readRawBody } from './raw-body.js'
+import { assertNoNul, decodeJsonText } from './text.js'
 
 export const INVALID_JSON = 'Invalid JSON body'
 
@@ -15,7 +18,8 @@ export const INVALID_JSON = 'Invalid JSON body'
 export async function readJsonObject(c: Context, invalidMessage = INVALID_JSON): Promise<Record<string, unknown>> {
   let text: string
   try {
-    text = (await readRawBody(c)).toString('utf8').replace(/^\uFEFF/, '') // as Response.text(): BOM dropped
+    const raw = await readRawBody(c)
+    text = decodeJsonText(raw).replace(/^\uFEFF/, '') // as Response.text(): BOM dropped
   } catch (err) {
     if (err instanceof ApiError) throw err
     throw new ApiError(400, invalidMessage)
@@ -28,6 +32,7 @@ export async function readJsonObject(c: Context, invalidMessage = INVALID_JSON):
     throw new ApiError(400, invalidMessage)
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(400, invalidMessage)
+  assertNoNul(parsed, text)
   return parsed as Record<string, unknown>
 }
 

@@ -30,6 +30,13 @@ export async function findWebhook(q: Queryable, userId: number, id: number): Pro
   return row
 }
 
+/** Whether (user, instance) already has a webhook (create answers 409 before judging the URL's target). */
+export async function hasWebhook(q: Queryable, userId: number, instance: string): Promise<boolean> {
+  const [row] = await q<{ one: number }[]>`
+    select 1 as one from taguato.user_webhooks where user_id = ${userId} and instance_name = ${instance}`
+  return row !== undefined
+}
+
 /** Inserts; null when (user, instance) already has one. */
 export async function insertWebhook(
   q: Queryable,

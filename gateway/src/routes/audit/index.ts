@@ -10,6 +10,7 @@ import { listAudit } from '../../db/queries/audit-log.js'
 import { ApiError } from '../../errors/api-error.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
+import { boundAfter, storable } from '../../lib/timestamp-range.js'
 
 export const AuditQuery = v.object({
   page: v.optional(v.string()),
@@ -34,7 +35,7 @@ export function parseAuditDate(raw: string): { at: Date; dateOnly: boolean } | n
   if (new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) !== s.slice(0, 10)) return null
   const t = s.replace(' ', 'T')
   const at = new Date(dateOnly ? `${s}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`)
-  return Number.isNaN(at.getTime()) ? null : { at, dateOnly }
+  return Number.isNaN(at.getTime()) || !storable(at) ? null : { at, dateOnly }
 }
 
 const text = (s: string | undefined) => (s === undefined || s === '' ? undefined : s.replace(/\0/g, ''))
@@ -56,7 +57,7 @@ export function auditRoutes(r: Router, deps: Deps): void {
         const d = parseAuditDate(q.date_to)
         if (!d) throw new ApiError(400, 'date_to must be a date (YYYY-MM-DD) or an ISO 8601 date-time')
         // A bare date means "through the end of that day"; a date-time is an inclusive instant.
-        before = new Date(d.at.getTime() + (d.dateOnly ? 86_400_000 : 1))
+        before = boundAfter(d.at.getTime() + (d.dateOnly ? 86_400_000 : 1))
       }
       const page = parsePage(q)
       const { rows, total } = await listAudit(

@@ -11,6 +11,8 @@ import { findList, insertItems, listItems } from '../../db/queries/contacts.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseId, readJsonObject } from '../../lib/body.js'
 import { csvLine } from '../../lib/csv.js'
+import { readRawBody } from '../../lib/raw-body.js'
+import { decodeTextBody } from '../../lib/text.js'
 import { register, type Router } from '../../lib/route.js'
 import { parseImportCsv } from '../../services/contacts/items.js'
 const LIST_NOT_FOUND = 'List not found'
@@ -23,7 +25,7 @@ async function readCsvText(c: Context<AppEnv>): Promise<string> {
     if (typeof body.csv !== 'string') throw new ApiError(400, 'csv is required')
     return body.csv
   }
-  return c.req.text()
+  return decodeTextBody(await readRawBody(c), 'csv')
 }
 
 export function contactCsvRoutes(r: Router, deps: Deps): void {

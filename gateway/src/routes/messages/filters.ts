@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../../errors/api-error.js'
 import type { HistoryFilters } from '../../db/queries/message-history.js'
+import { boundAfter } from '../../lib/timestamp-range.js'
 import { parseIsoDateTime } from '../../services/scheduled/validate.js'
 
 const DAY_MS = 86_400_000
@@ -23,7 +24,7 @@ export function parseDateRange(q: { date_from?: string | undefined; date_to?: st
   return {
     from: from?.at ?? null,
     // date_to=2025-01-15 means "through the 15th"; a date-time is inclusive to the millisecond.
-    before: to ? new Date(to.at.getTime() + (to.dateOnly ? DAY_MS : 1)) : null,
+    before: to ? boundAfter(to.at.getTime() + (to.dateOnly ? DAY_MS : 1)) : null,
   }
 }
 

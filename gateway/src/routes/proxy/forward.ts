@@ -44,7 +44,7 @@ export type HopContext = {
 
 export function hopContext(c: Context<AppEnv>): HopContext {
   const { incoming } = nodeBindings(c)
-  return { deps: c.get('deps'), log: c.get('log'), incoming, method: c.req.method, requestId: c.get('requestId'), clientIp: c.get('clientIp') }
+  return { deps: c.get('deps'), log: c.get('log'), incoming, method: upstreamMethod(c), requestId: c.get('requestId'), clientIp: c.get('clientIp') }
 }
 
 /** The raw Node request/response under @hono/node-server (absent under app.request in unit tests). */
@@ -52,6 +52,14 @@ export function nodeBindings(c: Context<AppEnv>): HttpBindings {
   const env = c.env as Partial<HttpBindings> | undefined
   if (!env?.incoming || !env.outgoing) throw new ApiError(500, 'Proxy requires the Node server')
   return env as HttpBindings
+}
+
+/**
+ * The method a request is routed and forwarded with: a HEAD is asked upstream as its GET, so the
+ * gateway's HEAD answer (middleware/head) carries the GET's headers and Content-Length.
+ */
+export function upstreamMethod(c: Context<AppEnv>): string {
+  return c.req.method === 'HEAD' ? 'GET' : c.req.method
 }
 
 export function breakerOpenError(retryAfterSeconds: number): ApiError {
@@ -66,7 +74,7 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
     deps.proxy.forward({
       incoming,
       outgoing,
-      method: o.method ?? c.req.method,
+      method: o.method ?? upstreamMethod(c),
       url: o.url,
       body: o.body,
       requestId: c.get('requestId'),
@@ -125,7 +133,8 @@ export function requestBody(c: Context<AppEnv>): ReadableStream<Uint8Array> | nu
 /** Turns an upstream answer into the client's response (through Hono, so every global header applies). */
 export function relay(c: Context<AppEnv>, r: ProxyResponse, extra: Record<string, string> = {}): Response {
   const headers = { ...r.headers, ...extra }
-  const empty = r.status === 204 || r.status === 304 || c.req.method === 'HEAD'
+  // A HEAD keeps the GET's body here: middleware/head measures it for Content-Length, then drops it.
+  const empty = r.status === 204 || r.status === 304
   const body = empty ? null : Buffer.isBuffer(r.body) ? (r.body as Uint8Array<ArrayBuffer>) : (Readable.toWeb(r.body as Readable) as ReadableStream)
   return body === null ? c.body(null, r.status as 200, headers) : c.body(body, r.status as 200, headers)
 }

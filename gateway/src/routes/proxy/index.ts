@@ -17,7 +17,7 @@ import type { Router } from '../../lib/route.js'
 import { ipLimiter } from '../../middleware/ip-rate-limit/index.js'
 import { ADMIN_REQUIRED } from '../../middleware/require-admin/index.js'
 import { fetchInstances } from './fetch-instances.js'
-import { breakerOpenError, hop, relay, requestBody } from './forward.js'
+import { breakerOpenError, hop, relay, requestBody, upstreamMethod } from './forward.js'
 import { createInstance } from './instance-create.js'
 import { deleteInstance, NOT_OWNER } from './instance-delete.js'
 import { sendMessage } from './message.js'
@@ -72,7 +72,7 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
 
     const user = c.get('user')
     const isAdmin = user.role === 'admin'
-    const match = matchRoute(c.req.method, segments)
+    const match = matchRoute(upstreamMethod(c), segments)
     if (!match || match.rule.adminOnly) {
       if (!isAdmin) throw new ApiError(403, ADMIN_REQUIRED)
     }

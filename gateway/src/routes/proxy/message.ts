@@ -22,6 +22,7 @@ import { ApiError } from '../../errors/api-error.js'
 import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
 import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
+import { assertJsonText } from '../../lib/text.js'
 import { directResponseHeaders, staticHeadersFor, type StaticHeaders } from '../../lib/response-headers.js'
 import type { LimitDecision } from '../../services/rate-limit/user-limiter.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
@@ -53,6 +54,8 @@ export async function forwardSend(
   contentType: string,
 ): Promise<ProxyResponse> {
   const parsed = parseJson(raw)
+  // The text rule of every route (lib/text): NUL or invalid UTF-8 is the client's 400, not the log's failure.
+  if (parsed !== undefined) assertJsonText(raw, parsed)
   const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
   const action = target.segments[1] ?? ''
   // Not a JSON object: not a send we can describe; the upstream answers it (400) and nothing is logged.

@@ -1,28 +1,42 @@
 /**
  * @module routes/webhooks
  * /api/webhooks (reference §3.8), strictly the caller's rows, one per (user, instance). Decisions: the
- * instance must be usable by the caller (D2), URLs pass the SSRF check (D3), events are validated on
- * create and update, the signing secret is shown once (create), and every change is pushed upstream as
- * the v2 body (services/webhooks/sync); a failed push is left to the `webhook-sync` job.
+ * instance must be usable by the caller (D2), URLs pass the SSRF check (D3), the signing secret is shown
+ * once (create), and every change is pushed upstream as the v2 body (services/webhooks/sync); a failed
+ * push is left to the `webhook-sync` job.
+ *
+ * Create checks in the reference's order (docs/http-behaviour.md): body shape -> URL syntax (400) ->
+ * may use the instance (403) -> one per instance (409) -> URL target (400: private, loopback, metadata,
+ * internal names, names resolving there). So a stranger learns nothing about URLs, and no DNS is asked
+ * for a request that is refused anyway. A name that does not resolve at save time is accepted (DNS may
+ * be down or private here); every delivery resolves it again and records the failure. Events on create
+ * are any names (unknown ones kept, not synced, listed as `ignored_events`); update refuses unknown ones.
  */
 import { randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
-import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, markNeedsSync, updateWebhook } from '../../db/queries/webhooks.js'
+import { deleteWebhook, findWebhook, hasWebhook, insertWebhook, listWebhooks, markNeedsSync, updateWebhook } from '../../db/queries/webhooks.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseId, readJsonObject } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
-import { checkWebhookUrl } from '../../services/ssrf/ssrf.js'
-import { parseEvents } from '../../services/webhooks/events.js'
+import { checkUrlTarget, parseWebhookUrl, type UrlCheck } from '../../services/ssrf/ssrf.js'
+import { parseCreateEvents, parseEvents } from '../../services/webhooks/events.js'
 import { syncInstance } from '../../services/webhooks/sync.js'
 
 const NOT_FOUND = 'Webhook not found'
+const ALREADY_EXISTS = 'Webhook already exists for this instance'
 const tags = ['webhooks']
 
 export function webhookRoutes(r: Router, deps: Deps): void {
-  const checkUrl = async (url: unknown) => {
-    const res = await checkWebhookUrl(url, { allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS })
+  const allowedHosts = deps.config.WEBHOOK_ALLOWED_HOSTS
+  const urlSyntax = (url: unknown): UrlCheck => {
+    const res = parseWebhookUrl(url, allowedHosts)
+    if (!res.ok) throw new ApiError(400, res.error)
+    return res
+  }
+  const urlTarget = async (parsed: UrlCheck) => {
+    const res = await checkUrlTarget(parsed, { unresolved: 'accept' })
     if (!res.ok) throw new ApiError(400, res.error)
   }
   const mayUse = async (c: Context<AppEnv>, instance: string) => {
@@ -34,20 +48,23 @@ export function webhookRoutes(r: Router, deps: Deps): void {
   async (c) => c.json({ webhooks: await listWebhooks(deps.sql, c.get('user').id) }))
 
   register(r, { method: 'POST', path: '/api/webhooks', access: 'session', summary: 'Create the webhook of an instance (signing_secret shown once)', tags,
-    response: { status: 201, description: '{webhook:{id,instance_name,webhook_url,events,is_active,needs_sync,created_at,signing_secret}}' } }, async (c) => {
+    response: { status: 201, description: '{webhook:{id,instance_name,webhook_url,events,is_active,needs_sync,created_at,signing_secret}, ignored_events:[...]}' } }, async (c) => {
     const body = await readJsonObject(c)
     if (typeof body.instance_name !== 'string' || body.instance_name === '') throw new ApiError(400, 'instance_name is required')
     if (body.webhook_url === undefined || body.webhook_url === '') throw new ApiError(400, 'webhook_url is required')
-    await checkUrl(body.webhook_url)
-    const events = parseEvents(body.events)
+    const { events, ignored } = parseCreateEvents(body.events)
+    const url = urlSyntax(body.webhook_url)
     await mayUse(c, body.instance_name)
+    const userId = c.get('user').id
+    if (await hasWebhook(deps.sql, userId, body.instance_name)) throw new ApiError(409, ALREADY_EXISTS)
+    await urlTarget(url)
     const secret = randomBytes(32).toString('hex')
-    const row = await insertWebhook(deps.sql, { userId: c.get('user').id, instance: body.instance_name, url: body.webhook_url as string, events, secret })
-    if (!row) throw new ApiError(409, 'Webhook already exists for this instance')
+    const row = await insertWebhook(deps.sql, { userId, instance: body.instance_name, url: body.webhook_url as string, events, secret })
+    if (!row) throw new ApiError(409, ALREADY_EXISTS)
     const err = await syncInstance(deps, row.instance_name)
     if (err) await markNeedsSync(deps.sql, row.id, err)
     const { id, instance_name, webhook_url, is_active, created_at, signing_secret } = row
-    return c.json({ webhook: { id, instance_name, webhook_url, events: row.events, is_active, needs_sync: err !== null, created_at, signing_secret } }, 201)
+    return c.json({ webhook: { id, instance_name, webhook_url, events: row.events, is_active, needs_sync: err !== null, created_at, signing_secret }, ignored_events: ignored }, 201)
   })
 
   register(r, { method: 'PUT', path: '/api/webhooks/:id', access: 'session', summary: 'Update webhook_url, events or is_active', tags,
@@ -57,7 +74,7 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     if (!current) throw new ApiError(404, NOT_FOUND)
     const body = await readJsonObject(c)
     if (body.webhook_url === '') throw new ApiError(400, 'webhook_url cannot be empty')
-    if (body.webhook_url !== undefined) await checkUrl(body.webhook_url)
+    if (body.webhook_url !== undefined) await urlTarget(urlSyntax(body.webhook_url))
     const events = body.events === undefined ? undefined : parseEvents(body.events)
     if (body.is_active !== undefined && typeof body.is_active !== 'boolean') throw new ApiError(400, 'is_active must be a boolean')
     if (body.webhook_url === undefined && events === undefined && body.is_active === undefined) throw new ApiError(400, 'No fields to update')

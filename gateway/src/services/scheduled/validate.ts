@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../../errors/api-error.js'
 import { MESSAGE_TYPES, PhoneRule, ruleError } from '../../lib/rules.js'
+import { storable } from '../../lib/timestamp-range.js'
 
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 export const MAX_RECIPIENTS = 500
@@ -13,7 +14,7 @@ const bad = (msg: string) => new ApiError(400, msg)
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 
-/** Parses an ISO 8601 date or date-time; a value without zone is UTC. Null when invalid. */
+/** Parses an ISO 8601 date or date-time; a value without zone is UTC. Null when invalid or not storable. */
 export function parseIsoDateTime(value: string): Date | null {
   const m = ISO.exec(value.trim())
   if (!m) return null
@@ -24,7 +25,7 @@ export function parseIsoDateTime(value: string): Date | null {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null
   const z = zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
   const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac.slice(0, 4)}${z}`)
-  return Number.isNaN(t) ? null : new Date(t)
+  return Number.isNaN(t) || !storable(new Date(t)) ? null : new Date(t)
 }
 
 export function parseScheduledAt(value: unknown): Date {

@@ -1,7 +1,7 @@
 /** @module services/ssrf tests: the URL forms an attacker would try, and the ones that must pass. */
 import { describe, expect, it } from 'vitest'
 import { classifyIP, mappedIPv4, MSG } from './classify.js'
-import { checkUrlSyntax, checkWebhookUrl, judgeAnswers, type ResolveAll } from './ssrf.js'
+import { checkUrlSyntax, checkUrlTarget, checkWebhookUrl, judgeAnswers, parseWebhookUrl, type ResolveAll } from './ssrf.js'
 
 const fakeDns = (table: Record<string, string[]>): ResolveAll => async (host) => {
   const ips = table[host]
@@ -105,5 +105,25 @@ describe('address classification', () => {
   })
   it('syntax check alone does not resolve names', () => {
     expect(checkUrlSyntax('https://anything.example/x', [])).toMatchObject({ ok: true, exempt: false })
+  })
+})
+
+describe('save time: syntax and target apart (webhook create checks ownership in between)', () => {
+  const dns = fakeDns({ 'hooks.example.com': ['93.184.216.34'], 'loop.example.com': ['127.0.0.1'] })
+  it('parseWebhookUrl judges syntax only: private targets pass it', () => {
+    expect(parseWebhookUrl('http://10.0.0.1/x', [])).toMatchObject({ ok: true })
+    expect(parseWebhookUrl('http://localhost/x', [])).toMatchObject({ ok: true })
+    expect(parseWebhookUrl('ftp://x/', [])).toEqual({ ok: false, error: MSG.scheme })
+    expect(parseWebhookUrl('http://u:p@example.com/', [])).toEqual({ ok: false, error: MSG.credentials })
+  })
+  it('an unresolvable name is accepted when asked to, a name resolving to a forbidden address never', async () => {
+    const target = (url: string) => checkUrlTarget(parseWebhookUrl(url, []), { resolve: dns, unresolved: 'accept' })
+    expect((await target('http://hooks.example.invalid/x')).ok).toBe(true)
+    expect(await target('http://loop.example.com/x')).toEqual({ ok: false, error: MSG.localhost })
+    expect(await target('http://10.0.0.1/x')).toEqual({ ok: false, error: MSG.private })
+    expect(await target('http://metadata.google.internal/x')).toEqual({ ok: false, error: MSG.metadata })
+    expect((await target('https://hooks.example.com/x')).ok).toBe(true)
+    // delivery keeps refusing it
+    expect(await checkUrlTarget(parseWebhookUrl('http://hooks.example.invalid/x', []), { resolve: dns })).toEqual({ ok: false, error: MSG.unresolved })
   })
 })

@@ -5,6 +5,8 @@
  * userinfo, no IPv6, no internal names, and every DNS answer must be a public IPv4 address. Deliveries
  * also connect through `safeLookup`, so a name that re-resolves to a private address (DNS rebinding)
  * is refused at connect time too. WEBHOOK_ALLOWED_HOSTS exempts listed host[:port] (test receivers).
+ * Split in two for webhook create, which checks the syntax before ownership and the target after it
+ * (`parseWebhookUrl`, `checkUrlTarget`); at save time a name that does not resolve is accepted.
  */
 import dns from 'node:dns'
 import { isIP, type LookupFunction } from 'node:net'
@@ -17,8 +19,11 @@ export type UrlCheck = { ok: true; url: URL; exempt: boolean } | { ok: false; er
 
 const systemResolve: ResolveAll = (host) => dns.promises.lookup(host, { all: true, verbatim: true })
 
-/** The checks that need no DNS. */
-export function checkUrlSyntax(raw: unknown, allowedHosts: readonly string[]): UrlCheck {
+/**
+ * URL syntax only (what webhook create checks before ownership, as the reference does): present, http(s),
+ * parseable, no userinfo, a host. Says nothing about where the URL points (`checkUrlTarget`).
+ */
+export function parseWebhookUrl(raw: unknown, allowedHosts: readonly string[]): UrlCheck {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, error: MSG.required }
   if (!/^https?:\/\//i.test(raw)) return { ok: false, error: MSG.scheme }
   let url: URL
@@ -30,15 +35,23 @@ export function checkUrlSyntax(raw: unknown, allowedHosts: readonly string[]): U
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: MSG.scheme }
   if (url.username !== '' || url.password !== '') return { ok: false, error: MSG.credentials }
   if (url.hostname === '') return { ok: false, error: MSG.invalid }
-  if (isAllowedHost(url, allowedHosts)) return { ok: true, url, exempt: true }
+  return { ok: true, url, exempt: isAllowedHost(url, allowedHosts) }
+}
+
+/** The target rules that need no DNS: literal addresses and internal names. */
+function staticTargetError(url: URL): string | null {
   const host = url.hostname
-  if (host.startsWith('[')) return { ok: false, error: classifyIP(host.slice(1, -1)) ?? MSG.ipv6 }
-  if (isIP(host) === 4) {
-    const why = classifyIPv4(host)
-    return why ? { ok: false, error: why } : { ok: true, url, exempt: false }
-  }
-  const why = classifyName(host)
-  return why ? { ok: false, error: why } : { ok: true, url, exempt: false }
+  if (host.startsWith('[')) return classifyIP(host.slice(1, -1)) ?? MSG.ipv6
+  if (isIP(host) === 4) return classifyIPv4(host)
+  return classifyName(host)
+}
+
+/** The checks that need no DNS: syntax, then literal addresses and internal names. */
+export function checkUrlSyntax(raw: unknown, allowedHosts: readonly string[]): UrlCheck {
+  const parsed = parseWebhookUrl(raw, allowedHosts)
+  if (!parsed.ok || parsed.exempt) return parsed
+  const why = staticTargetError(parsed.url)
+  return why ? { ok: false, error: why } : parsed
 }
 
 /** Why a set of DNS answers is unusable, or null. Any private answer condemns the name (round-robin tricks). */
@@ -54,21 +67,38 @@ export function judgeAnswers(answers: Resolved[]): string | null {
   return publicV4 > 0 ? null : MSG.noPublic
 }
 
-/** Full check: syntax, names, then DNS. */
-export async function checkWebhookUrl(
-  raw: unknown,
-  opts: { allowedHosts: readonly string[]; resolve?: ResolveAll },
-): Promise<UrlCheck> {
-  const first = checkUrlSyntax(raw, opts.allowedHosts)
-  if (!first.ok || first.exempt || isIP(first.url.hostname) === 4) return first
+export type TargetOptions = {
+  resolve?: ResolveAll
+  /**
+   * A name that does not resolve: refused (delivery: nothing to connect to) or accepted (save time:
+   * the host's DNS may be down or private; every delivery resolves again and records the failure).
+   */
+  unresolved?: 'refuse' | 'accept'
+}
+
+/** Where a syntactically valid URL points: literal addresses, internal names, then every DNS answer. */
+export async function checkUrlTarget(parsed: UrlCheck, opts: TargetOptions = {}): Promise<UrlCheck> {
+  if (!parsed.ok || parsed.exempt) return parsed
+  const why = staticTargetError(parsed.url)
+  if (why) return { ok: false, error: why }
+  const host = parsed.url.hostname
+  if (host.startsWith('[') || isIP(host) === 4) return parsed
   let answers: Resolved[]
   try {
-    answers = await (opts.resolve ?? systemResolve)(first.url.hostname)
+    answers = await (opts.resolve ?? systemResolve)(host)
   } catch {
-    return { ok: false, error: MSG.unresolved }
+    return opts.unresolved === 'accept' ? parsed : { ok: false, error: MSG.unresolved }
   }
-  const why = judgeAnswers(answers)
-  return why ? { ok: false, error: why } : first
+  const bad = judgeAnswers(answers)
+  return bad ? { ok: false, error: bad } : parsed
+}
+
+/** Full check: syntax, names, then DNS (an unresolvable name is refused unless `unresolved: 'accept'`). */
+export async function checkWebhookUrl(
+  raw: unknown,
+  opts: { allowedHosts: readonly string[] } & TargetOptions,
+): Promise<UrlCheck> {
+  return checkUrlTarget(parseWebhookUrl(raw, opts.allowedHosts), opts)
 }
 
 /** net/tls `lookup` for delivery sockets: resolves, refuses private answers, hands out IPv4 only. */

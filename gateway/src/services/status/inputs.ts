@@ -8,6 +8,7 @@ import type { Queryable } from '../../db/client.js'
 import { unknownServiceIds } from '../../db/queries/incidents.js'
 import { ApiError } from '../../errors/api-error.js'
 import { validate } from '../../lib/body.js'
+import { storable } from '../../lib/timestamp-range.js'
 
 const IDS_MESSAGE = 'service_ids must be an array of service ids'
 export const ServiceIdsRule = v.array(v.pipe(v.number(IDS_MESSAGE), v.integer(IDS_MESSAGE), v.minValue(1, IDS_MESSAGE), v.maxValue(2_147_483_647, IDS_MESSAGE)), IDS_MESSAGE)
@@ -30,7 +31,7 @@ export function parseIsoDate(s: string): Date | null {
   const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(t) && t.length > 10
   const normal = t.length === 10 ? `${t}T00:00:00Z` : `${t.replace(' ', 'T')}${hasZone ? '' : 'Z'}`
   const d = new Date(normal)
-  if (Number.isNaN(d.getTime())) return null
+  if (Number.isNaN(d.getTime()) || !storable(d)) return null
   // Calendar overflow (2025-02-30) must not roll into the next month.
   const [y, m, day] = t.slice(0, 10).split('-').map(Number) as [number, number, number]
   return new Date(Date.UTC(y, m - 1, day)).toISOString().slice(0, 10) === t.slice(0, 10) ? d : null

@@ -1,8 +1,9 @@
 /**
  * @module services/webhooks/events
  * Webhook event names users may subscribe to: Evolution v2's list plus the reference's spelling
- * GROUPS_UPDATE (v2 says GROUP_UPDATE; both are accepted and mean the same). Validated on create and
- * on update (reference §9.18), with the reference's messages.
+ * GROUPS_UPDATE (v2 says GROUP_UPDATE; both are accepted and mean the same). Create takes any list of
+ * names, as the reference does (clients send names such as "MESSAGE"): unknown ones are kept on the row,
+ * reported as `ignored_events` and never synced upstream. Update refuses them (`Invalid event: <name>`).
  */
 import { ApiError } from '../../errors/api-error.js'
 
@@ -32,6 +33,31 @@ export function parseEvents(value: unknown): string[] {
     if (!out.includes(ev)) out.push(ev)
   }
   return out
+}
+
+/**
+ * `events` of a create body, as the reference takes them: a non-array is [] (all events), strings are
+ * kept (duplicates removed, order kept) whether Evolution knows them or not; `ignored` lists the unknown
+ * ones. Only a non-string entry is refused (it has no name to keep).
+ */
+export function parseCreateEvents(value: unknown): { events: string[]; ignored: string[] } {
+  if (!Array.isArray(value)) return { events: [], ignored: [] }
+  const events: string[] = []
+  for (const ev of value) {
+    if (typeof ev !== 'string') throw new ApiError(400, `Invalid event: ${JSON.stringify(ev)}`)
+    if (!events.includes(ev)) events.push(ev)
+  }
+  return { events, ignored: events.filter((e) => !ALLOWED_EVENTS.has(e)) }
+}
+
+/**
+ * What a stored list asks of the upstream: its known names ([] = all). null when it names only events
+ * Evolution does not know: it wants nothing deliverable, which is not the same as "all".
+ */
+export function upstreamEvents(events: readonly string[]): string[] | null {
+  if (events.length === 0) return []
+  const known = events.filter((e) => ALLOWED_EVENTS.has(e))
+  return known.length ? known : null
 }
 
 /** Does a webhook with `events` ([] = all) want this canonical event? */

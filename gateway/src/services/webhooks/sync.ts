@@ -7,14 +7,16 @@
  */
 import type { Deps } from '../../deps.js'
 import { activeEventLists, markSynced } from '../../db/queries/webhooks.js'
-import { unionEvents } from './events.js'
+import { unionEvents, upstreamEvents } from './events.js'
 import { instanceReceiverUrl } from './tokens.js'
 
 export type V2WebhookBody = {
   webhook: { enabled: boolean; url: string; byEvents: boolean; base64: boolean; events: string[] }
 }
 
-export function upstreamBody(receiverUrl: string, lists: string[][]): V2WebhookBody {
+/** Unknown event names (kept on create, see ./events) never reach the upstream. */
+export function upstreamBody(receiverUrl: string, stored: string[][]): V2WebhookBody {
+  const lists = stored.map(upstreamEvents).filter((l): l is string[] => l !== null)
   const enabled = lists.length > 0
   return { webhook: { enabled, url: receiverUrl, byEvents: false, base64: false, events: enabled ? unionEvents(lists) : [] } }
 }
