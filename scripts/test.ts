@@ -19,7 +19,7 @@
  * or a suite could not run. Env knobs: BATS_TEST_TIMEOUT (s per bats test, default 180),
  * TAGUATO_PRIVATE_SERVICES (auto | 1 | 0), DATABASE_URL / REDIS_URL (servers to use; .env is read).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -88,6 +88,17 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 /** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
+/** What is still running in a suite's process group (`ps`), so a hang names its culprit. */
+function groupProcesses(pgid: number): string {
+  try {
+    const out = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,etime=,args='], { encoding: 'utf8' })
+    const lines = out.split('\n').filter((l) => l.trim().split(/\s+/)[1] === String(pgid))
+    return lines.map((l) => `  ${l.trim().slice(0, 200)}`).join('\n') || '  (none)'
+  } catch {
+    return '  (ps failed)'
+  }
+}
+
 async function sweepGroup(pgid: number): Promise<void> {
   signal(pgid, 'SIGTERM', true)
   await sleep(1000)
@@ -126,6 +137,7 @@ function runSuiteCommand(cmd: string, args: string[], env: Env, opts: RunOptions
         lingerTimer = setTimeout(() => {
           hung = true
           warn(`${path.basename(cmd)} did not exit ${Math.round((opts.lingerMs ?? 60_000) / 1000)} s after its last test (a test left a process holding its output?); killing it`)
+          if (child.pid) warn(`still running in its process group:\n${groupProcesses(child.pid)}`)
           if (child.pid) void sweepGroup(child.pid)
         }, opts.lingerMs ?? 60_000)
       }
