@@ -10,7 +10,8 @@ import type { UpstreamConfig } from '../../config.js'
 import type { Sql } from '../../db/client.js'
 import type { DriverEvents, SessionInfo, WhatsAppDriver } from '../types.js'
 import { OwnerLocks } from './owner-lock.js'
-import { BaileysSession, realTimers, type SessionOptions } from './session.js'
+import { BaileysSession } from './session.js'
+import { realTimers, type SessionOptions } from './session-options.js'
 import { parseWaVersion, realSocketFactory, type RealSocketOptions, type SocketFactory } from './socket-factory.js'
 
 export type BaileysDriverOptions = Omit<SessionOptions, 'socketFactory' | 'locks' | 'timers' | 'random' | 'livenessTimeoutMs' | 'connectWaitMs' | 'connectTimeoutMs'> & {

@@ -5,12 +5,10 @@
  * socket that never said so); closes follow reconnect-policy.ts. Every socket gets a generation
  * number: events of a socket we already dropped are ignored, so a late close never undoes a restart.
  */
-import { makeCacheableSignalKeyStore, S_WHATSAPP_NET, type BinaryNode, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto } from '@whiskeysockets/baileys'
+import { makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import { wipeAuth } from '../../db/baileys-auth.js'
-import type { Sql } from '../../db/client.js'
 import { internal } from '../../lib/errors.js'
-import { jidUser } from '../../lib/jid.js'
 import { ConnectionClosedError } from '../errors.js'
 import { renderQr } from '../qr.js'
 import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
@@ -18,66 +16,17 @@ import { PgAuthState } from './auth-state.js'
 import { Lru, lruCacheStore } from './caches.js'
 import { toBaileysContent } from './content.js'
 import { accountJid, ackStatus, inboundMessage, phoneJid, sentMessage } from './events.js'
-import type { OwnerLocks } from './owner-lock.js'
+import { LivenessProbe } from './liveness.js'
+import { checkNumbers } from './number-check.js'
+import { attachProtocolFixes } from './protocol-fixes.js'
 import { Backoff, decideOnClose, Reason } from './reconnect-policy.js'
-import type { SocketFactory, WaSocket } from './socket-factory.js'
-
-/** Timer functions, injectable so backoff and liveness tests are deterministic. */
-export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void }
-
-export const realTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms).unref(),
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-}
-
-export type SessionOptions = {
-  sql: Sql
-  log: Logger
-  socketFactory: SocketFactory
-  locks: OwnerLocks
-  qrLimit: number
-  qrColor: string
-  reconnectMinMs: number
-  reconnectMaxMs: number
-  /** Liveness probe period while open; 0 = off. */
-  livenessMs: number
-  /** How long a probe may go unanswered before the socket counts as dead. */
-  livenessTimeoutMs: number
-  /**
-   * A socket that shows neither a QR nor `open` nor a close within this long is dropped as a network
-   * failure (0 = off). Guards the hangs Baileys does not time out itself.
-   */
-  connectTimeoutMs: number
-  /** How long connect()/restart() wait for the first QR, open or close before answering (real time). */
-  connectWaitMs: number
-  timers: Timers
-  random: () => number
-}
+import { baileysLogger, type SessionOptions } from './session-options.js'
+import type { WaSocket } from './socket-factory.js'
+import { isClosedError, isTransportError, statusCodeOf } from './socket-errors.js'
 
 /** Reason reported when another replica holds the instance's owner lock. */
 const NOT_OWNER = Reason.connectionReplaced
 const RECENT_SENT_MAX = 500
-
-const PING: BinaryNode = { tag: 'iq', attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] }
-
-/** Boom's `output.statusCode`, or 428 (connection closed) for a close without one. */
-function statusCodeOf(err: unknown): number {
-  const code = (err as { output?: { statusCode?: unknown } } | undefined)?.output?.statusCode
-  return typeof code === 'number' ? code : Reason.connectionClosed
-}
-
-/** Baileys wraps WebSocket-level failures as `WebSocket Error (<message>)`. */
-const isTransportError = (err: unknown): boolean => err instanceof Error && err.message.startsWith('WebSocket Error')
-
-const isClosedError = (err: unknown): boolean =>
-  err instanceof Error && (err.message === 'Connection Closed' || ('isBoom' in err && statusCodeOf(err) === Reason.connectionClosed))
-
-/** Baileys' own logger: a child of ours at warn, or quieter when ours is (tests run silent). */
-function baileysLogger(log: Logger): Logger {
-  const warn = log.levels.values.warn!
-  const own = log.levels.values[log.level] ?? Infinity
-  return log.child({ component: 'baileys' }, { level: own > warn ? log.level : 'warn' })
-}
 
 export class BaileysSession implements DriverSession {
   state: ConnectionState = 'close'
@@ -92,7 +41,7 @@ export class BaileysSession implements DriverSession {
   private qrCount = 0
   private readonly backoff: Backoff
   private retryTimer: unknown = null
-  private livenessTimer: unknown = null
+  private readonly liveness: LivenessProbe
   private watchdog: unknown = null
   private ended = false
   private settle: (() => void) | null = null
@@ -110,6 +59,7 @@ export class BaileysSession implements DriverSession {
     this.log = opts.log.child({ instance: info.name })
     this.baileysLog = baileysLogger(this.log)
     this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs, opts.random)
+    this.liveness = new LivenessProbe({ timers: opts.timers, periodMs: opts.livenessMs, timeoutMs: opts.livenessTimeoutMs, log: this.log })
   }
 
   /** A backoff retry is scheduled (the state is `close` meanwhile). */
@@ -182,22 +132,7 @@ export class BaileysSession implements DriverSession {
 
   async checkNumbers(jids: string[]): Promise<{ jid: string; exists: boolean }[]> {
     const sock = this.requireOpen()
-    // onWhatsApp answers phone numbers only: groups exist, LIDs cannot be checked (taken as existing).
-    const phones = jids.filter((j) => j.endsWith('@s.whatsapp.net'))
-    const found = new Set<string>()
-    let anyFound = false
-    if (phones.length > 0) {
-      const res = (await this.call(() => sock.onWhatsApp(...phones))) ?? []
-      for (const r of res) {
-        if (!r.exists) continue
-        anyFound = true
-        found.add(jidUser(r.jid))
-      }
-    }
-    // One number asked, one found under another form (e.g. a 9th-digit variant): it is that number.
-    const single = phones.length === 1 && anyFound
-    // onWhatsApp omits numbers that do not exist: every gap is exists:false.
-    return jids.map((jid) => ({ jid, exists: jid.endsWith('@s.whatsapp.net') ? single || found.has(jidUser(jid)) : true }))
+    return checkNumbers(jids, (phones) => this.call(() => sock.onWhatsApp(...phones)))
   }
 
   async send(jid: string, content: OutboundContent): Promise<WaMessage> {
@@ -308,28 +243,7 @@ export class BaileysSession implements DriverSession {
         if (status && key.id && key.fromMe) this.events.ack({ keyId: key.id, remoteJid: phoneJid(key), status })
       }
     })
-    // An HTTP error answer to the WebSocket upgrade: Baileys listens for `unexpected-response`, so
-    // `ws` neither errors nor closes and rc14 would sit in `connecting` forever. Treat it as a drop.
-    sock.ws.on('unexpected-response', (_req: unknown, res: { statusCode?: number } | undefined) => {
-      if (!live()) return
-      const code = res?.statusCode ?? Reason.connectionClosed
-      this.log.warn({ code }, 'WhatsApp answered the WebSocket upgrade with an HTTP error')
-      void this.socketClosed(gen, code, true)
-    })
-    // Known defect (drivers.md): WhatsApp's top-level <status> stanza goes unacknowledged in rc14 and
-    // the server drops such connections after ~50 min. Ack it the way Baileys acks other stanzas.
-    sock.ws.on('CB:status', (node: BinaryNode) => {
-      const { id, from } = node.attrs
-      if (!live() || !id) return
-      const attrs: Record<string, string> = { id, to: from ?? S_WHATSAPP_NET, class: node.tag }
-      if (node.attrs.type) attrs.type = node.attrs.type
-      sock.sendNode({ tag: 'ack', attrs }).catch((err: unknown) => this.log.warn({ err }, 'acking <status> failed'))
-    })
-    // companion_reg_refresh (Baileys PR #2765) is not handled by rc14; detect it so the log explains a
-    // QR scan that never completes (the fix: connect with ?number= and link by pairing code).
-    const regRefresh = () => this.log.warn('WhatsApp sent companion_reg_refresh, which Baileys rc14 ignores: if the QR scan does not complete, link with a pairing code')
-    sock.ws.on('CB:notification,type:companion_reg_refresh', regRefresh)
-    sock.ws.on('CB:ib,,companion_reg_refresh', regRefresh)
+    attachProtocolFixes(sock, live, this.log, (code) => void this.socketClosed(gen, code, true))
   }
 
   private async onConnectionUpdate(sock: WaSocket, gen: number, u: Partial<WaConnectionUpdate>): Promise<void> {
@@ -384,7 +298,7 @@ export class BaileysSession implements DriverSession {
     // instances.session says "paired" (what fetchInstances and boot look at); the keys live in baileys_auth.
     this.events.creds({ paired: true, wuid })
     this.events.state({ state: 'open', statusReason: 200, identity })
-    this.scheduleProbe(sock, gen)
+    this.liveness.start(sock, () => gen === this.generation, () => void this.socketClosed(gen, Reason.connectionLost))
     this.settle?.()
   }
 
@@ -459,40 +373,11 @@ export class BaileysSession implements DriverSession {
     this.events.creds(null)
   }
 
-  /** Liveness: a ping with a timeout every livenessMs; no answer = a network drop (408). */
-  private scheduleProbe(sock: WaSocket, gen: number): void {
-    if (this.opts.livenessMs <= 0) return
-    this.livenessTimer = this.opts.timers.set(() => {
-      this.livenessTimer = null
-      if (gen !== this.generation) return
-      let done = false
-      const fail = (why: unknown) => {
-        if (done) return
-        done = true
-        this.opts.timers.clear(timeout)
-        if (gen !== this.generation) return
-        this.log.warn({ err: why }, 'baileys liveness probe got no answer: treating the socket as dropped')
-        void this.socketClosed(gen, Reason.connectionLost)
-      }
-      const timeout = this.opts.timers.set(() => fail(new Error('liveness probe timed out')), this.opts.livenessTimeoutMs)
-      sock.query(structuredClone(PING), this.opts.livenessTimeoutMs).then(
-        () => {
-          if (done) return
-          done = true
-          this.opts.timers.clear(timeout)
-          if (gen === this.generation) this.scheduleProbe(sock, gen)
-        },
-        fail,
-      )
-    }, this.opts.livenessMs)
-  }
-
   /** Forgets the current socket (its late events are ignored) and ends it unless told not to. */
   private dropSocket(o: { end?: boolean } = {}): void {
     this.generation += 1
     this.clearWatchdog()
-    if (this.livenessTimer !== null) this.opts.timers.clear(this.livenessTimer)
-    this.livenessTimer = null
+    this.liveness.stop()
     const sock = this.sock
     this.sock = null
     if (sock && o.end !== false) {
