@@ -1,9 +1,7 @@
 /**
  * @module scripts/bench/instrumented-gateway
  * The gateway with bench instruments (cluster workers re-run this entry, so each is instrumented):
- *  - BENCH_CPU_PROFILE=1: V8 CPU profiler started in-process (NODE_OPTIONS may not carry --cpu-prof),
- *    sampling every BENCH_PROFILE_INTERVAL_US µs (default 200; larger disturbs a saturated run less),
- *    written to <BENCH_PROFILE_DIR>/gateway-<pid>.cpuprofile on exit;
+ *  - BENCH_CPU_PROFILE=1: V8 CPU profile to <BENCH_PROFILE_DIR>/gateway-<pid>.cpuprofile (cpu-profile.ts);
  *  - BENCH_MEMLOG=1: process.memoryUsage() every second on stderr (rss/heap/external, MB);
  *  - BENCH_ALLOC_PROFILE=1: V8's sampling heap profiler counting every allocation (also those already
  *    collected), i.e. where the allocation rate comes from, to <BENCH_PROFILE_DIR>/gateway-<pid>.heapprofile.
@@ -12,23 +10,9 @@
 import fs from 'node:fs'
 import inspector from 'node:inspector'
 import path from 'node:path'
+import { startCpuProfile } from './cpu-profile.js'
 
-if (process.env.BENCH_CPU_PROFILE === '1') {
-  const dir = process.env.BENCH_PROFILE_DIR ?? 'test-artifacts/bench/profiles'
-  const session = new inspector.Session()
-  session.connect()
-  session.post('Profiler.enable')
-  session.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_INTERVAL_US) || 200 })
-  session.post('Profiler.start')
-  process.on('exit', () => {
-    // Same-thread inspector sessions answer synchronously, so this completes inside the exit handler.
-    session.post('Profiler.stop', (err, res) => {
-      if (err) return
-      fs.mkdirSync(dir, { recursive: true })
-      fs.writeFileSync(path.join(dir, `gateway-${process.pid}.cpuprofile`), JSON.stringify(res.profile))
-    })
-  })
-}
+if (process.env.BENCH_CPU_PROFILE === '1') startCpuProfile('gateway')
 if (process.env.BENCH_ALLOC_PROFILE === '1') {
   const dir = process.env.BENCH_PROFILE_DIR ?? 'test-artifacts/bench/profiles'
   const session = new inspector.Session()

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const authed = { ...json, apikey: token }
     const sendSpec = { url: gw.url + send, method: 'POST' as const, headers: authed, body: sendBody, pid: gw.pid }
     if (only.has('m')) {
-      const env = { BENCH_TARGET: stack.responder.url, BENCH_REDIS_URL: stack.env.REDIS_URL!, BENCH_TOKEN: token, BENCH_LOG: path.join(LOG_DIR, 'minimal-requests.log') }
+      const env = { BENCH_TARGET: stack.responder.url, BENCH_REDIS_URL: stack.env.REDIS_URL!, BENCH_TOKEN: token, BENCH_LOG: path.join(LOG_DIR, 'minimal-requests.log'), BENCH_CPU_PROFILE: profile.cpuProfile ? '1' : '', BENCH_PROFILE_DIR: path.join(LOG_DIR, 'profiles') }
       minimal = await helper('minimal-checked-proxy.ts', env, 'minimal-checked-proxy')
     }
     // Every process is up and idle; with --rounds N the runs alternate N times (a n b m c d, a n b m c d,

@@ -12,6 +12,10 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
+import { startCpuProfile } from './cpu-profile.js'
+
+// `npm run bench -- --cpu-prof` profiles this process too, for a side-by-side with the gateway's profile.
+if (process.env.BENCH_CPU_PROFILE === '1') startCpuProfile('minimal')
 
 const port = Number(process.env.BENCH_PORT ?? 0)
 const target = new URL(process.env.BENCH_TARGET ?? 'http://127.0.0.1:8081')

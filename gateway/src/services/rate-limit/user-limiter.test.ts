@@ -2,7 +2,6 @@
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { UserRateLimiter } from './user-limiter.js'
-import { pipelinedIncrStore } from './pipelined-store.js'
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const opts = { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true, connectTimeout: 500 } as const
@@ -43,14 +42,18 @@ describe('UserRateLimiter', () => {
     expect(d.allowed).toBe(true)
   })
 
-  it('the store client still runs real transactions through its lazy multi()', async () => {
+  it('counts in the keys rate-limiter-flexible used (taguato:rl:<points>:<user>), with the window as expiry', async () => {
     const redis = client()
     await new Promise((r) => redis.once('ready', r))
-    const { client: store } = pipelinedIncrStore(redis)
-    const key = `taguato:test:multi:${uid()}`
-    const res = await store.multi().set(key, '5', 'EX', 10).pttl(key).exec()
-    expect(res?.map(([err]) => err)).toEqual([null, null])
-    expect(await redis.get(key)).toBe('5')
+    const l = new UserRateLimiter(redis, 0)
+    const id = uid()
+    await l.consume(id, 7)
+    await l.consume(id, 7)
+    const key = `taguato:rl:7:${id}`
+    expect(await redis.get(key)).toBe('2')
+    const ttl = await redis.pttl(key)
+    expect(ttl).toBeGreaterThan(0)
+    expect(ttl).toBeLessThanOrEqual(60_000)
     await redis.del(key)
   })
 

@@ -65,19 +65,45 @@ export type BufferedRequest = {
   contentType: string
 }
 
-const STRIP_REQUEST_SET = new Set(STRIP_REQUEST)
+/** `send` sets Content-Type itself (the caller's reading of it). */
+const STRIP_SEND_SET = new Set([...STRIP_REQUEST, 'content-type'])
 
-/** Connect timeout only while connecting (a reused keep-alive socket is already connected). */
-function armConnectTimeout(req: http.ClientRequest, socket: Socket, ms: number): void {
+/**
+ * The hop's timeouts, armed once per upstream socket instead of once per request (issue 16: a
+ * request's timeout listeners and timers were a measurable share of a send's CPU):
+ *  - connect: only while the socket connects (a reused keep-alive socket is connected already);
+ *  - read (idle), as nginx's proxy_read_timeout: the socket's own idle timer, which the agent keeps at
+ *    `timeout` while the socket serves a request and while it waits in the pool. It fires after that
+ *    long without a byte either way: on a busy socket the request fails with UpstreamError('timeout')
+ *    (the 504), an idle pooled socket is simply closed.
+ */
+function armSocketTimeouts(socket: Socket, connectMs: number, readMs: number): void {
+  socket.on('timeout', () => socket.destroy(new UpstreamError('timeout', `upstream read timeout after ${readMs} ms`)))
   if (!socket.connecting) return
-  const t = setTimeout(() => req.destroy(new UpstreamError('timeout', `upstream connect timeout after ${ms} ms`)), ms)
+  const t = setTimeout(() => socket.destroy(new UpstreamError('timeout', `upstream connect timeout after ${connectMs} ms`)), connectMs)
   socket.once('connect', () => clearTimeout(t))
   socket.once('close', () => clearTimeout(t))
 }
 
-/** Read (idle) timeout of the hop, as nginx's proxy_read_timeout. */
-function armReadTimeout(req: http.ClientRequest, ms: number): void {
-  req.setTimeout(ms, () => req.destroy(new UpstreamError('timeout', `upstream read timeout after ${ms} ms`)))
+/** A keep-alive agent whose sockets carry the hop's timeouts (armSocketTimeouts). */
+function timedAgent(https_: boolean, connectMs: number, readMs: number): http.Agent {
+  const Agent = https_ ? https.Agent : http.Agent
+  // `timeout` is each socket's idle timeout, in use and in the pool alike.
+  const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo', timeout: readMs })
+  const create = agent.createConnection.bind(agent) as (o: object, cb?: (err: Error | null, s?: Socket) => void) => Socket | undefined
+  agent.createConnection = ((o: object, cb?: (err: Error | null, s?: Socket) => void) => {
+    const socket = create(o, cb)
+    if (socket) armSocketTimeouts(socket, connectMs, readMs)
+    return socket
+  }) as typeof agent.createConnection
+  // A pooled socket's idle timer may have been shortened to the server's Keep-Alive hint (Node does
+  // that for the pool): a request gets the full read timeout back.
+  const reuse = agent.reuseSocket.bind(agent)
+  agent.reuseSocket = (socket: Socket, req: http.ClientRequest) => {
+    if (socket.timeout !== readMs) socket.setTimeout(readMs)
+    reuse(socket, req)
+  }
+  return agent
 }
 const HOP_BY_HOP_SET = new Set([...HOP_BY_HOP, 'content-length'])
 
@@ -93,18 +119,13 @@ export class UpstreamProxy {
 
   constructor(private readonly opts: UpstreamProxyOptions) {
     this.target = new URL(opts.baseUrl)
-    const Agent = this.target.protocol === 'https:' ? https.Agent : http.Agent
-    this.agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' })
+    this.agent = timedAgent(this.target.protocol === 'https:', opts.connectTimeoutMs, opts.readTimeoutMs)
     this.request = this.target.protocol === 'https:' ? https.request : http.request
     this.basePath = this.target.pathname.replace(/\/+$/, '')
     this.proxy = createProxyServer({ target: this.target, agent: this.agent, selfHandleResponse: true, xfwd: false, prependPath: true })
     this.proxy.on('proxyRes', (proxyRes, req) => this.onResponse(proxyRes, req))
     // The client went away mid-request: nothing to answer, but the caller must not wait forever.
     this.proxy.on('econnreset', (_err, req) => this.settle(req)?.resolve({ status: CLIENT_CLOSED, headers: {}, body: Buffer.alloc(0) }))
-    this.proxy.on('proxyReq', (proxyReq, _req, _res, _opts, socket) => {
-      armConnectTimeout(proxyReq, socket, opts.connectTimeoutMs)
-      armReadTimeout(proxyReq, opts.readTimeoutMs)
-    })
   }
 
   async forward(r: ProxyRequest): Promise<ProxyResponse> {
@@ -158,20 +179,26 @@ export class UpstreamProxy {
    */
   send(r: BufferedRequest): Promise<ProxyResponse> {
     const src = r.incoming.headers
-    const headers: http.OutgoingHttpHeaders = {}
+    // perf: a flat [name, value, ...] list goes to Node's header writer as is, without a setHeader
+    // (validation, lowercasing, a stored copy) per header; names from Node's parser are lowercase already.
+    const headers: (string | string[] | number)[] = []
     for (const k in src) {
-      if (!STRIP_REQUEST_SET.has(k)) headers[k] = src[k]
+      if (!STRIP_SEND_SET.has(k)) headers.push(k, src[k]!)
     }
     const host = src.host ?? ''
-    headers.apikey = this.opts.apiKey
-    headers['x-request-id'] = r.requestId
-    headers['x-forwarded-for'] = r.clientIp
-    headers['x-real-ip'] = r.clientIp
-    headers['x-forwarded-proto'] = (r.incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
-    headers['x-forwarded-host'] = host
-    headers['content-type'] = r.contentType
-    headers['content-length'] = r.body.length
-    const { opts, target } = this
+    // The client's Host is forwarded, as `forward` does; Node adds none itself to a flat list.
+    if (src.host === undefined) headers.push('host', this.target.host)
+    headers.push(
+      'apikey', this.opts.apiKey,
+      'x-request-id', r.requestId,
+      'x-forwarded-for', r.clientIp,
+      'x-real-ip', r.clientIp,
+      'x-forwarded-proto', (r.incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+      'x-forwarded-host', host,
+      'content-type', r.contentType,
+      'content-length', r.body.length,
+    )
+    const { target } = this
     return new Promise<ProxyResponse>((resolve, reject) => {
       let done = false
       const fail = (e: unknown) => {
@@ -186,29 +213,28 @@ export class UpstreamProxy {
         port: target.port,
         method: r.method,
         path: this.basePath + r.url,
-        headers,
+        headers: headers as unknown as http.OutgoingHttpHeaders,
       }, (res) => {
         const chunks: Buffer[] = []
         let size = 0
+        // `on`, not `once`: each fires at most once per response here, and `once` wraps every listener.
         res.on('data', (c: Buffer) => {
           chunks.push(c)
           size += c.length
         })
-        res.once('end', () => {
+        res.on('end', () => {
           if (done) return
           if (!res.complete) return fail(new UpstreamError('unreachable', 'upstream closed the response early'))
           done = true
           resolve({ status: res.statusCode ?? 502, headers: responseHeaders(res.headers), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
         })
-        res.once('error', fail)
-        res.once('aborted', () => fail(new UpstreamError('unreachable', 'upstream closed the response early')))
-        res.once('close', () => {
+        res.on('error', fail)
+        // An upstream gone mid-answer ('aborted' is only its older name): close without a complete message.
+        res.on('close', () => {
           if (!done && !res.complete) fail(new UpstreamError('unreachable', 'upstream closed the response early'))
         })
       })
-      req.once('socket', (socket) => armConnectTimeout(req, socket, opts.connectTimeoutMs))
-      armReadTimeout(req, opts.readTimeoutMs)
-      req.once('error', fail)
+      req.on('error', fail)
       req.end(r.body)
     })
   }

@@ -1,0 +1,110 @@
+/**
+ * @module services/upstream-proxy tests: `send`, the buffered /message/* hop, against a real local
+ * server: the headers that go upstream, the read timeout (also on a pooled socket whose idle timer Node
+ * Node may shorten to the server's Keep-Alive hint), and an upstream that drops the answer midway.
+ */
+import http, { type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { UpstreamError } from '../upstream-client/upstream-client.js'
+import { UpstreamProxy } from './upstream-proxy.js'
+
+type Seen = { url: string; headers: http.IncomingHttpHeaders; body: string }
+const seen: Seen[] = []
+let delayMs = 0
+let server: http.Server
+let base = ''
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      seen.push({ url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() })
+      if (req.url!.includes('drop')) {
+        res.writeHead(200, { 'content-length': '100' })
+        res.write('{"partial":')
+        setTimeout(() => res.socket?.destroy(), 20)
+        return
+      }
+      setTimeout(() => {
+        res.writeHead(201, { 'content-type': 'application/json', connection: 'keep-alive' })
+        res.end('{"key":{"id":"ABC"}}')
+      }, delayMs)
+    })
+  })
+  // Node announces `Keep-Alive: timeout=2`, which Node's pool may turn into a ~1 s idle timer.
+  server.keepAliveTimeout = 2000
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+const incoming = (headers: http.IncomingHttpHeaders) => ({ headers, socket: {} }) as unknown as IncomingMessage
+const proxy = (readTimeoutMs: number) => new UpstreamProxy({ baseUrl: base, apiKey: 'upstream-key', connectTimeoutMs: 1000, readTimeoutMs })
+const send = (p: UpstreamProxy, url = '/message/sendText/i1', headers: http.IncomingHttpHeaders = { host: 'gw.example', apikey: 'client-token', origin: 'https://x', 'user-agent': 'ua/1', 'content-type': 'text/plain' }) =>
+  p.send({ incoming: incoming(headers), method: 'POST', url, body: Buffer.from('{"number":"1"}'), requestId: 'req-1', clientIp: '203.0.113.9', contentType: 'application/json' })
+
+describe('UpstreamProxy.send', () => {
+  it('forwards the body with the upstream key and X-Forwarded-*, never the client apikey or Origin', async () => {
+    delayMs = 0
+    const p = proxy(2000)
+    const res = await send(p)
+    p.close()
+    expect(res.status).toBe(201)
+    expect(res.body.toString()).toBe('{"key":{"id":"ABC"}}')
+    expect(res.headers.connection).toBeUndefined()
+    const h = seen.at(-1)!.headers
+    expect(h).toMatchObject({
+      host: 'gw.example',
+      apikey: 'upstream-key',
+      'user-agent': 'ua/1',
+      'content-type': 'application/json',
+      'content-length': '14',
+      'x-request-id': 'req-1',
+      'x-forwarded-for': '203.0.113.9',
+      'x-real-ip': '203.0.113.9',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'gw.example',
+    })
+    expect(h.origin).toBeUndefined()
+    expect(seen.at(-1)!.body).toBe('{"number":"1"}')
+  })
+
+  it('a client without Host: the upstream still gets one (the target)', async () => {
+    delayMs = 0
+    const p = proxy(2000)
+    await send(p, '/message/sendText/i1', { 'content-type': 'application/json' })
+    p.close()
+    expect(seen.at(-1)!.headers.host).toBe(base.slice('http://'.length))
+  })
+
+  it('an upstream slower than the read timeout: UpstreamError timeout', async () => {
+    delayMs = 800
+    const p = proxy(300)
+    const err = await send(p).catch((e: unknown) => e)
+    p.close()
+    expect(err).toBeInstanceOf(UpstreamError)
+    expect((err as UpstreamError).kind).toBe('timeout')
+  })
+
+  it('a reused keep-alive socket has the full read timeout (longer than the server\'s Keep-Alive hint)', async () => {
+    const p = proxy(3000)
+    delayMs = 0
+    await send(p)
+    // Same pooled socket (LIFO); this answer takes longer than the hint's ~1 s.
+    delayMs = 1500
+    const res = await send(p)
+    p.close()
+    expect(res.status).toBe(201)
+    expect(seen.at(-1)!.url).toBe('/message/sendText/i1')
+  })
+
+  it('an upstream that drops the answer midway: UpstreamError unreachable', async () => {
+    const p = proxy(2000)
+    const err = await send(p, '/message/drop/i1').catch((e: unknown) => e)
+    p.close()
+    expect(err).toBeInstanceOf(UpstreamError)
+    expect((err as UpstreamError).kind).toBe('unreachable')
+  })
+})
