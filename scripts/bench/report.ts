@@ -12,11 +12,29 @@ type Target = { name: string; ok: boolean; detail: string }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
 
+/**
+ * Issue 16's yardstick: (b) against the minimal checked proxy (m), in req/s and in CPU per request
+ * (m's µs over b's, so higher is better in both), zero errors on both sides.
+ */
+export function bOverM(r: Results): Target | undefined {
+  const { b, m } = r
+  if (!b || !m) return undefined
+  const rps = b.rps / m.rps
+  const cpu = b.cpuUsPerReq && m.cpuUsPerReq ? m.cpuUsPerReq / b.cpuUsPerReq : null
+  const ok = rps >= 0.85 && (cpu === null || cpu >= 0.85) && b.errors === 0 && m.errors === 0
+  const detail = `req/s ${rps.toFixed(2)} (${b.rps} vs ${m.rps}), CPU ${cpu === null ? '-' : cpu.toFixed(2)} (${b.cpuUsPerReq ?? '-'} vs ${m.cpuUsPerReq ?? '-'} µs), errors ${b.errors}/${m.errors}`
+  return { name: 'b/m >= 0.85 in req/s and CPU per request, zero errors', ok, detail }
+}
+
 export function targets(r: Results, loginConnections: number): Target[] {
   const t: Target[] = []
   const { a, n, b, b2, c, d } = r
   const a1k = r['a@1000']
   const b1k = r['b@1000']
+  const m1k = r['m@1000']
+  const bm = bOverM(r)
+  if (bm) t.push(bm)
+  if (m1k && b1k) t.push({ name: "at 1,000 req/s (b) p99 within 1 ms of (m)'s", ok: b1k.p99 - m1k.p99 <= 1, detail: `${b1k.p99} vs ${m1k.p99} ms` })
   if (b && n) t.push({ name: '(b) >= 0.8 x (n), zero errors', ok: b.rps >= 0.8 * n.rps && b.errors === 0, detail: `b/n = ${(b.rps / n.rps).toFixed(2)}, errors ${b.errors}` })
   if (b && b2) t.push({ name: '(b) with 2 workers beats 1', ok: b2.rps > b.rps, detail: `${b2.rps} vs ${b.rps} req/s` })
   if (a1k && b1k) t.push({ name: "at 1,000 req/s (b) p99 within 3 ms of (a)'s", ok: b1k.p99 - a1k.p99 <= 3, detail: `${b1k.p99} vs ${a1k.p99} ms` })
@@ -31,8 +49,11 @@ export function targets(r: Results, loginConnections: number): Target[] {
 
 export function print(r: Results, tg: Target[]): void {
   const rows = Object.values(r)
+  const bm = bOverM(r)
   const out = [
     '',
+    // The verdict first: what a reader of a bench run wants to know before the table.
+    ...(bm ? [`b/m: ${bm.ok ? 'MET' : 'MISSED'} (target >= 0.85): ${bm.detail}`] : []),
     `${'run'.padEnd(34)}${pad('conn', 5)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('RSS MB', 8)}${pad('CPU µs/req', 12)}`,
     ...rows.map(
       (x) =>

@@ -19,7 +19,7 @@ export function createLogger(level: string, name = 'gateway'): Logger {
     name,
     level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeEachMs,
   }
   const root = pino({
     ...options,
@@ -30,6 +30,23 @@ export function createLogger(level: string, name = 'gateway'): Logger {
   }, dest!)
   requestLines.set(root, pino(options, dest!))
   return root
+}
+
+let lastMs = -1
+let lastTime = ''
+
+/**
+ * pino's `stdTimeFunctions.isoTime`, the same text, built once per millisecond: at thousands of request
+ * lines a second most lines share their millisecond with the one before (perf: `toISOString` per
+ * line was ~1 % of a send's CPU).
+ */
+export function isoTimeEachMs(): string {
+  const now = Date.now()
+  if (now !== lastMs) {
+    lastMs = now
+    lastTime = `,"time":"${new Date(now).toISOString()}"`
+  }
+  return lastTime
 }
 
 /** The logger for request lines: `root`'s unredacted sibling when `root` came from createLogger. */

@@ -40,11 +40,12 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promi
       }
       chunks.push(chunk)
     }
+    // `on`, not `once` (which wraps each listener): a settled promise ignores any later call anyway.
     incoming.on('data', onData)
-    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
-    incoming.once('error', reject)
+    incoming.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    incoming.on('error', reject)
     // A client that hangs up mid-body: 'close' without 'end' (no-op once resolved).
-    incoming.once('close', () => {
+    incoming.on('close', () => {
       if (!incoming.complete) reject(new ApiError(400, 'Request aborted'))
     })
   })

@@ -89,28 +89,34 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
  * `hop` for a body already in memory (the /message/* sends): the upstream proxy's direct
  * `http.request` fast path instead of http-proxy-3; same breaker accounting, metrics and 502/503/504.
  */
-export async function hopBuffered(h: HopContext, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
+export function hopBuffered(h: HopContext, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
   const { deps, incoming, method, requestId, clientIp } = h
   return throughBreaker(deps, h.log, url, () => deps.proxy.send({ incoming, method, url, body, contentType, requestId, clientIp }))
 }
 
-async function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
+function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
+  // Timed only when someone can scrape the histogram (routes/metrics exports nothing without METRICS_TOKEN).
+  const started = deps.config.METRICS_TOKEN ? performance.now() : -1
+  return deps.breaker.run(fn, countsAsUpstreamFailure).then(
+    (res) => {
+      if (started >= 0) observeUpstream(deps, url, `${Math.floor(res.status / 100)}xx`, started)
+      return res
+    },
+    (err: unknown) => {
+      if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
+      if (err instanceof UpstreamError) {
+        if (started >= 0) observeUpstream(deps, url, err.kind === 'timeout' ? 'timeout' : 'error', started)
+        log.warn({ err: err.message }, 'upstream hop failed')
+        throw new ApiError(err.kind === 'timeout' ? 504 : 502, err.kind === 'timeout' ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE)
+      }
+      throw err
+    },
+  )
+}
+
+function observeUpstream(deps: Deps, url: string, outcome: string, started: number): void {
   const family = url.split('/', 2)[1]?.toLowerCase() || 'root'
-  const started = performance.now()
-  const observe = (outcome: string) => deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
-  try {
-    const res = await deps.breaker.run(fn, countsAsUpstreamFailure)
-    observe(`${Math.floor(res.status / 100)}xx`)
-    return res
-  } catch (err) {
-    if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
-    if (err instanceof UpstreamError) {
-      observe(err.kind === 'timeout' ? 'timeout' : 'error')
-      log.warn({ err: err.message }, 'upstream hop failed')
-      throw new ApiError(err.kind === 'timeout' ? 504 : 502, err.kind === 'timeout' ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE)
-    }
-    throw err
-  }
+  deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
 }
 
 /**

@@ -42,16 +42,18 @@ export function proxyChecks(deps: Deps): ProxyChecks {
   const messageIpLimit = ipLimiter({ rate: deps.config.MESSAGE_IP_RATE, burst: deps.config.MESSAGE_IP_BURST })
   return {
     gate,
-    async admit(isMessage, clientIp, token, onUser) {
+    // Not `async`: the refusals below reject the returned promise like the gate's own do, without an
+    // extra promise around the gate's.
+    admit(isMessage, clientIp, token, onUser) {
       if (isMessage) {
         try {
           messageIpLimit(clientIp)
         } catch (err) {
           deps.metrics?.rateLimitRejected('ip')
-          throw err
+          return Promise.reject(err)
         }
       }
-      if (deps.breaker.isOpen()) throw breakerOpenError(deps.breaker.retryAfterSeconds())
+      if (deps.breaker.isOpen()) return Promise.reject(breakerOpenError(deps.breaker.retryAfterSeconds()))
       return gate.check(token, onUser)
     },
   }

@@ -19,7 +19,7 @@ import type { Context } from 'hono'
 import type { ServerResponse } from 'node:http'
 import type { AppEnv, AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
-import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
+import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
 import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
 import { assertJsonText } from '../../lib/text.js'
@@ -56,32 +56,48 @@ export async function forwardSend(
   const parsed = parseJson(raw)
   // The text rule of every route (lib/text): NUL or invalid UTF-8 is the client's 400, not the log's failure.
   if (parsed !== undefined) assertJsonText(raw, parsed)
-  const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
-  const action = target.segments[1] ?? ''
   // Not a JSON object: not a send we can describe; the upstream answers it (400) and nothing is logged.
-  const log = body
-    ? (status: 'sent' | 'failed', error: string | null, waId: string | null) =>
-        s.deps.messageLog.add({
-          user_id: s.user.id,
-          instance_name: instance,
-          phone_number: recipientFor(action, body),
-          message_type: messageTypeFor(action, body),
-          status,
-          error_message: error,
-          wa_message_id: waId,
-        })
-    : undefined
-  let res
+  const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
+  let res: ProxyResponse
   try {
     res = await hopBuffered(s, target.forwardUrl, raw, contentType)
   } catch (err) {
-    if (err instanceof ApiError) log?.('failed', err.message, null)
+    if (body && err instanceof ApiError) logSend(s, target, instance, body, 'failed', err.message, null)
     throw err
   }
-  const answer = parseJson(res.body)
-  if (res.status < 400) log?.('sent', null, waMessageId(answer))
-  else log?.('failed', upstreamErrorText(answer ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
+  if (body) {
+    if (res.status < 400) logSend(s, target, instance, body, 'sent', null, sentMessageId(res.body))
+    else logSend(s, target, instance, body, 'failed', upstreamErrorText(parseJson(res.body) ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
+  }
   return res
+}
+
+function logSend(
+  s: HopContext & { user: AuthUser },
+  target: UpstreamPath,
+  instance: string,
+  body: Record<string, unknown>,
+  status: 'sent' | 'failed',
+  error: string | null,
+  waId: string | null,
+): void {
+  const action = target.segments[1] ?? ''
+  s.deps.messageLog.add({
+    user_id: s.user.id,
+    instance_name: instance,
+    phone_number: recipientFor(action, body),
+    message_type: messageTypeFor(action, body),
+    status,
+    error_message: error,
+    wa_message_id: waId,
+  })
+}
+
+/** key.id of a successful answer: read from the bytes when the answer has Evolution's plain shape, else parsed. */
+function sentMessageId(answer: ProxyResponse['body']): string | null {
+  if (!Buffer.isBuffer(answer)) return null
+  const id = scanKeyId(answer)
+  return id !== undefined ? id : waMessageId(parseJson(answer))
 }
 
 /**

@@ -100,7 +100,13 @@ export class UpstreamBreaker {
    */
   run<T>(fn: () => Promise<T>, isFailure: (r: T) => boolean = () => false): Promise<T> {
     if (this.current !== 'closed' || !this.cb.closed) return this.runGuarded(fn, isFailure)
-    return fn().then(
+    let hop: Promise<T>
+    try {
+      hop = fn()
+    } catch (err) {
+      hop = Promise.reject(err)
+    }
+    return hop.then(
       (r) => {
         if (isFailure(r)) this.countFailure()
         else this.consecutive = 0

@@ -35,9 +35,14 @@ export class InstanceAccess {
 
   /** Owner, grantee or admin. Admins may use instances the gateway does not know (reference). */
   async mayUse(user: Pick<AuthUser, 'id' | 'role'>, name: string): Promise<boolean> {
+    return this.mayUseCached(user, name) ?? usable(user, await this.cache.get(name))
+  }
+
+  /** `mayUse` answered from a fresh cache entry without waiting; undefined when it must be loaded (hot path). */
+  mayUseCached(user: Pick<AuthUser, 'id' | 'role'>, name: string): boolean | undefined {
     if (user.role === 'admin') return true
-    const e = await this.cache.get(name)
-    return e !== null && (e.owner === user.id || e.grantees.has(user.id))
+    const e = this.cache.peek(name)
+    return e === undefined ? undefined : usable(user, e)
   }
 
   /** Owner or admin: the right to delete the instance. */
@@ -65,4 +70,8 @@ export class InstanceAccess {
   async close(): Promise<void> {
     await this.cache.close()
   }
+}
+
+function usable(user: Pick<AuthUser, 'id'>, e: InstanceEntry): boolean {
+  return e !== null && (e.owner === user.id || e.grantees.has(user.id))
 }

@@ -34,9 +34,15 @@ export class InstanceCache {
     if (opts.redis) this.subscribe(opts.redis)
   }
 
-  async get(name: string): Promise<InstanceEntry> {
+  /** A fresh cached entry without waiting (undefined: not cached or stale; `get` loads it). */
+  peek(name: string): InstanceEntry | undefined {
     const hit = this.entries.get(name)
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value
+    return hit && Date.now() - hit.at < this.ttlMs ? hit.value : undefined
+  }
+
+  async get(name: string): Promise<InstanceEntry> {
+    const hit = this.peek(name)
+    if (hit !== undefined) return hit
     let p = this.loading.get(name)
     if (!p) {
       const gen = this.generation

@@ -43,15 +43,14 @@ export class MessageLogWriter {
     this.retryDelayMs = opts.retryDelayMs ?? 500
   }
 
-  /** Queues a row; it reaches the table within `flushMs` (or at once when the batch is full). */
+  /** Queues a row (now owned by the writer); it reaches the table within `flushMs` (or at once when the batch is full). */
   add(row: MessageLogRow): void {
-    this.buffer.push({
-      ...row,
-      instance_name: row.instance_name.slice(0, 255),
-      phone_number: row.phone_number.slice(0, 128),
-      message_type: row.message_type.slice(0, 20),
-      scheduled_message_id: row.scheduled_message_id ?? null,
-    })
+    // The caller's row is taken over (not copied): only over-long values are cut to the columns' sizes.
+    if (row.instance_name.length > 255) row.instance_name = row.instance_name.slice(0, 255)
+    if (row.phone_number.length > 128) row.phone_number = row.phone_number.slice(0, 128)
+    if (row.message_type.length > 20) row.message_type = row.message_type.slice(0, 20)
+    row.scheduled_message_id ??= null
+    this.buffer.push(row)
     if (this.buffer.length >= this.maxBatch) this.flushNow()
     else this.timer ??= setTimeout(() => this.flushNow(), this.flushMs)
   }

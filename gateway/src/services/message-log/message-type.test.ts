@@ -1,6 +1,7 @@
 /** @module services/message-log/message-type tests: what each /message/* send is logged as (D13). */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { messageTypeFor, recipientFor, upstreamErrorText, waMessageId } from './message-type.js'
+import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from './message-type.js'
 
 describe('message log mapping', () => {
   it('maps actions to message_type (sendMedia: its mediatype, else media)', () => {
@@ -26,5 +27,38 @@ describe('message log mapping', () => {
     expect(upstreamErrorText(undefined)).toBeNull()
     expect(waMessageId({ key: { id: '3EB0ABC' } })).toBe('3EB0ABC')
     expect(waMessageId({ status: 400 })).toBeNull()
+  })
+})
+
+describe('scanKeyId (the message id read from the answer bytes)', () => {
+  const scan = (text: string) => scanKeyId(Buffer.from(text))
+  it('reads Evolution\'s plain answer', () => {
+    expect(scan('{"key":{"remoteJid":"5959@s.whatsapp.net","fromMe":true,"id":"BAE5F00D"},"status":"PENDING","message":{"conversation":"hi"}}')).toBe('BAE5F00D')
+    expect(scan('{"key":{"id":""}}')).toBeNull()
+    expect(scan('{"key":{"id":"é✓"}}\n')).toBe('é✓')
+  })
+  it('leaves every other shape to JSON.parse (undefined)', () => {
+    for (const t of [
+      '{"status":"PENDING","key":{"id":"X"}}', // key not first
+      '{"key":{"remoteJid":"a\\"b","id":"X"}}', // an escape inside key
+      '{"key":{"nested":{"id":"Y"},"id":"X"}}', // a nested object
+      '{"key":{"id":"X","id":"Y"}}', // a repeated member
+      '{"key":{"xid":"1","id":2}}', // a numeric id
+      '{"key":{"id":"X"},"a":', // truncated
+      '{"key":{"fromMe":true}}',
+      '',
+    ]) expect(scan(t), t).toBeUndefined()
+  })
+  it('whenever it answers, it answers what JSON.parse + waMessageId would (generated answers)', () => {
+    const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }))
+    const key = fc.dictionary(fc.oneof(fc.constantFrom('id', 'remoteJid', 'fromMe'), fc.string()), value, { maxKeys: 4 })
+    fc.assert(
+      fc.property(key, fc.dictionary(fc.string(), value, { maxKeys: 3 }), (k, rest) => {
+        const text = JSON.stringify({ key: k, ...rest, ...(Object.hasOwn(rest, 'key') ? { key: k } : {}) })
+        const id = scanKeyId(Buffer.from(text))
+        if (id !== undefined) expect(id).toBe(waMessageId(JSON.parse(text)))
+      }),
+      { seed: 16, numRuns: 2000 },
+    )
   })
 })

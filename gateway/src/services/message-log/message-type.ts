@@ -59,3 +59,40 @@ export function waMessageId(body: unknown): string | null {
   if (!key || typeof key !== 'object') return null
   return str((key as Record<string, unknown>).id)?.slice(0, 128) ?? null
 }
+
+const KEY_OPEN = Buffer.from('{"key":{')
+const ID_FIELD = Buffer.from('"id":"')
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const BRACE_OPEN = 0x7b
+const BRACE_CLOSE = 0x7d
+
+/**
+ * `waMessageId` of an answer read straight from its bytes, for Evolution's plain messageRaw shape:
+ * the body starts with `{"key":{`, the key object holds no escape and no nested object, and it has an
+ * `"id":"` member. Then every quote in it is structural, so the id is exactly what JSON.parse would
+ * give. undefined for any other shape (the caller parses). perf: a send's answer is otherwise parsed
+ * whole only to read this one field.
+ */
+export function scanKeyId(buf: Buffer): string | null | undefined {
+  if (buf.length < KEY_OPEN.length + 2 || buf.compare(KEY_OPEN, 0, KEY_OPEN.length, 0, KEY_OPEN.length) !== 0) return undefined
+  let last = buf.length - 1
+  while (last > 0 && (buf[last] === 0x20 || buf[last] === 0x0a || buf[last] === 0x0d || buf[last] === 0x09)) last--
+  if (buf[last] !== BRACE_CLOSE) return undefined
+  const start = KEY_OPEN.length
+  const end = buf.indexOf(BRACE_CLOSE, start)
+  if (end === -1) return undefined
+  for (let i = start; i < end; i++) if (buf[i] === BACKSLASH || buf[i] === BRACE_OPEN) return undefined
+  let at = buf.indexOf(ID_FIELD, start)
+  if (at === -1 || at > end) return undefined
+  // A member name: right after the object's opening brace or a comma.
+  if (at !== start && buf[at - 1] !== 0x2c) return undefined
+  at += ID_FIELD.length
+  const close = buf.indexOf(QUOTE, at)
+  if (close === -1 || close > end) return undefined
+  // A repeated member: JSON.parse keeps the last one; leave that to it.
+  const again = buf.indexOf(ID_FIELD, close)
+  if (again !== -1 && again < end) return undefined
+  const id = buf.toString('utf8', at, close)
+  return id === '' ? null : id.slice(0, 128)
+}
