@@ -4,7 +4,7 @@
  * area (our gateway code, node internals by module, each npm package, GC, idle), as a share of the
  * busy (non-idle) samples. For b/m work: profile both with `npm run bench -- --only b,m --cpu-prof`
  * and compare `gateway-*.cpuprofile` with `minimal-*.cpuprofile`.
- *   node --import tsx scripts/bench/profile-summary.ts [--top 40] a.cpuprofile [b.cpuprofile ...]
+ *   node --import tsx scripts/bench/profile-summary.ts [--top 40] [--requests n1,n2] a.cpuprofile [b.cpuprofile ...]
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -49,9 +49,10 @@ if (ti >= 0) {
   top = Number(args[ti + 1])
   args.splice(ti, 2)
 }
+// With --requests <n1,n2,...> (requests each process answered) the columns are µs per request.
+const ri = args.indexOf('--requests')
+const perReq = ri >= 0 ? args.splice(ri, 2)[1]!.split(',').map(Number) : undefined
 const all = args.map((f) => ({ f, ...summarise(f) }))
-const perReq = process.env.PROFILE_REQUESTS?.split(',').map(Number)
-// With PROFILE_REQUESTS=<n1,n2,...> (requests each process answered) the columns are µs per request.
 const pct = (v: number | undefined, busy: number, i: number) =>
   (perReq?.[i] ? (v ?? 0) / perReq[i]! : ((v ?? 0) / busy) * 100).toFixed(1).padStart(6)
 for (const what of ['byArea', 'byFn'] as const) {

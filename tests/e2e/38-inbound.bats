@@ -142,7 +142,12 @@ wait_total() {
 
 @test "a failed delivery status: ERROR from the sandbox fails the row; a Cloud error reason lands in error_message" {
   n="5959873$(printf '%05d' $((RANDOM % 99999)))"
+  # No automatic delivered/read for this message: the forced ERROR must not race them.
+  upstream_api PUT /sandbox/faults '{"holdAcks":true}'
   api POST "/message/sendText/$INST" "{\"number\":\"$n\",\"text\":\"will fail\"}" "$T1"
+  c=$code b=$body
+  upstream_api DELETE /sandbox/faults
+  code=$c body=$b
   assert_equal "$code" 201
   id=$(jbody .key.id)
   upstream_api POST "/sandbox/messages/$id/ack" '{"status":"ERROR"}'

@@ -37,7 +37,8 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
   const log = inject.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'upstream' } })
   const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
   const ctx: DriverContext = { sql, log: log.child({ component: 'driver' }) }
-  const { driver, cloud } = inject.drivers ? inject.drivers(ctx) : createDrivers(config, ctx)
+  const faults = new FaultStore()
+  const { driver, cloud } = inject.drivers ? inject.drivers(ctx) : createDrivers(config, ctx, () => faults.acksHeld())
   const webhooks = new WebhookDispatcher(
     sql,
     {
@@ -52,7 +53,7 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
     log.child({ component: 'webhooks' }),
   )
   const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
-  return { config, sql, log, driver, cloud, webhooks, instances, faults: new FaultStore() }
+  return { config, sql, log, driver, cloud, webhooks, instances, faults }
 }
 
 /** Migrates schema `upstream` and reconnects the instances that were open or connecting. */

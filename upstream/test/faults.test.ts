@@ -21,10 +21,10 @@ afterAll(async () => {
 
 describe('sandbox faults', () => {
   it('GET shows none; PUT replaces and answers the active set; DELETE clears', async () => {
-    expect((await up.req('GET', '/sandbox/faults')).body).toEqual({ latencyMs: 0, errorRate: 0, forceStatus: null, hang: false, pathPrefix: null })
+    expect((await up.req('GET', '/sandbox/faults')).body).toEqual({ latencyMs: 0, errorRate: 0, forceStatus: null, hang: false, pathPrefix: null, holdAcks: false })
     const put = await up.req('PUT', '/sandbox/faults', { body: { forceStatus: 503 } })
     expect(put.status).toBe(200)
-    expect(put.body).toEqual({ latencyMs: 0, errorRate: 0, forceStatus: 503, hang: false, pathPrefix: null })
+    expect(put.body).toEqual({ latencyMs: 0, errorRate: 0, forceStatus: 503, hang: false, pathPrefix: null, holdAcks: false })
     expect((await up.req('GET', '/sandbox/faults')).body.forceStatus).toBe(503)
     const del = await up.req('DELETE', '/sandbox/faults')
     expect(del.body.forceStatus).toBeNull()

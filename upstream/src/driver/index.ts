@@ -38,22 +38,24 @@ class RoutingDriver implements WhatsAppDriver {
   }
 }
 
-function sandbox(config: UpstreamConfig): SandboxDriver {
+function sandbox(config: UpstreamConfig, acksHeld?: () => boolean): SandboxDriver {
   return new SandboxDriver({
     autoconnectMs: config.SANDBOX_AUTOCONNECT_MS,
     ackDelayMs: config.SANDBOX_ACK_DELAY_MS,
+    acksHeld,
     qrRotateMs: config.SANDBOX_QR_ROTATE_MS,
     qrLimit: config.QRCODE_LIMIT,
     qrColor: config.QRCODE_COLOR,
   })
 }
 
-export function createDrivers(config: UpstreamConfig, ctx: DriverContext): Drivers {
-  if (config.UPSTREAM_DRIVER === 'sandbox') return { driver: sandbox(config), cloud: null }
+/** `acksHeld`: the sandbox's `holdAcks` fault (faults/store), read when a message is sent. */
+export function createDrivers(config: UpstreamConfig, ctx: DriverContext, acksHeld?: () => boolean): Drivers {
+  if (config.UPSTREAM_DRIVER === 'sandbox') return { driver: sandbox(config, acksHeld), cloud: null }
   const baileys = BaileysDriver.fromConfig(config, ctx)
   const cloud = CloudApiDriver.fromConfig(config, ctx)
   // EVOLUTION (the channel integration) has no WhatsApp connection of its own: it stays simulated.
-  const channel = sandbox(config)
+  const channel = sandbox(config, acksHeld)
   const pick = (info: SessionInfo): WhatsAppDriver =>
     info.integration === 'WHATSAPP-BAILEYS' ? baileys : info.integration === 'WHATSAPP-BUSINESS' ? cloud : channel
   return { driver: new RoutingDriver('real', pick, [baileys, cloud, channel]), cloud }

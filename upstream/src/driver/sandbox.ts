@@ -19,6 +19,8 @@ export type SandboxOptions = {
   autoconnectMs: number
   /** -1 = no automatic acks. */
   ackDelayMs: number
+  /** True while automatic acks are held (the sandbox's `holdAcks` fault). */
+  acksHeld?: () => boolean
   qrRotateMs: number
   qrLimit: number
   qrColor: string
@@ -197,7 +199,7 @@ export class SandboxSession implements DriverSession {
   }
 
   private scheduleAcks(keyId: string, remoteJid: string): void {
-    if (this.opts.ackDelayMs < 0) return
+    if (this.opts.ackDelayMs < 0 || this.opts.acksHeld?.()) return
     ACK_CHAIN.forEach((status, i) => {
       this.later(this.opts.ackDelayMs * (i + 1), () => {
         // No receipts reach a closed socket; the message keeps its last status.

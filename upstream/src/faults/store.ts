@@ -1,7 +1,8 @@
 /**
  * @module upstream/faults/store
- * The active fault set (latency, random 5xx, forced status, hang, path filter), changed only through
- * the sandbox routes and kept in memory: a restart clears it.
+ * The active fault set (latency, random 5xx, forced status, hang, path filter; and `holdAcks`, which
+ * keeps the sandbox driver from sending its automatic acks), changed only through the sandbox routes
+ * and kept in memory: a restart clears it.
  */
 import * as v from 'valibot'
 
@@ -11,6 +12,8 @@ export const FaultsBody = v.strictObject({
   forceStatus: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)))),
   hang: v.optional(v.boolean()),
   pathPrefix: v.optional(v.nullable(v.pipe(v.string(), v.startsWith('/')))),
+  /** Messages sent while set get no automatic SERVER_ACK -> DELIVERY_ACK -> READ (forced acks still work). */
+  holdAcks: v.optional(v.boolean()),
 })
 
 export type Faults = {
@@ -19,14 +22,20 @@ export type Faults = {
   forceStatus: number | null
   hang: boolean
   pathPrefix: string | null
+  holdAcks: boolean
 }
 
-export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, forceStatus: null, hang: false, pathPrefix: null }
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, forceStatus: null, hang: false, pathPrefix: null, holdAcks: false }
 
 export class FaultStore {
   private current: Faults = { ...NO_FAULTS }
   /** Requests held by `hang`; released (503) when faults are cleared or the app stops. */
   private readonly hung = new Set<() => void>()
+
+  /** Whether the sandbox driver must not schedule automatic acks now. */
+  acksHeld(): boolean {
+    return this.current.holdAcks
+  }
 
   get(): Faults {
     return { ...this.current }
@@ -40,6 +49,7 @@ export class FaultStore {
       forceStatus: body.forceStatus ?? null,
       hang: body.hang ?? false,
       pathPrefix: body.pathPrefix ?? null,
+      holdAcks: body.holdAcks ?? false,
     }
     if (!this.current.hang) this.releaseHung()
     return this.get()
