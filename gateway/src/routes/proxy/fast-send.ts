@@ -68,11 +68,12 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
     if (route === null) return false
     // serveSend answers its own errors; this only keeps a bug in the logging tail from becoming an
     // unhandled rejection (which would stop the process).
-    serveSend(req, res, route.target, route.instance).catch((err: unknown) => deps.log.error({ err }, 'send path failed'))
+    serveSend(req, res, route).catch((err: unknown) => deps.log.error({ err }, 'send path failed'))
     return true
   }
 
-  async function serveSend(req: IncomingMessage, res: ServerResponse, target: UpstreamPath, instance: string): Promise<void> {
+  async function serveSend(req: IncomingMessage, res: ServerResponse, route: SendRoute): Promise<void> {
+    const { target, instance } = route
     const start = performance.now()
     const h = req.headers
     const requestId = requestIdFrom(headerValue(h[REQUEST_ID_HEADER]))
@@ -95,16 +96,15 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
     } catch (err) {
       status = writeError(res, err, log, statics, requestId, rateLimit)
     }
-    const url = req.url!
-    const q = url.indexOf('?')
-    const path = q === -1 ? url : url.slice(0, q)
+    const path = route.path
     const ms = performance.now() - start
     writeRequestLine(deps.log, { reqId: requestId, method: 'POST', path, status, ms: Math.round(ms * 100) / 100, ip: clientIp, userId: user?.id })
     if (metricsOn) deps.metrics.request(routeFamily('*', path), 'POST', status, ms / 1000)
   }
 }
 
-type SendRoute = { target: UpstreamPath; instance: string }
+/** What a send URL decides, kept per URL: the upstream target, the instance and the request line's path. */
+type SendRoute = { target: UpstreamPath; instance: string; path: string }
 const MAX_ROUTES = 10_000
 const MAX_CACHED_URL = 512
 
@@ -114,7 +114,8 @@ function sendRoute(url: string): SendRoute | null {
   if (!target) return null
   const match = matchRoute('POST', target.segments)
   if (!match || match.rule.kind !== 'message' || match.rule.adminOnly || !match.instance) return null
-  return { target, instance: match.instance }
+  const q = url.indexOf('?')
+  return { target, instance: match.instance, path: q === -1 ? url : url.slice(0, q) }
 }
 
 /** errors/on-error's answer plus the global headers (as on a send's answer), written to Node; returns the status sent. */

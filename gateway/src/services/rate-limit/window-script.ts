@@ -23,7 +23,7 @@ return {consumed, ttl}`
 
 const SHA = createHash('sha1').update(WINDOW_SCRIPT).digest('hex')
 
-export function isNoScript(err: unknown): boolean {
+function isNoScript(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('NOSCRIPT')
 }
 
