@@ -4,6 +4,7 @@
  * process with a list of every problem. Nothing else in upstream/ reads process.env.
  */
 import * as v from 'valibot'
+import { parseResolveTable } from '../../common/src/outbound-guard/index.js'
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(
@@ -22,6 +23,10 @@ const bool = (def: boolean) =>
     v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], 'must be true or false'),
     v.transform((s) => (s === '' ? def : s === 'true' || s === '1' || s === 'yes')),
   )
+const list = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+)
 const optionalUrl = v.pipe(
   v.optional(v.string(), ''),
   v.transform((s) => s.trim()),
@@ -101,6 +106,27 @@ export const UpstreamConfigSchema = v.object({
   WEBHOOK_RETRY_MAX_DELAY_MS: int(30_000, 0, 3_600_000),
   /** Per-attempt timeout of a webhook POST. */
   WEBHOOK_TIMEOUT_MS: int(10_000, 100, 300_000),
+  /** Largest media file the upstream downloads from a `media` URL (bytes); larger is a 400. */
+  MEDIA_MAX_BYTES: int(64 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+  /** Deadline for downloading one `media` URL, redirects included. */
+  MEDIA_FETCH_TIMEOUT_MS: int(30_000, 100, 600_000),
+  /**
+   * TESTS ONLY: host or host:port entries the outbound-request guard lets through although they are
+   * loopback/private (a test receiver on 127.0.0.1). Never put a user-reachable host here.
+   */
+  OUTBOUND_ALLOWED_HOSTS: list,
+  /** TESTS ONLY: `name=ip,...` answered in front of DNS by the outbound-request guard. Refused when NODE_ENV=production. */
+  OUTBOUND_TEST_RESOLVE: v.pipe(
+    str(''),
+    v.check((s) => {
+      try {
+        parseResolveTable(s)
+        return true
+      } catch {
+        return false
+      }
+    }, 'must be name=ip entries separated by commas'),
+  ),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: v.pipe(str('info'), v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')),
 })
@@ -123,7 +149,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (value !== undefined) picked[key] = value
   }
   const result = v.safeParse(UpstreamConfigSchema, picked, { abortEarly: false })
-  if (result.success) return result.output
+  if (result.success) {
+    // A fixed DNS table in production would be a way around the guard; it exists for tests.
+    if (env.NODE_ENV === 'production' && result.output.OUTBOUND_TEST_RESOLVE !== '') throw new ConfigError(['OUTBOUND_TEST_RESOLVE must be empty when NODE_ENV=production'])
+    return result.output
+  }
   const problems = result.issues.map((issue) => {
     const key = issue.path?.map((p) => String(p.key)).join('.') ?? '(env)'
     // A missing required key is reported by the object schema, not by the field's own message.

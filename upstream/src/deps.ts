@@ -11,6 +11,8 @@ import type { CloudApiDriver } from './driver/cloud/index.js'
 import type { WhatsAppDriver } from './driver/types.js'
 import { FaultStore } from './faults/store.js'
 import { InstanceManager } from './services/instances.js'
+import { MediaDownloader } from './services/media-download.js'
+import { createUpstreamOutbound, type OutboundClient } from './services/outbound.js'
 import { WebhookDispatcher } from './webhooks/dispatcher.js'
 
 export type UpstreamDeps = {
@@ -23,6 +25,9 @@ export type UpstreamDeps = {
   webhooks: WebhookDispatcher
   instances: InstanceManager
   faults: FaultStore
+  /** The outbound-request guard's client: every request to a caller-supplied URL goes through it. */
+  outbound: OutboundClient
+  media: MediaDownloader
 }
 
 export type DepsInjection = {
@@ -39,8 +44,11 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
   const ctx: DriverContext = { sql, log: log.child({ component: 'driver' }) }
   const faults = new FaultStore()
   const { driver, cloud } = inject.drivers ? inject.drivers(ctx) : createDrivers(config, ctx, () => faults.acksHeld())
+  const outbound = createUpstreamOutbound(config)
+  const media = new MediaDownloader(outbound, { maxBytes: config.MEDIA_MAX_BYTES, timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS })
   const webhooks = new WebhookDispatcher(
     sql,
+    outbound,
     {
       serverUrl: config.UPSTREAM_SERVER_URL,
       globalUrl: config.WEBHOOK_GLOBAL_URL,
@@ -49,11 +57,12 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
       initialDelayMs: config.WEBHOOK_RETRY_INITIAL_DELAY_MS,
       maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      receiverKey: config.AUTHENTICATION_API_KEY,
     },
     log.child({ component: 'webhooks' }),
   )
   const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
-  return { config, sql, log, driver, cloud, webhooks, instances, faults }
+  return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media }
 }
 
 /** Migrates schema `upstream` and reconnects the instances that were open or connecting. */
@@ -69,5 +78,6 @@ export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean } =
   deps.faults.releaseHung()
   await deps.instances.close()
   await deps.webhooks.close()
+  await deps.outbound.close()
   if (opts.endSql !== false) await deps.sql.end({ timeout: 5 })
 }

@@ -7,7 +7,7 @@ import type { Sql } from '../src/db/client.js'
 import { BaileysDriver, type BaileysSession } from '../src/driver/baileys/index.js'
 import { EvoError } from '../src/lib/errors.js'
 import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from './baileys-fake.js'
-import { createInstance, startReceiver, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import { createInstance, mediaBytes, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
 
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`
@@ -16,12 +16,14 @@ const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAA
 let db: TestDatabase
 let up: Upstream
 let sink: Awaited<ReturnType<typeof startReceiver>>
+let media: Awaited<ReturnType<typeof startMediaServer>>
 let driver: BaileysDriver
 const sockets: FakeSocket[] = []
 
 beforeAll(async () => {
   db = await withDb()
   sink = await startReceiver()
+  media = await startMediaServer()
   up = await startUpstream(db, { UPSTREAM_DRIVER: 'real' }, {
     drivers: (ctx: { sql: Sql }) => {
       driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000 }, (p) => {
@@ -40,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await up?.close()
   await sink?.close()
+  await media?.close()
   await db?.drop()
 })
 
@@ -93,9 +96,9 @@ describe('sends', () => {
     await waitFor(() => hooks('send.message').some((d) => d.key.id === res.body.key.id))
   })
 
-  it('media image/video by URL and base64 (Buffer), document with fileName, audio file', async () => {
-    const img = await send('sendMedia', { number: N, mediatype: 'image', media: 'https://example.com/a.png', caption: 'hi' })
-    expect(img.args).toEqual([JID, { image: { url: 'https://example.com/a.png' }, mimetype: 'image/png', caption: 'hi' }])
+  it('media image/video by URL (downloaded by the upstream, handed over as bytes) and base64 (Buffer), document with fileName, audio file', async () => {
+    const img = await send('sendMedia', { number: N, mediatype: 'image', media: `${media.url}/a.png`, caption: 'hi' })
+    expect(img.args).toEqual([JID, { image: mediaBytes('/a.png'), mimetype: 'image/png', caption: 'hi' }])
     expect(img.res.body.messageType).toBe('imageMessage')
     expect(img.res.body.message.imageMessage.fileLength).toBe('5') // 64-bit numbers as strings, like Evolution
     expect(img.res.body.message.imageMessage.mediaKey).toEqual({ 0: 1, 1: 2 })
@@ -103,13 +106,13 @@ describe('sends', () => {
     expect(vid.args[1]).toEqual({ video: Buffer.from(PNG_B64, 'base64'), mimetype: 'video/mp4' })
     const doc = await send('sendMedia', { number: N, mediatype: 'document', media: PNG_B64, fileName: 'x.pdf', mimetype: 'application/pdf' })
     expect(doc.args[1]).toEqual({ document: Buffer.from(PNG_B64, 'base64'), mimetype: 'application/pdf', fileName: 'x.pdf' })
-    const aud = await send('sendMedia', { number: N, mediatype: 'audio', media: 'https://example.com/a.mp3', mimetype: 'audio/mpeg' })
-    expect(aud.args[1]).toEqual({ audio: { url: 'https://example.com/a.mp3' }, mimetype: 'audio/mpeg' })
+    const aud = await send('sendMedia', { number: N, mediatype: 'audio', media: `${media.url}/a.mp3`, mimetype: 'audio/mpeg' })
+    expect(aud.args[1]).toEqual({ audio: mediaBytes('/a.mp3'), mimetype: 'audio/mpeg' })
   })
 
   it('voice note -> ogg/opus ptt', async () => {
-    const { args } = await send('sendWhatsAppAudio', { number: N, audio: 'https://example.com/a.ogg' })
-    expect(args[1]).toEqual({ audio: { url: 'https://example.com/a.ogg' }, mimetype: 'audio/ogg; codecs=opus', ptt: true })
+    const { args } = await send('sendWhatsAppAudio', { number: N, audio: `${media.url}/a.ogg` })
+    expect(args[1]).toEqual({ audio: mediaBytes('/a.ogg'), mimetype: 'audio/ogg; codecs=opus', ptt: true })
   })
 
   it('location, contact, reaction, poll', async () => {

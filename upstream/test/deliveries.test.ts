@@ -46,9 +46,13 @@ describe('webhook deliveries', () => {
     expect(qr.body.data.qrcode.base64).toMatch(/^data:image\/png;base64,/)
     const open = await ok('connection.update', (d) => d.state === 'open')
     expect(open.body).toMatchObject({
-      event: 'connection.update', instance: 'd1', destination: `${sink.url}/hook`, server_url: 'http://upstream.test', apikey: token,
+      event: 'connection.update', instance: 'd1', destination: `${sink.url}/hook`,
       data: { instance: 'd1', state: 'open', statusReason: 200 },
     })
+    // An admin-set URL is not the gateway: the internal server_url and the instance token stay home.
+    expect(open.body).not.toHaveProperty('server_url')
+    expect(open.body).not.toHaveProperty('apikey')
+    expect(JSON.stringify(sink.received)).not.toContain(token)
     expect(open.body.data.wuid).toMatch(/@s\.whatsapp\.net$/)
     expect(open.body.sender).toBe(open.body.data.wuid)
     expect(open.body.date_time).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/)

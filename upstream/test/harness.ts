@@ -30,6 +30,11 @@ export async function startUpstream(db: TestDatabase, env: Record<string, string
     WEBHOOK_RETRY_MAX_DELAY_MS: '100',
     WEBHOOK_TIMEOUT_MS: '2000',
     UPSTREAM_SERVER_URL: 'http://upstream.test',
+    // Test receivers and media servers listen on 127.0.0.1: exempt from the outbound guard here, as
+    // OUTBOUND_ALLOWED_HOSTS exists to do. The guard's own tests set it to '' (outbound-guard.test.ts).
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+    // Public-looking names the tests use for Cloud API links (Meta fetches those; we only check them).
+    OUTBOUND_TEST_RESOLVE: 'example.com=93.184.216.34,cdn.example=93.184.216.34',
     ...env,
   })
   const deps = buildDeps(config, inject)
@@ -113,3 +118,26 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000): Pr
     await new Promise((r) => setTimeout(r, 10))
   }
 }
+
+/** A loopback media host: GET /<name> answers the bytes `media:/<name>` (exempt from the guard in tests). */
+export async function startMediaServer() {
+  const requests: string[] = []
+  const server: Server = createServer((request, response) => {
+    requests.push(request.url ?? '')
+    response.end(mediaBytes(request.url ?? '/'))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** What the media server answers for `path`. */
+export const mediaBytes = (path: string): Buffer => Buffer.from(`media:${path}`)

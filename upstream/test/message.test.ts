@@ -1,20 +1,23 @@
 // Contract tests for /message/*: every send route's messageRaw, failures, validation, and acks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, openInstance, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import { createInstance, openInstance, startMediaServer, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
 
 let db: TestDatabase
 let up: Upstream
+let media: Awaited<ReturnType<typeof startMediaServer>>
 const N = '595981123456'
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
 
 beforeAll(async () => {
   db = await withDb()
   up = await startUpstream(db)
+  media = await startMediaServer()
   await openInstance(up, 'm1')
 })
 afterAll(async () => {
   await up?.close()
+  await media?.close()
   await db?.drop()
 })
 
@@ -35,11 +38,14 @@ describe('send routes', () => {
   })
 
   it('sendMedia: URL, raw base64 and data: URL', async () => {
-    const url = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'image', media: 'https://example.com/a.png', caption: 'hi' } })
+    const url = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'image', media: `${media.url}/a.png`, caption: 'hi' } })
     expect(url.status).toBe(201)
     expectRaw(url.body, 'imageMessage')
     expect(url.body.message.imageMessage).toMatchObject({ mimetype: 'image/png', caption: 'hi' })
     expect(url.body.message.imageMessage.url).toMatch(/^https:\/\/mmg\.whatsapp\.net\//)
+    // The upstream downloaded the URL itself (through the guard) and sent its bytes.
+    expect(url.body.message.imageMessage.fileLength).toBe(String('media:/a.png'.length))
+    expect(media.requests).toContain('/a.png')
     const b64 = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'document', media: PNG_B64, fileName: 'x.pdf' } })
     expect(b64.status).toBe(201)
     expect(b64.body.message.documentMessage).toMatchObject({ fileName: 'x.pdf', mimetype: 'application/pdf', fileLength: '68' })
@@ -59,7 +65,7 @@ describe('send routes', () => {
   })
 
   it('sendWhatsAppAudio, sendLocation, sendContact', async () => {
-    const audio = await up.req('POST', '/message/sendWhatsAppAudio/m1', { body: { number: N, audio: 'https://example.com/a.mp3' } })
+    const audio = await up.req('POST', '/message/sendWhatsAppAudio/m1', { body: { number: N, audio: `${media.url}/a.mp3` } })
     expect(audio.status).toBe(201)
     expectRaw(audio.body, 'audioMessage')
     expect(audio.body.message.audioMessage).toMatchObject({ ptt: true, mimetype: 'audio/ogg; codecs=opus' })

@@ -10,14 +10,14 @@ import type { MediaSource, OutboundContent } from './types.js'
 type Built = { message: Record<string, unknown>; messageType: string }
 
 function mediaFields(src: MediaSource, mimetype: string) {
-  const bytes = 'base64' in src ? Buffer.from(src.base64, 'base64') : Buffer.from(src.url, 'utf8')
+  const bytes = 'base64' in src ? Buffer.from(src.base64, 'base64') : 'downloaded' in src ? src.downloaded : Buffer.from(src.url, 'utf8')
   const enc = randomBytes(16).toString('hex')
   return {
     url: `https://mmg.whatsapp.net/o1/v/t62.7118-24/sandbox-${enc}.enc`,
     mimetype,
     fileSha256: indexedBytes(createHash('sha256').update(bytes).digest()),
-    // A URL is never downloaded by the sandbox, so its length is unknown (0).
-    fileLength: 'base64' in src ? String(bytes.length) : '0',
+    // The send service downloads URLs before the sandbox sees them; a bare URL (direct driver tests) has no length.
+    fileLength: 'url' in src ? '0' : String(bytes.length),
     mediaKey: indexedBytes(randomBytes(32)),
     fileEncSha256: indexedBytes(randomBytes(32)),
     directPath: `/o1/v/t62.7118-24/sandbox-${enc}.enc`,

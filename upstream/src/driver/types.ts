@@ -63,7 +63,12 @@ export type OutboundContent =
   /** Cloud API message templates (the only kind allowed outside the 24-hour window). */
   | { kind: 'template'; name: string; language: string; components: unknown[] }
 
-export type MediaSource = { url: string } | { base64: string }
+/**
+ * Where a media send's bytes come from. `{url}` reaches a driver only when it forwards links (the Cloud
+ * API: Meta fetches them); for the others the send service downloads the URL through the outbound
+ * guard first and hands over `{downloaded, from}` (services/media-download.ts).
+ */
+export type MediaSource = { url: string } | { base64: string } | { downloaded: Buffer; from: string }
 
 export type ConnectOptions = { number?: string | undefined }
 
@@ -81,6 +86,11 @@ export interface DriverSession {
   end(): Promise<void>
   /** Which JIDs exist on WhatsApp. Needs an open session. */
   checkNumbers(jids: string[]): Promise<{ jid: string; exists: boolean }[]>
+  /**
+   * True when `{url}` media go to the backend as links (the Cloud API: Meta downloads them). Otherwise
+   * the upstream downloads them itself, through the outbound guard, before send().
+   */
+  readonly forwardsMediaLinks?: boolean
   /** Sends; resolves with the WhatsApp message (status PENDING). Acks follow as events. */
   send(jid: string, content: OutboundContent): Promise<WaMessage>
 }

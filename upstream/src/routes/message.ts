@@ -28,7 +28,7 @@ export function messageRoutes(deps: UpstreamDeps) {
     r.post(`/${action}/:instanceName`, guard, async (c: Context<UpstreamEnv>) => {
       const body = await parseBody(c, schema)
       const m = map(body, c.var.instance)
-      const raw = await sendMessage(deps.sql, deps.instances, deps.webhooks, c.var.instance, { ...m, payload: body })
+      const raw = await sendMessage(deps, c.var.instance, { ...m, payload: body })
       return c.json(raw, 201)
     })
   }
@@ -39,7 +39,7 @@ export function messageRoutes(deps: UpstreamDeps) {
   })
 
   route('sendMedia', S.SendMediaBody, (b) => {
-    const { source, mimetype } = resolveMedia(b.media, b.mediatype, { fileName: b.fileName, mimetype: b.mimetype })
+    const { source, mimetype } = resolveMedia(b.media, b.mediatype, { fileName: b.fileName, mimetype: b.mimetype, guard: deps.outbound.rules })
     const fileName = b.fileName ?? (b.mediatype === 'image' ? 'image.jpg' : b.mediatype === 'video' ? 'video.mp4' : undefined)
     return {
       number: b.number,
@@ -49,7 +49,7 @@ export function messageRoutes(deps: UpstreamDeps) {
   })
 
   route('sendWhatsAppAudio', S.SendAudioBody, (b) => {
-    const { source } = resolveMedia(b.audio, 'audio')
+    const { source } = resolveMedia(b.audio, 'audio', { guard: deps.outbound.rules })
     return { number: b.number, delay: b.delay, content: { kind: 'audio', media: source } }
   })
 

@@ -37,7 +37,7 @@ export function webhookRoutes(deps: UpstreamDeps) {
   r.post('/set/:instanceName', guard, async (c) => {
     const body = await readBody(c)
     const input = isLegacy(body) ? fromLegacy(body) : validate(WebhookSetBody, body).webhook
-    const row = await upsertWebhook(deps.sql, c.var.instance.id, normalizeWebhook(input))
+    const row = await upsertWebhook(deps.sql, c.var.instance.id, normalizeWebhook(input, (url) => deps.webhooks.refusal(c.var.instance.name, url)))
     return c.json(webhookJson(row), 201)
   })
 

@@ -38,7 +38,7 @@ export async function createInstance(sql: Sql, manager: InstanceManager, webhook
     if (!input.number) throw badRequest('number is required')
     if (!input.token) throw badRequest('token is required')
   }
-  const webhookValues = input.webhook ? normalizeWebhook(input.webhook) : null
+  const webhookValues = input.webhook ? normalizeWebhook(input.webhook, (url) => webhooks.refusal(input.instanceName, url)) : null
   const settings = { ...DEFAULT_SETTINGS, ...input.settings }
   let row: InstanceRow
   let hook: WebhookRow | null = null

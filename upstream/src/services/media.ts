@@ -6,6 +6,7 @@
  */
 import type { MediaSource } from '../driver/types.js'
 import { badRequest } from '../lib/errors.js'
+import { checkUrlStatic, type GuardRules } from './outbound.js'
 
 const MIME_BY_EXT: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
@@ -30,7 +31,14 @@ const extMime = (name: string | undefined) => {
 export type ResolvedMedia = { source: MediaSource; mimetype: string }
 
 /** Classifies `media`; throws Evolution's 400s for what it would reject. */
-export function resolveMedia(media: string, mediatype: string, opts: { fileName?: string | undefined; mimetype?: string | undefined } = {}): ResolvedMedia {
+export type MediaOptions = {
+  fileName?: string | undefined
+  mimetype?: string | undefined
+  /** The outbound guard's rules: a URL to a literal internal address or internal name is a 400 here, before anything else. */
+  guard: GuardRules
+}
+
+export function resolveMedia(media: string, mediatype: string, opts: MediaOptions): ResolvedMedia {
   const dataUrl = /^data:([^;,]*)(;[^,]*)?,(.*)$/s.exec(media)
   let source: MediaSource
   let detected: string | undefined
@@ -38,6 +46,8 @@ export function resolveMedia(media: string, mediatype: string, opts: { fileName?
     source = { base64: dataUrl[3]!.replace(/\s/g, '') }
     detected = dataUrl[1] || undefined
   } else if (/^https?:\/\/\S+$/i.test(media) && URL.canParse(media)) {
+    const verdict = checkUrlStatic(media, opts.guard)
+    if (!verdict.ok) throw badRequest(`media URL refused: ${verdict.message}`)
     source = { url: media }
     detected = extMime(new URL(media).pathname)
   } else {

@@ -13,6 +13,7 @@ import { createJid, isGroupJid, jidUser } from '../lib/jid.js'
 import { sleep } from '../lib/sleep.js'
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
 import type { InstanceManager } from './instances.js'
+import type { MediaDownloader } from './media-download.js'
 import { toMessageRaw, type MessageRaw } from './message-raw.js'
 
 export type SendRequest = {
@@ -38,7 +39,10 @@ function recordable(payload: unknown): unknown {
   return out
 }
 
-export async function sendMessage(sql: Tx, manager: InstanceManager, webhooks: WebhookDispatcher, row: InstanceRow, req: SendRequest): Promise<MessageRaw> {
+export type SendDeps = { sql: Tx; instances: InstanceManager; webhooks: WebhookDispatcher; media: MediaDownloader }
+
+export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendRequest): Promise<MessageRaw> {
+  const { sql, instances: manager, webhooks } = deps
   const jid = createJid(req.number)
   const { session, ctx } = manager.entry(row)
   if (session.state !== 'open') {
@@ -51,9 +55,11 @@ export async function sendMessage(sql: Tx, manager: InstanceManager, webhooks: W
     if (!check?.exists) throw badRequest({ jid, exists: false, number: jidUser(jid) })
   }
   if (req.delay && req.delay > 0) await sleep(req.delay)
+  // After the checks, as Evolution does: no download for a closed session or an unknown number.
+  const content = await deps.media.prepare(req.content, session.forwardsMediaLinks === true)
   let sent
   try {
-    sent = await session.send(jid, req.content)
+    sent = await session.send(jid, content)
   } catch (err) {
     if (err instanceof ConnectionClosedError) throw badRequest('Error: Connection Closed')
     throw err

@@ -19,8 +19,14 @@ export type WebhookInput = {
 
 const isHttpUrl = (s: string) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s)
 
-export function normalizeWebhook(w: WebhookInput): WebhookValues {
+/**
+ * `refusal` is the outbound guard's save-time word on the URL (WebhookDispatcher.refusal): a literal
+ * internal address or internal name is a 400 now rather than a delivery refused later.
+ */
+export function normalizeWebhook(w: WebhookInput, refusal: (url: string) => string | null): WebhookValues {
   if (w.enabled && !isHttpUrl(w.url)) throw badRequest('Invalid "url" property')
+  const why = isHttpUrl(w.url) ? refusal(w.url) : null
+  if (why) throw badRequest(`webhook URL refused: ${why}`)
   const events = !w.enabled ? [] : w.events && w.events.length > 0 ? [...new Set(w.events)] : [...WEBHOOK_EVENTS]
   return {
     url: w.url,

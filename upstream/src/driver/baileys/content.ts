@@ -12,7 +12,15 @@ import type { MediaSource, OutboundContent } from '../types.js'
 /** Voice notes are Opus in Ogg, flagged ptt, as WhatsApp's own clients send them. */
 export const VOICE_NOTE_MIMETYPE = 'audio/ogg; codecs=opus'
 
-export const media = (src: MediaSource): WAMediaUpload => ('base64' in src ? Buffer.from(src.base64, 'base64') : { url: src.url })
+/**
+ * `{url}` is never handed to Baileys (it would fetch it unguarded): the send service downloads it
+ * first. Should one arrive anyway, it is refused rather than fetched.
+ */
+export const media = (src: MediaSource): WAMediaUpload => {
+  if ('downloaded' in src) return src.downloaded
+  if ('base64' in src) return Buffer.from(src.base64, 'base64')
+  throw badRequest('media URL was not downloaded before the send')
+}
 
 type ListContent = Extract<OutboundContent, { kind: 'list' }>
 type ButtonsContent = Extract<OutboundContent, { kind: 'buttons' }>

@@ -8,7 +8,7 @@
 import { badRequest } from '../../lib/errors.js'
 import { jidUser } from '../../lib/jid.js'
 import { buildMessage } from '../sandbox-content.js'
-import type { OutboundContent } from '../types.js'
+import type { MediaSource, OutboundContent } from '../types.js'
 
 /** Uploads base64 media and answers the Graph media id. */
 export type Uploader = (bytes: Buffer, mimetype: string, fileName: string) => Promise<string>
@@ -18,9 +18,10 @@ export type GraphMessage = { body: Record<string, unknown>; message: Record<stri
 const DEFAULT_NAMES: Record<string, string> = { image: 'image.jpg', video: 'video.mp4', audio: 'audio.ogg', document: 'document' }
 
 /** `{link}` for a URL, `{id}` after an upload for base64. */
-async function mediaRef(src: { url: string } | { base64: string }, mimetype: string, fileName: string, upload: Uploader): Promise<Record<string, unknown>> {
+async function mediaRef(src: MediaSource, mimetype: string, fileName: string, upload: Uploader): Promise<Record<string, unknown>> {
   if ('url' in src) return { link: src.url }
-  return { id: await upload(Buffer.from(src.base64, 'base64'), mimetype, fileName) }
+  const bytes = 'downloaded' in src ? src.downloaded : Buffer.from(src.base64, 'base64')
+  return { id: await upload(bytes, mimetype, fileName) }
 }
 
 /** Meta's `contacts` entry: formatted_name is required, plus at least one name part. */

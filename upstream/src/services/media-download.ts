@@ -1,0 +1,48 @@
+/**
+ * @module upstream/services/media-download
+ * Media given as a URL is downloaded by the upstream itself, through the outbound guard, and handed to
+ * the driver as bytes: Baileys would otherwise fetch the URL with its own unguarded client, and a URL
+ * pointing at an internal service would be read and delivered to a WhatsApp number of the caller's
+ * choice. Drivers that forward links (the Cloud API: Meta's servers fetch them) keep the URL, after the
+ * same request-time check. Every failure is the caller's 400, saying what went wrong.
+ */
+import type { MediaSource, OutboundContent } from '../driver/types.js'
+import { badRequest } from '../lib/errors.js'
+import { OutboundRefusedError, OutboundTooLargeError, type OutboundClient } from './outbound.js'
+
+export type MediaDownloadOptions = { maxBytes: number; timeoutMs: number }
+
+export class MediaDownloader {
+  constructor(
+    private readonly outbound: OutboundClient,
+    private readonly opts: MediaDownloadOptions,
+  ) {}
+
+  /** The content with every `{url}` media replaced by its bytes (or checked and kept, for link drivers). */
+  async prepare(content: OutboundContent, forwardsLinks: boolean): Promise<OutboundContent> {
+    if (content.kind !== 'media' && content.kind !== 'audio') return content
+    const src = content.media
+    if (!('url' in src)) return content
+    if (forwardsLinks) {
+      const verdict = await this.outbound.check(src.url)
+      if (!verdict.ok) throw badRequest(`media URL refused: ${verdict.message}`)
+      return content
+    }
+    return { ...content, media: await this.download(src.url) }
+  }
+
+  private async download(url: string): Promise<MediaSource> {
+    let res
+    try {
+      res = await this.outbound.fetch(url, { timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxBytes, maxRedirects: 5 })
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw badRequest(`media URL refused: ${err.message}`)
+      if (err instanceof OutboundTooLargeError) throw badRequest(`media is larger than ${this.opts.maxBytes} bytes`)
+      const name = (err as Error).name
+      const why = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${this.opts.timeoutMs} ms` : ((err as { code?: string }).code ?? 'network error')
+      throw badRequest(`media URL could not be downloaded: ${why}`)
+    }
+    if (res.status < 200 || res.status > 299) throw badRequest(`media URL could not be downloaded: it answered ${res.status}`)
+    return { downloaded: res.body, from: url }
+  }
+}
