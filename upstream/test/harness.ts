@@ -33,8 +33,6 @@ export async function startUpstream(db: TestDatabase, env: Record<string, string
     // Test receivers and media servers listen on 127.0.0.1: exempt from the outbound guard here, as
     // OUTBOUND_ALLOWED_HOSTS exists to do. The guard's own tests set it to '' (outbound-guard.test.ts).
     OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
-    // Public-looking names the tests use for Cloud API links (Meta fetches those; we only check them).
-    OUTBOUND_TEST_RESOLVE: 'example.com=93.184.216.34,cdn.example=93.184.216.34',
     ...env,
   })
   const deps = buildDeps(config, inject)

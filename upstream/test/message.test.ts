@@ -49,6 +49,10 @@ describe('send routes', () => {
     const b64 = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'document', media: PNG_B64, fileName: 'x.pdf' } })
     expect(b64.status).toBe(201)
     expect(b64.body.message.documentMessage).toMatchObject({ fileName: 'x.pdf', mimetype: 'application/pdf', fileLength: '68' })
+    // The sandbox runs offline: a host it cannot reach leaves the link in place (no length), as before the guard.
+    const offline = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'image', media: 'https://no-such-host.invalid/a.png' } })
+    expect(offline.status).toBe(201)
+    expect(offline.body.message.imageMessage.fileLength).toBe('0')
     const data = await up.req('POST', '/message/sendMedia/m1', { body: { number: N, mediatype: 'image', media: `data:image/webp;base64,${PNG_B64}` } })
     expect(data.status).toBe(201)
     expect(data.body.message.imageMessage.mimetype).toBe('image/webp')

@@ -60,6 +60,17 @@ export function guardedLookup(rules: GuardRules): LookupFunction {
   }
 }
 
+/** A socket lookup through `resolve`, without checks (exempt hosts). */
+function resolvingLookup(resolve: NonNullable<GuardRules['resolve']>): LookupFunction {
+  return (hostname, options, callback) => {
+    const cb = callback as (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void
+    resolve(hostname).then(
+      (answers) => ((options as { all?: boolean }).all ? cb(null, answers) : cb(null, answers[0]?.address ?? '', answers[0]?.family ?? 4)),
+      (err: NodeJS.ErrnoException) => cb(err, []),
+    )
+  }
+}
+
 export type OutboundClient = {
   readonly rules: GuardRules
   /** The request-time check (clear errors before anything is sent). */
@@ -73,7 +84,8 @@ export type OutboundClient = {
 export function createOutboundClient(rules: GuardRules, opts: { connectTimeoutMs?: number } = {}): OutboundClient {
   const timeout = opts.connectTimeoutMs ?? 10_000
   const guarded = buildConnector({ timeout, lookup: guardedLookup(rules) })
-  const plain = buildConnector({ timeout })
+  // Exempt hosts skip the checks, not the resolver: a test name in OUTBOUND_TEST_RESOLVE must still resolve.
+  const plain = buildConnector({ timeout, lookup: resolvingLookup(rules.resolve ?? systemResolver) })
   const connect: buildConnector.connector = (o, cb) => {
     const port = o.port || (o.protocol === 'https:' ? '443' : '80')
     if (isExemptHost(o.hostname, port, rules.allowedHosts)) return plain(o, cb)

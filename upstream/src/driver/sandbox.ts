@@ -38,6 +38,7 @@ function parseCreds(raw: unknown): Creds | null {
 export class SandboxSession implements DriverSession {
   state: ConnectionState = 'close'
   qr: QrCode | null = null
+  readonly mediaLinks = 'download-if-reachable'
   private creds: Creds | null
   private pairingNumber: string | null = null
   private qrCount = 0

@@ -68,6 +68,8 @@ export type OutboundContent =
  * API: Meta fetches them); for the others the send service downloads the URL through the outbound
  * guard first and hands over `{downloaded, from}` (services/media-download.ts).
  */
+export type MediaLinkPolicy = 'download' | 'forward' | 'download-if-reachable'
+
 export type MediaSource = { url: string } | { base64: string } | { downloaded: Buffer; from: string }
 
 export type ConnectOptions = { number?: string | undefined }
@@ -87,10 +89,13 @@ export interface DriverSession {
   /** Which JIDs exist on WhatsApp. Needs an open session. */
   checkNumbers(jids: string[]): Promise<{ jid: string; exists: boolean }[]>
   /**
-   * True when `{url}` media go to the backend as links (the Cloud API: Meta downloads them). Otherwise
-   * the upstream downloads them itself, through the outbound guard, before send().
+   * What happens to `{url}` media before send() (services/media-download.ts). `download` (default):
+   * the upstream downloads them through the outbound guard. `forward`: they go to the backend as links
+   * after the guard's check (the Cloud API: Meta downloads them). `download-if-reachable`: the sandbox,
+   * which runs offline: downloaded when the host answers, kept as a link when it cannot be reached;
+   * a refused address is the same 400 as everywhere.
    */
-  readonly forwardsMediaLinks?: boolean
+  readonly mediaLinks?: MediaLinkPolicy
   /** Sends; resolves with the WhatsApp message (status PENDING). Acks follow as events. */
   send(jid: string, content: OutboundContent): Promise<WaMessage>
 }

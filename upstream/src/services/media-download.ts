@@ -6,7 +6,7 @@
  * choice. Drivers that forward links (the Cloud API: Meta's servers fetch them) keep the URL, after the
  * same request-time check. Every failure is the caller's 400, saying what went wrong.
  */
-import type { MediaSource, OutboundContent } from '../driver/types.js'
+import type { MediaLinkPolicy, MediaSource, OutboundContent } from '../driver/types.js'
 import { badRequest } from '../lib/errors.js'
 import { OutboundRefusedError, OutboundTooLargeError, type OutboundClient } from './outbound.js'
 
@@ -18,17 +18,25 @@ export class MediaDownloader {
     private readonly opts: MediaDownloadOptions,
   ) {}
 
-  /** The content with every `{url}` media replaced by its bytes (or checked and kept, for link drivers). */
-  async prepare(content: OutboundContent, forwardsLinks: boolean): Promise<OutboundContent> {
+  /** The content with its `{url}` media replaced by the bytes, or checked and kept, as `policy` says. */
+  async prepare(content: OutboundContent, policy: MediaLinkPolicy): Promise<OutboundContent> {
     if (content.kind !== 'media' && content.kind !== 'audio') return content
     const src = content.media
     if (!('url' in src)) return content
-    if (forwardsLinks) {
-      const verdict = await this.outbound.check(src.url)
+    if (policy === 'forward') {
+      // Meta fetches the link from its own network, not ours: a name we cannot resolve may be fine there.
+      const verdict = await this.outbound.check(src.url, { unresolved: 'accept' })
       if (!verdict.ok) throw badRequest(`media URL refused: ${verdict.message}`)
       return content
     }
-    return { ...content, media: await this.download(src.url) }
+    try {
+      return { ...content, media: await this.download(src.url) }
+    } catch (err) {
+      // Offline sandbox: a host that cannot be reached (no DNS, no route, an error answer) leaves the
+      // link in place, as before the guard existed; refusals and oversize files are never tolerated.
+      if (policy === 'download-if-reachable' && err instanceof Unreachable) return content
+      throw err instanceof Unreachable ? badRequest(err.message) : err
+    }
   }
 
   private async download(url: string): Promise<MediaSource> {
@@ -36,13 +44,24 @@ export class MediaDownloader {
     try {
       res = await this.outbound.fetch(url, { timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxBytes, maxRedirects: 5 })
     } catch (err) {
-      if (err instanceof OutboundRefusedError) throw badRequest(`media URL refused: ${err.message}`)
+      if (err instanceof OutboundRefusedError) {
+        if (err.reason === 'unresolved') throw new Unreachable(`media URL could not be downloaded: ${err.message}`)
+        throw badRequest(`media URL refused: ${err.message}`)
+      }
       if (err instanceof OutboundTooLargeError) throw badRequest(`media is larger than ${this.opts.maxBytes} bytes`)
       const name = (err as Error).name
       const why = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${this.opts.timeoutMs} ms` : ((err as { code?: string }).code ?? 'network error')
-      throw badRequest(`media URL could not be downloaded: ${why}`)
+      throw new Unreachable(`media URL could not be downloaded: ${why}`)
     }
-    if (res.status < 200 || res.status > 299) throw badRequest(`media URL could not be downloaded: it answered ${res.status}`)
+    if (res.status < 200 || res.status > 299) throw new Unreachable(`media URL could not be downloaded: it answered ${res.status}`)
     return { downloaded: res.body, from: url }
+  }
+}
+
+/** The media host could not be reached or did not serve the file (not a refusal). */
+class Unreachable extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'Unreachable'
   }
 }

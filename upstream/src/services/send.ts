@@ -56,7 +56,7 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   }
   if (req.delay && req.delay > 0) await sleep(req.delay)
   // After the checks, as Evolution does: no download for a closed session or an unknown number.
-  const content = await deps.media.prepare(req.content, session.forwardsMediaLinks === true)
+  const content = await deps.media.prepare(req.content, session.mediaLinks ?? 'download')
   let sent
   try {
     sent = await session.send(jid, content)

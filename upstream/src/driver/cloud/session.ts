@@ -17,7 +17,7 @@ const WELL_FORMED = /^\d{8,15}$/
 export class CloudSession implements DriverSession {
   state: ConnectionState = 'close'
   readonly qr = null
-  readonly forwardsMediaLinks = true
+  readonly mediaLinks = 'forward'
 
   constructor(
     private readonly info: SessionInfo,
