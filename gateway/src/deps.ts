@@ -121,6 +121,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
       await deps.instances.close()
       redis.disconnect()
       await upstream.close()
+      await deps.alerts.close()
       await sql.end({ timeout: 5 })
     },
   }

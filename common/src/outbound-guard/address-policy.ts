@@ -76,6 +76,16 @@ export function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
   return null
 }
 
+/** The IPv4 address (dotted) an IPv6 literal carries, or null (also for IPv4 input and `::`/`::1`). */
+export function carriedIPv4(address: string): string | null {
+  const bare = address.replace(/^\[|\]$/g, '')
+  if (!ipaddr.IPv6.isValid(bare)) return null
+  const v6 = ipaddr.IPv6.parse(bare)
+  const s = v6.toNormalizedString()
+  if (s === '0:0:0:0:0:0:0:0' || s === '0:0:0:0:0:0:0:1') return null
+  return embeddedIPv4(v6)?.toString() ?? null
+}
+
 /** Why `address` (an IP literal, IPv6 with or without brackets) may not be connected to, or null. */
 export function addressRefusal(address: string, policy: AddressPolicy): AddressRefusal | null {
   const bare = address.replace(/^\[|\]$/g, '')

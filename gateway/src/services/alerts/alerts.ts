@@ -3,9 +3,12 @@
  * deps.alerts: posts alert events to ALERT_WEBHOOK_URL (disabled when empty) at most once per
  * ALERT_COOLDOWN_SECONDS per cooldown key. The cooldown is claimed in Redis (SET NX EX) so replicas
  * share it; when Redis fails, an in-process map keeps the same rule per process. Never throws.
+ * The POST goes through the outbound guard's client with the URL's own host exempt: the operator chose
+ * it (an internal relay is a fair choice), but no redirect is followed and the answer is capped.
  */
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { createGatewayOutbound, urlPort, type OutboundClient } from '../outbound/guard.js'
 import { alertPayload, cooldownKey, type AlertEvent } from './payload.js'
 
 export type AlertOutcome = 'sent' | 'cooldown' | 'disabled' | 'failed'
@@ -15,12 +18,16 @@ const KEY_PREFIX = 'taguato:alert:cooldown:'
 
 export class AlertService {
   private readonly memory = new Map<string, number>()
+  private readonly outbound: OutboundClient | null
 
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
     private readonly opts: AlertOptions,
-  ) {}
+  ) {
+    const url = opts.url ? new URL(opts.url) : null
+    this.outbound = url ? createGatewayOutbound({ allowedHosts: [`${url.hostname}:${urlPort(url)}`] }) : null
+  }
 
   get enabled(): boolean {
     return this.opts.url !== ''
@@ -34,14 +41,14 @@ export class AlertService {
       return 'cooldown'
     }
     try {
-      const res = await fetch(this.opts.url, {
+      const res = await this.outbound!.fetch(this.opts.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alertPayload(event)),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        timeoutMs: this.opts.timeoutMs ?? 10_000,
+        maxBytes: 64 * 1024,
       })
-      await res.arrayBuffer().catch(() => undefined)
-      if (res.status >= 400) {
+      if (res.status >= 300) {
         this.log.error({ alert: key, status: res.status }, 'alert webhook refused the alert')
         return 'failed'
       }
@@ -51,6 +58,11 @@ export class AlertService {
       this.log.error({ alert: key, err: (err as Error).message }, 'alert webhook unreachable')
       return 'failed'
     }
+  }
+
+  /** Closes the alert client's connections (shutdown). */
+  async close(): Promise<void> {
+    await this.outbound?.close().catch(() => undefined)
   }
 
   /** True when this caller may send now (and starts the cooldown). */

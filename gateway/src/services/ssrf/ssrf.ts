@@ -3,13 +3,13 @@
  * The webhook URL check of D3, run when a webhook is saved and again before each delivery: WHATWG
  * parsing (so 127.1, 0x7f000001, 2130706433 and 0177.0.0.1 are seen as the 127.0.0.1 they are), no
  * userinfo, no IPv6, no internal names, and every DNS answer must be a public IPv4 address. Deliveries
- * also connect through `safeLookup`, so a name that re-resolves to a private address (DNS rebinding)
- * is refused at connect time too. WEBHOOK_ALLOWED_HOSTS exempts listed host[:port] (test receivers).
+ * then go through the outbound guard's client (services/outbound), which checks the address again at
+ * connect time, so a name that re-resolves to a private address (DNS rebinding) is refused there too. WEBHOOK_ALLOWED_HOSTS exempts listed host[:port] (test receivers).
  * Split in two for webhook create, which checks the syntax before ownership and the target after it
  * (`parseWebhookUrl`, `checkUrlTarget`); at save time a name that does not resolve is accepted.
  */
 import dns from 'node:dns'
-import { isIP, type LookupFunction } from 'node:net'
+import { isIP } from 'node:net'
 import { classifyIP, classifyIPv4, classifyName, isAllowedHost, mappedIPv4, MSG } from './classify.js'
 
 export type Resolved = { address: string; family: number }
@@ -99,19 +99,4 @@ export async function checkWebhookUrl(
   opts: { allowedHosts: readonly string[] } & TargetOptions,
 ): Promise<UrlCheck> {
   return checkUrlTarget(parseWebhookUrl(raw, opts.allowedHosts), opts)
-}
-
-/** net/tls `lookup` for delivery sockets: resolves, refuses private answers, hands out IPv4 only. */
-export const safeLookup: LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { all: true, verbatim: true }, (err, answers) => {
-    const cb = callback as (e: NodeJS.ErrnoException | null, a: string | dns.LookupAddress[], f?: number) => void
-    if (err) return cb(err, [])
-    const why = judgeAnswers(answers)
-    if (why) return cb(Object.assign(new Error(`refused: ${why}`), { code: 'ESSRF' }), [])
-    const v4 = answers.filter((a) => a.family === 4).map((a) => ({ address: a.address, family: 4 }))
-    const mapped = answers.map((a) => (a.family === 6 ? mappedIPv4(a.address) : null)).filter((x): x is string => !!x)
-    const usable = v4.length ? v4 : mapped.map((address) => ({ address, family: 4 }))
-    if ((options as { all?: boolean }).all) return cb(null, usable)
-    return cb(null, usable[0]!.address, 4)
-  })
 }

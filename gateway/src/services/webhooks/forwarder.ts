@@ -2,16 +2,17 @@
  * @module services/webhooks/forwarder
  * Delivers upstream events to user webhook URLs, in the background: the body is the Evolution envelope
  * without the instance token, signed with the webhook's secret (`X-Hub-Signature-256: sha256=<hex>`).
- * Before each delivery the URL is checked again (D3) and the socket resolves names through safeLookup,
- * so DNS changes after saving cannot reach a private address. Retries are bounded (attempts, backoff,
- * in-flight cap); redirects are never followed.
+ * Before each delivery the URL is checked again (D3, the reference's messages) and the request goes
+ * through the outbound guard's client, which checks every address again where the socket connects, so
+ * DNS changes after saving cannot reach a private address. Retries are bounded (attempts, backoff,
+ * in-flight cap); redirects are never followed; answers are read up to 64 KiB and dropped.
  */
 import { createHmac, randomUUID } from 'node:crypto'
-import { Agent, request } from 'undici'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
 import { setLastError, type DeliveryTarget } from '../../db/queries/webhooks.js'
-import { checkWebhookUrl, safeLookup } from '../ssrf/ssrf.js'
+import { createGatewayOutbound, type OutboundClient } from '../outbound/guard.js'
+import { checkWebhookUrl } from '../ssrf/ssrf.js'
 
 export type ForwarderOptions = { attempts: number; timeoutMs: number; allowedHosts: readonly string[]; baseDelayMs?: number; maxInFlight?: number }
 
@@ -20,8 +21,7 @@ export const signBody = (secret: string, body: string): string => `sha256=${crea
 const NO_RETRY = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429
 
 export class WebhookForwarder {
-  private readonly pinned: Agent
-  private readonly plain: Agent
+  private readonly outbound: OutboundClient
   private readonly inflight = new Set<Promise<void>>()
   private closed = false
 
@@ -30,9 +30,7 @@ export class WebhookForwarder {
     private readonly log: Logger,
     private readonly opts: ForwarderOptions,
   ) {
-    const timeouts = { headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connect: { timeout: opts.timeoutMs } }
-    this.pinned = new Agent({ ...timeouts, connect: { timeout: opts.timeoutMs, lookup: safeLookup } })
-    this.plain = new Agent(timeouts)
+    this.outbound = createGatewayOutbound({ allowedHosts: opts.allowedHosts, connectTimeoutMs: opts.timeoutMs })
   }
 
   /** Queues one delivery; returns false when the in-flight cap is reached (the event is dropped, logged). */
@@ -56,7 +54,7 @@ export class WebhookForwarder {
   async close(): Promise<void> {
     this.closed = true
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 5000))])
-    await Promise.allSettled([this.pinned.close(), this.plain.close()])
+    await this.outbound.close().catch(() => undefined)
   }
 
   private async deliver(target: DeliveryTarget, event: string, envelope: Record<string, unknown>): Promise<void> {
@@ -77,13 +75,14 @@ export class WebhookForwarder {
     let lastError = ''
     for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
       try {
-        const res = await request(check.url, { method: 'POST', headers, body, dispatcher: check.exempt ? this.plain : this.pinned })
-        await res.body.dump()
-        if (res.statusCode < 300) return
-        lastError = `status ${res.statusCode}`
-        if (NO_RETRY(res.statusCode)) break
+        const res = await this.outbound.fetch(check.url, { method: 'POST', headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: 64 * 1024 })
+        if (res.status < 300) return
+        lastError = `status ${res.status}`
+        if (NO_RETRY(res.status)) break
       } catch (err) {
         lastError = (err as Error).message
+        // A refused address stays refused (the name was re-pointed since the check above): no retries.
+        if ((err as { code?: string }).code === 'EOUTBOUNDREFUSED') break
       }
       if (attempt < this.opts.attempts && !this.closed) {
         await new Promise((r) => setTimeout(r, Math.min((this.opts.baseDelayMs ?? 1000) * 2 ** (attempt - 1), 30_000)))
