@@ -217,6 +217,10 @@ function stackEnv(services: Services, databaseUrl: string, dirs: RunDirs): Env {
     // Instances connect only through the sandbox scan route (deterministic); acks come quickly.
     SANDBOX_AUTOCONNECT_MS: '0',
     SANDBOX_ACK_DELAY_MS: '50',
+    // TESTS ONLY (docs/security.md): the upstream's outbound guard lets the media host of
+    // 25-outbound-guard.bats through under a test name, and a test DNS table makes evil.test loopback.
+    OUTBOUND_ALLOWED_HOSTS: 'allowed.test',
+    OUTBOUND_TEST_RESOLVE: 'allowed.test=127.0.0.1,evil.test=127.0.0.1',
     BACKUP_DIR: path.join(dirs.run, 'backups'),
     TAGUATO_LOG_DIR: dirs.logs,
   }
