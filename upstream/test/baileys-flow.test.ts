@@ -90,7 +90,7 @@ describe('sends', () => {
 
   it('text -> {text}; answers messageRaw with the socket key, PENDING, conversation', async () => {
     const { res, args } = await send('sendText', { number: N, text: 'hola' })
-    expect(args).toEqual([JID, { text: 'hola' }])
+    expect(args).toEqual([JID, { text: 'hola', linkPreview: null }])
     expect(res.body).toMatchObject({ key: { remoteJid: JID, fromMe: true }, status: 'PENDING', messageType: 'conversation', message: { conversation: 'hola' } })
     expect(res.body.key.id).toMatch(/^3EB0FAKE/)
     await waitFor(() => hooks('send.message').some((d) => d.key.id === res.body.key.id))
@@ -137,9 +137,9 @@ describe('sends', () => {
     const list = await send('sendList', {
       number: N, title: 'T', description: 'D', buttonText: 'Open', footerText: 'F', sections: [{ title: 'S', rows: [{ title: 'r1', description: 'd1', rowId: '1' }, { title: 'r2' }] }],
     })
-    expect(list.args[1]).toEqual({ text: '*T*\nD\n\n*S*\n• r1: d1\n• r2\n\n_F_' })
+    expect(list.args[1]).toEqual({ text: '*T*\nD\n\n*S*\n• r1: d1\n• r2\n\n_F_', linkPreview: null })
     const buttons = await send('sendButtons', { number: N, title: 'T', description: 'D', footer: 'F', buttons: [{ type: 'reply', displayText: 'Yes', id: 'y' }, { type: 'url', displayText: 'Web', url: 'https://x' }] })
-    expect(buttons.args[1]).toEqual({ text: '*T*\nD\n\n1. Yes\n2. Web\n\n_F_' })
+    expect(buttons.args[1]).toEqual({ text: '*T*\nD\n\n1. Yes\n2. Web\n\n_F_', linkPreview: null })
   })
 
   it('templates are refused with a 400 (they need WHATSAPP-BUSINESS)', async () => {

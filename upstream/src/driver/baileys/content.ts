@@ -9,6 +9,13 @@ import { badRequest } from '../../lib/errors.js'
 import { vcard } from '../sandbox-content.js'
 import type { MediaSource, OutboundContent } from '../types.js'
 
+/**
+ * Baileys builds a link preview by fetching the first URL of a text itself (when link-preview-js is
+ * installed), outside the outbound guard. An explicit null tells it there is no preview to make, so a
+ * text can never make the upstream fetch a URL (docs/security.md).
+ */
+const NO_PREVIEW = null
+
 /** Voice notes are Opus in Ogg, flagged ptt, as WhatsApp's own clients send them. */
 export const VOICE_NOTE_MIMETYPE = 'audio/ogg; codecs=opus'
 
@@ -53,7 +60,7 @@ function buttonsText(c: ButtonsContent): string {
 export function toBaileysContent(content: OutboundContent): AnyMessageContent {
   switch (content.kind) {
     case 'text':
-      return { text: content.text }
+      return { text: content.text, linkPreview: NO_PREVIEW }
     case 'media': {
       const src = media(content.media)
       const caption = content.caption !== undefined ? { caption: content.caption } : {}
@@ -85,9 +92,9 @@ export function toBaileysContent(content: OutboundContent): AnyMessageContent {
     case 'poll':
       return { poll: { name: content.name, values: content.values, selectableCount: content.selectableCount } }
     case 'list':
-      return { text: listText(content) }
+      return { text: listText(content), linkPreview: NO_PREVIEW }
     case 'buttons':
-      return { text: buttonsText(content) }
+      return { text: buttonsText(content), linkPreview: NO_PREVIEW }
     case 'template':
       throw badRequest('Templates need a WHATSAPP-BUSINESS instance (Cloud API); WhatsApp Web (Baileys) cannot send them')
   }
