@@ -86,6 +86,12 @@ export const ConfigSchema = v.object({
   ),
   /** Largest accepted JSON body, in MiB. */
   BODY_LIMIT_MB: int(50, 1, 1024),
+  /**
+   * How long a client may take to send a request's headers, and then its body once the gateway reads
+   * it, in ms: a stalled or trickling request is answered 408 and its connection closed (any upstream
+   * hop it started is aborted) instead of holding a socket until the client gives up.
+   */
+  REQUEST_BODY_TIMEOUT_MS: int(30000, 100, 3_600_000),
 
   /** Session lifetime in hours (sliding: every request extends it). */
   SESSION_TTL_HOURS: int(24, 1, 24 * 365),

@@ -1,11 +1,16 @@
-/** @module lib/raw-body tests: the fast Node path and the fallbacks give the same bytes, over a real server. */
+/**
+ * @module lib/raw-body tests: the fast Node path and the fallbacks give the same bytes, over a real
+ * server; a body that stalls is a 408 that closes the connection on both paths.
+ */
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError } from '../errors/api-error.js'
 import { readRawBody } from './raw-body.js'
+
+const BODY_TIMEOUT_MS = 300
 
 let server: ServerType
 let base: string
@@ -18,7 +23,18 @@ beforeAll(async () => {
     const again = await c.req.text()
     return c.json({ len: buf.length, text: buf.toString('utf8'), same: again === buf.toString('utf8') })
   })
-  app.onError((err, c) => c.json({ error: err.message }, err instanceof ApiError ? err.status : 500))
+  // What deps.ts gives every request: readRawBody takes its limits from there.
+  const timed = new Hono<{ Variables: { deps: { config: { BODY_LIMIT_MB: number; REQUEST_BODY_TIMEOUT_MS: number } } } }>()
+  timed.use('*', async (c, next) => {
+    c.set('deps', { config: { BODY_LIMIT_MB: 1, REQUEST_BODY_TIMEOUT_MS: BODY_TIMEOUT_MS } })
+    return next()
+  })
+  timed.post('/timed', async (c) => c.json({ len: (await readRawBody(c)).length }))
+  app.route('/', timed)
+  app.onError((err, c) => {
+    const status = err instanceof ApiError ? err.status : 500
+    return c.json({ error: err.message }, status, err instanceof ApiError ? err.headers : {})
+  })
   await new Promise<void>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
   })
@@ -26,6 +42,23 @@ beforeAll(async () => {
 })
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+/**
+ * A raw request head (and optional start of a body) that is never finished: resolves with what the
+ * server wrote, once it closes the connection, and how long that took.
+ */
+function stall(head: string): Promise<{ text: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now()
+    const u = new URL(base)
+    const socket = net.connect(Number(u.port), u.hostname, () => socket.write(head))
+    let text = ''
+    socket.on('data', (d: Buffer) => (text += d.toString()))
+    socket.on('close', () => resolve({ text, ms: Date.now() - started }))
+    socket.on('error', reject)
+    socket.setTimeout(5000, () => socket.destroy(new Error('the server never closed the connection')))
+  })
+}
 
 /** Raw HTTP so the test controls Content-Length / chunking exactly. */
 function send(body: Array<string | Buffer>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -64,5 +97,37 @@ describe('readRawBody', () => {
     // Split inside a multi-byte character: the server must reassemble bytes before decoding.
     const r = await send([bytes.subarray(0, 9), bytes.subarray(9)], { 'content-length': String(bytes.length) })
     expect(r.json.text).toBe(text)
+  })
+
+  it('a Content-Length body that never comes: 408 after the deadline, connection closed', async () => {
+    const r = await stall('POST /timed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{"a"')
+    expect(r.text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(r.text.toLowerCase()).toContain('connection: close')
+    expect(r.text).toContain('{"error":"Request timeout"}')
+    expect(r.ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 20)
+    expect(r.ms).toBeLessThan(BODY_TIMEOUT_MS + 2000)
+  })
+
+  it('a chunked body that stops (the standard path): 408 after the deadline, connection closed', async () => {
+    const r = await stall('POST /timed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n')
+    expect(r.text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(r.text.toLowerCase()).toContain('connection: close')
+    expect(r.ms).toBeLessThan(BODY_TIMEOUT_MS + 2000)
+  })
+
+  it('a body that arrives in time is read whole, whatever the deadline', async () => {
+    const req = http.request(`${base}/timed`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } })
+    const answer = new Promise<string>((resolve, reject) => {
+      req.on('response', (res) => {
+        let data = ''
+        res.on('data', (d: Buffer) => (data += d.toString()))
+        res.on('end', () => resolve(`${res.statusCode} ${data}`))
+      })
+      req.on('error', reject)
+    })
+    req.write('{"a":')
+    await new Promise((r) => setTimeout(r, BODY_TIMEOUT_MS / 3))
+    req.end('1}')
+    expect(await answer).toBe('200 {"len":7}')
   })
 })

@@ -42,6 +42,7 @@ export type SendPath = (req: IncomingMessage, res: ServerResponse) => boolean
 
 export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
   const maxBytes = deps.config.BODY_LIMIT_MB * 1024 * 1024
+  const bodyTimeoutMs = deps.config.REQUEST_BODY_TIMEOUT_MS
   const statics = staticHeadersFor(deps.config)
   const metricsOn = Boolean(deps.config.METRICS_TOKEN)
   // perf: a client repeats the same few send URLs (one per action and instance), so each one's
@@ -87,7 +88,8 @@ export function createSendPath(deps: Deps, checks: ProxyChecks): SendPath {
       rateLimit = admitted.rateLimit
       // A warm instance is answered from the cache without a turn of the event loop.
       if (!(deps.instances.mayUseCached(admitted.user, instance) ?? (await deps.instances.mayUse(admitted.user, instance)))) throw new ApiError(403, NOT_OWNER)
-      const raw = await readIncoming(req, maxBytes)
+      // A Content-Length the client never fills: 408 with Connection: close (lib/raw-body).
+      const raw = await readIncoming(req, maxBytes, bodyTimeoutMs)
       const contentType = headerValue(h['content-type']) ?? 'application/json'
       const answer = await forwardSend({ deps, log, incoming: req, method: 'POST', requestId, clientIp, user: admitted.user }, target, instance, raw, contentType)
       // proxy.send always buffers, so this writes unless the socket is gone (then nobody reads it).

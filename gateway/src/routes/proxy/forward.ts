@@ -12,6 +12,7 @@ import type { Logger } from 'pino'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
+import { bodyTimeoutError } from '../../lib/raw-body.js'
 import { BreakerOpenError } from '../../services/breaker/breaker.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
@@ -66,11 +67,14 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
   return new ApiError(503, BREAKER_OPEN, {}, { 'Retry-After': String(retryAfterSeconds) })
 }
 
-/** Sends one request upstream; throws ApiError 502/503/504 when there is no upstream answer. */
+/**
+ * Sends one request upstream; throws ApiError 502/503/504 when there is no upstream answer, and 408
+ * (lib/raw-body) when the client's streamed body stalls (the upstream request is aborted then).
+ */
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
   const deps = c.get('deps')
   const { incoming, outgoing } = nodeBindings(c)
-  return throughBreaker(deps, c.get('log'), o.url, () =>
+  const res = await throughBreaker(deps, c.get('log'), o.url, () =>
     deps.proxy.forward({
       incoming,
       outgoing,
@@ -81,8 +85,11 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
       clientIp: c.get('clientIp'),
       bufferResponse: o.bufferResponse,
       extraHeaders: o.extraHeaders,
+      bodyTimeoutMs: deps.config.REQUEST_BODY_TIMEOUT_MS,
     }),
   )
+  if (res.clientTimedOut) throw bodyTimeoutError()
+  return res
 }
 
 /**
@@ -99,7 +106,8 @@ function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<
   const started = deps.config.METRICS_TOKEN ? performance.now() : -1
   return deps.breaker.run(fn, countsAsUpstreamFailure).then(
     (res) => {
-      if (started >= 0) observeUpstream(deps, url, `${Math.floor(res.status / 100)}xx`, started)
+      // A client whose body stalled got no upstream answer: nothing to observe.
+      if (started >= 0 && !res.clientTimedOut) observeUpstream(deps, url, `${Math.floor(res.status / 100)}xx`, started)
       return res
     },
     (err: unknown) => {

@@ -4,7 +4,9 @@
  *   path normalised (400 on traversal tricks) -> native prefixes step aside (404/405 handler)
  *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
  *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
- *   -> intercepted handler (create, delete, fetchInstances), message send (logged), or plain forward.
+ *   -> intercepted handler (create, delete, fetchInstances), message send (logged), a body checked for
+ *      the addresses it makes the upstream call (admin /webhook/set and /proxy/set, ./side-channels.ts),
+ *      or plain forward.
  * Nothing is ever forwarded anonymously here, and only the upstream key (never the client's) goes upstream.
  * (The one anonymous forward, Meta's signed /webhook/meta callbacks, is a native route: routes/meta-webhook.)
  * Well-formed sends are served before Hono by fast-send.ts with the same `ProxyChecks` (see there).
@@ -25,6 +27,8 @@ import { SessionGate, type GateResult } from '../../middleware/session-rate-limi
 import { isNativePath, matchRoute } from './route-table.js'
 import { parseUpstreamPath, rawTarget } from './upstream-path.js'
 import { header } from '../../lib/request-header.js'
+import { readJsonObject } from '../../lib/body.js'
+import { checkTargets, routeTargets, targetRoute } from './side-channels.js'
 
 /**
  * The checks every proxied request passes before its route is looked at, shared by the Hono catch-all
@@ -86,6 +90,16 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
     }
     if (rule?.kind === 'fetchInstances') return fetchInstances(c, target)
     if (rule?.kind === 'message') return sendMessage(c, target, match!.instance!)
+    const checked = targetRoute(upstreamMethod(c), segments)
+    if (checked) {
+      // Admins only (unlisted or adminOnly above). Read as JSON and forwarded re-serialised as JSON, so
+      // the upstream acts on exactly what was checked (no urlencoded or duplicate-key second reading).
+      const body = await readJsonObject(c)
+      await checkTargets(routeTargets(checked, body), deps.config.WEBHOOK_ALLOWED_HOSTS)
+      const json = Buffer.from(JSON.stringify(body))
+      const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: json, extraHeaders: { 'content-type': 'application/json' } })
+      return relay(c, res)
+    }
     const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: requestBody(c) })
     return relay(c, res)
   })

@@ -4,6 +4,9 @@
  * user's max_instances (admins unlimited), then create upstream; the slot is given back when the
  * upstream fails. Telegram instances are refused: the reference's Telegram channel is out of scope.
  * WHATSAPP-BUSINESS (Cloud API) instances need `token` (Meta access token) and `number` (phone number id).
+ * What goes upstream (D3, ./side-channels.ts): a user's body only keeps the plain instance fields (no
+ * webhook, event bus, proxy or Chatwoot); an admin's is kept whole once every address in it passes the
+ * webhook SSRF check.
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
@@ -14,6 +17,7 @@ import { deleteInstanceRow, insertInstanceUnderLimit } from '../../db/queries/in
 import { recordedIntegration } from '../../services/instances/integration.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
+import { checkTargets, createTargets, userCreateBody } from './side-channels.js'
 
 const NAME_REQUIRED = 'instanceName is required'
 
@@ -36,13 +40,17 @@ function checkCloudApiFields(body: Record<string, unknown>): void {
 export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   const deps = c.get('deps')
   const user = c.get('user')
-  const body = await readJsonObject(c, NAME_REQUIRED)
+  const sent = await readJsonObject(c, NAME_REQUIRED)
+  const isAdmin = user.role === 'admin'
+  // Before any slot is taken: a refused field or address costs nothing.
+  const body = isAdmin ? sent : userCreateBody(sent)
   if (body.instanceName === undefined || body.instanceName === null) throw new ApiError(400, NAME_REQUIRED)
   const name = validate(InstanceNameRule, body.instanceName)
   if (body.integration === 'TELEGRAM') throw new ApiError(400, 'Telegram instances are not supported')
   if (body.integration === 'WHATSAPP-BUSINESS') checkCloudApiFields(body)
+  if (isAdmin) await checkTargets(createTargets(body), deps.config.WEBHOOK_ALLOWED_HOSTS)
 
-  const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, user.role === 'admin', recordedIntegration(body.integration))
+  const outcome = await insertInstanceUnderLimit(deps.sql, user.id, name, isAdmin, recordedIntegration(body.integration))
   if (!outcome.ok) {
     if (outcome.reason === 'taken') throw new ApiError(409, 'Instance name already in use')
     throw new ApiError(403, 'Instance limit reached', { current: outcome.current, max: outcome.max })

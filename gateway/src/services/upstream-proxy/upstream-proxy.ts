@@ -4,7 +4,9 @@
  * replaced by the upstream key, Origin dropped (Evolution's CORS answered 500 to it), hop-by-hop headers
  * stripped both ways, X-Forwarded-* and X-Request-ID set. Connect timeout and read (idle) timeout are
  * separate, as nginx's were. Failures are thrown as UpstreamError (unreachable | timeout) so callers
- * answer 502/504; the response comes back as a buffer (small or requested) or a stream.
+ * answer 502/504; the response comes back as a buffer (small or requested) or a stream. A streamed
+ * request body the client stops sending is given up after `bodyTimeoutMs`: the upstream request is
+ * aborted and the result says `clientTimedOut` (the caller answers 408).
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
@@ -12,6 +14,7 @@ import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { createProxyServer, type ProxyServer } from 'http-proxy-3'
 import { ApiError } from '../../errors/api-error.js'
+import { withBodyDeadline } from '../../lib/raw-body.js'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
 
 export type UpstreamProxyOptions = {
@@ -34,6 +37,8 @@ export type ProxyRequest = {
   /** Read the whole response into memory (message log, fetchInstances). */
   bufferResponse?: boolean
   extraHeaders?: Record<string, string>
+  /** How long a streamed body may take to arrive once the hop starts (0/absent = no limit). */
+  bodyTimeoutMs?: number
 }
 
 export type ProxyResponse = {
@@ -41,6 +46,11 @@ export type ProxyResponse = {
   headers: Record<string, string | string[]>
   /** Buffer when buffered (or small), else the live upstream stream. */
   body: Buffer | Readable
+  /**
+   * The client's body was not all there within `bodyTimeoutMs`: no upstream answer, the upstream
+   * request was aborted. A result, not a failure: a slow client must not count against the breaker.
+   */
+  clientTimedOut?: true
 }
 
 // RFC 9110 §7.6.1 connection-specific headers, plus what the gateway replaces itself.
@@ -49,7 +59,17 @@ const STRIP_REQUEST = [...HOP_BY_HOP, 'apikey', 'origin', 'content-length', 'x-f
 /** nginx's "client closed request": the client left before the upstream answered. */
 export const CLIENT_CLOSED = 499
 
-type Pending = { r: ProxyRequest; resolve: (v: ProxyResponse) => void; reject: (e: Error) => void }
+type Pending = {
+  r: ProxyRequest
+  resolve: (v: ProxyResponse) => void
+  reject: (e: Error) => void
+  /** The request to the upstream, once it has a socket (so a stalled body can abort it). */
+  upstream?: http.ClientRequest
+  /** The body deadline, cleared when the body is in or the hop settles. */
+  timer?: NodeJS.Timeout
+}
+
+const clientTimedOut = (): ProxyResponse => ({ status: 408, headers: {}, body: Buffer.alloc(0), clientTimedOut: true })
 
 /** Responses up to this size with a Content-Length are buffered: cheaper to send than a stream. */
 const SMALL_BODY = 256 * 1024
@@ -126,15 +146,22 @@ export class UpstreamProxy {
     this.proxy.on('proxyRes', (proxyRes, req) => this.onResponse(proxyRes, req))
     // The client went away mid-request: nothing to answer, but the caller must not wait forever.
     this.proxy.on('econnreset', (_err, req) => this.settle(req)?.resolve({ status: CLIENT_CLOSED, headers: {}, body: Buffer.alloc(0) }))
+    this.proxy.on('proxyReq', (proxyReq, req) => {
+      const p = this.pending.get(req)
+      if (p) p.upstream = proxyReq
+    })
   }
 
   async forward(r: ProxyRequest): Promise<ProxyResponse> {
     const { incoming } = r
     const headers = incoming.headers
     let body: ProxyRequest['body']
+    const bodyTimeoutMs = r.bodyTimeoutMs ?? 0
     try {
-      body = await bodyToSend(r.body, headers, r.method)
+      // DELETE/OPTIONS bodies are read here in full: the same deadline as a streamed one.
+      body = await withBodyDeadline(bodyToSend(r.body, headers, r.method), incoming, bodyTimeoutMs)
     } catch (err) {
+      if (err instanceof ApiError && err.status === 408) return clientTimedOut()
       // Over the body limit (413) is the client's answer; a client gone mid-body is nobody's.
       if (err instanceof ApiError) throw err
       return { status: CLIENT_CLOSED, headers: {}, body: Buffer.alloc(0) }
@@ -151,19 +178,32 @@ export class UpstreamProxy {
       ...r.extraHeaders,
     }
     let buffer: Readable
+    let streamed = false
     if (Buffer.isBuffer(body)) {
       extra['content-length'] = String(body.length)
       buffer = Readable.from([body])
     } else if (body) {
       extra['transfer-encoding'] = 'chunked'
       buffer = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+      // A client that leaves mid-body errors this stream, and http-proxy-3 listens on the upstream
+      // request only: unheard, that error would be an uncaught exception (the process would stop).
+      // The hop itself ends through http-proxy-3's own close handling (CLIENT_CLOSED).
+      buffer.on('error', () => undefined)
+      streamed = true
     } else {
       if (r.method !== 'GET' && r.method !== 'HEAD') extra['content-length'] = '0'
       buffer = Readable.from([])
     }
     incoming.url = r.url
     return new Promise<ProxyResponse>((resolve, reject) => {
-      this.pending.set(incoming, { r, resolve, reject })
+      const p: Pending = { r, resolve, reject }
+      // perf: a body that came in with its head is parsed already: no timer for it.
+      if (streamed && bodyTimeoutMs > 0 && !incoming.complete) {
+        p.timer = setTimeout(() => this.bodyTimedOut(incoming), bodyTimeoutMs)
+        // In time: how long the upstream then takes to answer is the read timeout's business.
+        buffer.once('end', () => clearTimeout(p.timer))
+      }
+      this.pending.set(incoming, p)
       this.proxy.web(incoming, r.outgoing, { buffer, headers: extra, method: r.method }, (err) => {
         this.settle(incoming)?.reject(asUpstreamError(err))
       })
@@ -242,7 +282,20 @@ export class UpstreamProxy {
   private settle(req: IncomingMessage): Pending | undefined {
     const p = this.pending.get(req)
     this.pending.delete(req)
+    if (p?.timer) clearTimeout(p.timer)
     return p
+  }
+
+  /**
+   * The client stopped sending its body: abort the upstream request (it would otherwise wait for the
+   * rest until the upstream's own timeout) and let the caller answer 408. The client's stream is left
+   * alone: destroying it would take the socket the 408 is written on.
+   */
+  private bodyTimedOut(req: IncomingMessage): void {
+    const p = this.settle(req)
+    if (!p) return
+    p.upstream?.destroy()
+    p.resolve(clientTimedOut())
   }
 
   private onResponse(proxyRes: IncomingMessage, req: IncomingMessage): void {
