@@ -1,5 +1,5 @@
--- 0001_init: the whole reference schema (22 tables) in schema taguato, with timestamptz everywhere (D11).
--- Column names, limits, checks and cascades follow reference-schema-and-panel.md Task A; redundant
+-- 0001_init: the whole reference schema (22 tables) in schema taguato, with timestamptz everywhere (D11, docs/decisions.md#d11).
+-- Column names, limits, checks and cascades follow R9 (docs/decisions.md#r9); redundant
 -- indexes of the reference (idx_users_token, idx_user_instances_name, uq_instance_name) are left out.
 
 create schema if not exists taguato;
@@ -176,7 +176,7 @@ create table taguato.scheduled_messages (
   scheduled_at timestamptz not null,
   status varchar(20) not null default 'pending' check (status in ('pending', 'processing', 'completed', 'failed', 'cancelled')),
   results jsonb,
-  -- D12: a worker claims a due row with FOR UPDATE SKIP LOCKED and holds it until lease_until.
+  -- D12 (docs/decisions.md#d12): a worker claims a due row with FOR UPDATE SKIP LOCKED and holds it until lease_until.
   lease_owner varchar(100),
   lease_until timestamptz,
   created_at timestamptz not null default now(),
@@ -193,7 +193,7 @@ create table taguato.message_logs (
   instance_name varchar(255) not null,
   -- JIDs and group ids are longer than 20 characters (the reference silently lost those rows).
   phone_number varchar(128) not null,
-  -- every media type the upstream accepts is logged (D13); the reference's five stay the common case.
+  -- every media type the upstream accepts is logged (D13, docs/decisions.md#d13); the reference's five stay the common case.
   message_type varchar(20) not null default 'text',
   status varchar(20) not null default 'sent' check (status in ('sent', 'failed', 'cancelled', 'delivered', 'read')),
   error_message text,
@@ -264,7 +264,7 @@ create index idx_webhooks_instance on taguato.user_webhooks (instance_name);
 create table taguato.password_resets (
   id serial primary key,
   user_id int not null references taguato.users (id) on delete cascade,
-  -- D6: codes and reset tokens are stored as SHA-256 hex, never in clear.
+  -- D6 (docs/decisions.md#d6): codes and reset tokens are stored as SHA-256 hex, never in clear.
   reset_code varchar(64) not null,
   reset_token varchar(64),
   method varchar(20) not null default 'email' constraint password_resets_method_check check (method in ('email', 'whatsapp', 'admin_email')),

@@ -1,5 +1,5 @@
 -- 0002_job_runs: one row per (job, scheduled tick). Inserting it claims the tick, so a job runs once
--- per period across all replicas (D12); the row records duration and outcome for /health/detailed.
+-- per period across all replicas (D12, docs/decisions.md#d12); the row records duration and outcome for /health/detailed.
 create table taguato.job_runs (
   job varchar(50) not null,
   tick timestamptz not null,

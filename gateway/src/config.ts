@@ -76,7 +76,7 @@ export const ConfigSchema = v.object({
   AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters')),
   /** The one origin sent in Access-Control-Allow-Origin; empty = no CORS headers. */
   CORS_ORIGIN: str(''),
-  /** Peers whose X-Forwarded-For is believed (IPs or CIDRs, comma separated). None by default (D7). */
+  /** Peers whose X-Forwarded-For is believed (IPs or CIDRs, comma separated). None by default (D7, docs/decisions.md#d7). */
   TRUSTED_PROXIES: list,
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: v.pipe(
@@ -140,7 +140,7 @@ export const ConfigSchema = v.object({
   /** Upstream whole-request timeout, in ms. */
   UPSTREAM_TIMEOUT_MS: int(30000, 100),
 
-  /** Run the cron workers in this process (each job still runs once across replicas, D12). */
+  /** Run the cron workers in this process (each job still runs once across replicas, D12 (docs/decisions.md#d12)). */
   WORKERS_ENABLED: bool(true),
 
   /** SMTP server for password recovery and alerts; mail is off while empty. */
@@ -177,7 +177,7 @@ export const ConfigSchema = v.object({
   CLEANUP_CRON: str('*/5 * * * *'),
   /** Schedule of the purge job (the RETENTION_* limits). */
   PURGE_CRON: str('0 */6 * * *'),
-  /** Purge: message_logs rows older than this many days (reference §7.7). */
+  /** Purge: message_logs rows older than this many days (R8, docs/decisions.md#r8). */
   RETENTION_MESSAGE_LOGS_DAYS: int(90, 1),
   /** Purge: audit_log rows, in days. */
   RETENTION_AUDIT_DAYS: int(180, 1),
@@ -193,7 +193,7 @@ export const ConfigSchema = v.object({
   RETENTION_INBOUND_DAYS: int(90, 1),
   /** forgot-password requests per hour, per client IP and per account (reference: 3). */
   RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
-  /** verify-reset-code requests per 15 minutes per client IP, 429 beyond (the reference had none, §9.7). */
+  /** verify-reset-code requests per 15 minutes per client IP, 429 beyond (the reference had none, R3 (docs/decisions.md#r3)). */
   RECOVERY_VERIFY_LIMIT: int(10, 1, 100000),
   /** Bearer token for GET /metrics; the route is disabled when empty. */
   METRICS_TOKEN: str(''),

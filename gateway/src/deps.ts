@@ -35,7 +35,7 @@ export type Deps = {
   audit: Audit
   /** The gateway's own calls to the upstream, with the global key. */
   upstream: UpstreamClient
-  /** The "may use instance" predicate (D2). */
+  /** The "may use instance" predicate (D2, docs/decisions.md#d2). */
   instances: InstanceAccess
   /** Cron jobs (workers/index.ts adds them; started by server.ts when WORKERS_ENABLED). */
   scheduler: Scheduler
@@ -45,9 +45,9 @@ export type Deps = {
   alerts: AlertService
   /** Client traffic to the upstream (routes/proxy); `deps.upstream` stays for the gateway's own calls. */
   proxy: UpstreamProxy
-  /** D9 breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
+  /** D9 (docs/decisions.md#d9) breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
   breaker: UpstreamBreaker
-  /** Buffered message_logs writer (D13): `add(row)`, `flush()`. */
+  /** Buffered message_logs writer (D13, docs/decisions.md#d13): `add(row)`, `flush()`. */
   messageLog: MessageLogWriter
   /**
    * Work to finish before the pools close on shutdown (flush the message-log buffer, stop workers...).
@@ -60,7 +60,7 @@ export type Deps = {
 
 export function createRedis(url: string, log: Logger, autoPipelining = false): Redis {
   const redis = new Redis(url, {
-    // Fail fast instead of queueing while Redis is down: callers have fallbacks (D8, sessions).
+    // Fail fast instead of queueing while Redis is down: callers have fallbacks (D8, docs/decisions.md#d8, sessions).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     // Off by default (REDIS_AUTO_PIPELINING): coalesceWrites below batches a turn's commands into one

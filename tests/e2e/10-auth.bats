@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 10-auth: POST /api/auth/login (lockout, 2FA, bcrypt upgrade), /me, change-password, logout(-all),
-# /2fa/* — reference-api §3.2.1-§3.2.8 with decisions D4-D6.
+# /2fa/* — R3 (docs/decisions.md#r3) with decisions D4 (docs/decisions.md#d4)-D6.
 
 load helpers
 
@@ -35,7 +35,7 @@ creds() { jq -nc --arg u "$1" --arg p "$2" '{username:$u,password:$p}'; }
   assert_equal "$(jbody .user.id)" "$U_ID"
   assert_equal "$(jbody .user.role)" user
   assert_equal "$(jbody .user.must_change_password)" true
-  # Only the SHA-256 of the token is stored (D5).
+  # Only the SHA-256 of the token is stored (D5, docs/decisions.md#d5).
   hash=$(printf '%s' "$(jbody .token)" | sha256sum | cut -d' ' -f1)
   assert_equal "$(psql_q "select count(*) from taguato.sessions where user_id=$U_ID and token_hash='$hash' and is_active")" 1
   assert_equal "$(psql_q "select count(*) from taguato.audit_log where user_id=$U_ID and action='user_login' and resource_type='session'")" 1

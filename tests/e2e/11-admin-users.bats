@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 11-admin-users: /admin/users CRUD and reset-password (reference-api §3.3, §9.4/§9.16/§9.24 fixed,
-# D18 on delete), authorization, validation with the database left unchanged, session effects.
+# 11-admin-users: /admin/users CRUD and reset-password (R4, docs/decisions.md#r4, R4/R4/R4 fixed,
+# D18 (docs/decisions.md#d18) on delete), authorization, validation with the database left unchanged, session effects.
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 12-sessions: /api/sessions (own) and /admin/sessions (all) — reference-api §3.5 with §9.9/§9.36 fixed:
+# 12-sessions: /api/sessions (own) and /admin/sessions (all) — R4 (docs/decisions.md#r4) with R4/R4 fixed:
 # only live sessions are listed and revocation is refused on the very next request.
 
 load helpers

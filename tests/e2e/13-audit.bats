@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 13-audit: GET /admin/audit — filters, date range (a bad date is a 400), pagination, and the rows our
-# account routes write (reference-api §1.9, §3.15), never with a secret in them.
+# account routes write (R4, docs/decisions.md#r4, R4), never with a secret in them.
 
 load helpers
 

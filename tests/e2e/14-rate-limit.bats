@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 14-rate-limit: the per-user limiter end to end (D8): X-RateLimit-* headers on limited responses,
+# 14-rate-limit: the per-user limiter end to end (D8, docs/decisions.md#d8): X-RateLimit-* headers on limited responses,
 # 429 {error, limit, window:"60s"} + Retry-After, shared by replicas through Redis, and served from
 # memory when Redis is unreachable.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 20-instances: POST /instance/create, DELETE /instance/delete, GET /instance/fetchInstances,
-# connectionState through the proxy (reference-api §3.17.3-§3.17.6, behaviors §3.4-§3.6, D2, D14, D18).
+# connectionState through the proxy (R6, docs/decisions.md#r6, R6, D2 (docs/decisions.md#d2), D14 (docs/decisions.md#d14), D18 (docs/decisions.md#d18)).
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 21-proxy-ownership: the deny-by-default route table (D1) and the one ownership predicate (D2) on
+# 21-proxy-ownership: the deny-by-default route table (D1, docs/decisions.md#d1) and the one ownership predicate (D2, docs/decisions.md#d2) on
 # every route family, for owner / other user / grantee / admin / anonymous; path tricks (trailing
 # slash, // , encoding, 4 segments, case, traversal); admin-only routes; native prefixes stay native.
 
@@ -90,7 +90,7 @@ ROUTES=(
   assert_equal "$code" 404
 }
 
-@test "/webhook/set is admin-only even on an owned instance (D3)" {
+@test "/webhook/set is admin-only even on an owned instance (D3, docs/decisions.md#d3)" {
   body='{"webhook":{"enabled":true,"url":"https://example.com/h","events":["MESSAGES_UPSERT"]}}'
   denied POST "/webhook/set/$I" "$body" "$T1" "Admin access required"
   denied POST "/webhook/set/$I/" "$body" "$T3" "Admin access required"

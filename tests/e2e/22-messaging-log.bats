@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 22-messaging-log: each /message/* send through the gateway writes exactly one message_logs row (D13):
-# every type, JIDs, failures with the upstream's error, wa_message_id; per-IP 429 JSON (D8); 413 JSON.
+# 22-messaging-log: each /message/* send through the gateway writes exactly one message_logs row (D13, docs/decisions.md#d13):
+# every type, JIDs, failures with the upstream's error, wa_message_id; per-IP 429 JSON (D8, docs/decisions.md#d8); 413 JSON.
 
 load helpers
 

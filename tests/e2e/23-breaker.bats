@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# 23-breaker: the upstream circuit breaker (D9) on an extra gateway with BREAKER_THRESHOLD=3 and
+# 23-breaker: the upstream circuit breaker (D9, docs/decisions.md#d9) on an extra gateway with BREAKER_THRESHOLD=3 and
 # BREAKER_RESET_SECONDS=2, driven by sandbox faults scoped to this file's instance; 502 on an
-# unreachable upstream and 504 on a slow one (D10: JSON bodies).
+# unreachable upstream and 504 on a slow one (D10, docs/decisions.md#d10: JSON bodies).
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 24-grants: /admin/instances, POST/DELETE grants (reference-api §3.4, audit §1.9), and that the
+# 24-grants: /admin/instances, POST/DELETE grants (R4, docs/decisions.md#r4, audit R4), and that the
 # ownership cache follows grants on every replica (pub/sub invalidation).
 
 load helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 27-create-side-channels (issue 24, D3): POST /instance/create cannot set a webhook, event bus, proxy
+# 27-create-side-channels (issue 24, D3 (docs/decisions.md#d3)): POST /instance/create cannot set a webhook, event bus, proxy
 # or Chatwoot for a user (400 naming the field when it carries a value, dropped when empty); an admin's
 # create, /webhook/set and /proxy/set are refused when an address in them fails the SSRF check. And a
 # request whose head or body stalls ends in 408 with the connection closed (REQUEST_BODY_TIMEOUT_MS),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 30-templates: /api/templates CRUD (reference-api §3.6): shapes, pagination and clamping, per-user
+# 30-templates: /api/templates CRUD (R5, docs/decisions.md#r5): shapes, pagination and clamping, per-user
 # isolation, the reference's 400 messages, and validation on update (no empty name/content).
 
 load helpers

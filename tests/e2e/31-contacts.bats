@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 31-contacts: /api/contacts lists and items (reference-api §3.7 with §9.17 fixed: validated names,
+# 31-contacts: /api/contacts lists and items (R5 (docs/decisions.md#r5) with R5 fixed: validated names,
 # all-or-nothing item adds), item pagination, CSV import with per-row rejections, CSV export quoting.
 
 load helpers

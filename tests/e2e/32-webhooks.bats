@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 32-webhooks: /api/webhooks (reference-api §3.8 with D2, D3, §9.19, issue 14): shapes, isolation and grantee
+# 32-webhooks: /api/webhooks (R5 (docs/decisions.md#r5) with D2 (docs/decisions.md#d2), D3 (docs/decisions.md#d3), R5, issue 14): shapes, isolation and grantee
 # rules, events (any names on create, validated on update), the SSRF rule, the v2 sync upstream (webhook/find), signed forwarding to a local
 # receiver (through an extra gateway that exempts it), deactivate/delete clearing, retry-then-deactivate.
 

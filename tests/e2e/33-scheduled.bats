@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 33-scheduled: /api/scheduled (reference-api §3.9 with D2, D11, §9.8): shapes (recipients as an array,
+# 33-scheduled: /api/scheduled (R5 (docs/decisions.md#r5) with D2 (docs/decisions.md#d2), D11 (docs/decisions.md#d11), R5): shapes (recipients as an array,
 # live progress), validation on create AND update, ownership/grants, isolation, pagination, soft cancel,
 # bulk send now (scheduled_at "now") through the worker, cancelling a processing message, media content.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 34-history-export: GET/POST /api/messages/log and GET /api/messages/export (reference-api §3.10):
+# 34-history-export: GET/POST /api/messages/log and GET /api/messages/export (R5, docs/decisions.md#r5):
 # filters (number substring, dates with clear 400s), pagination, strictly own rows (admins too),
 # CSV streamed with RFC 4180 quoting and formula neutralisation.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 35-dashboards: GET /api/user/dashboard, GET /admin/dashboard, GET /api/instance/stats/{name}
-# (reference-api §3.11 with §9.20 and §9.22: v2 connected count, admins aggregate, registered_at always).
+# (R5 (docs/decisions.md#r5) with R5 and R5: v2 connected count, admins aggregate, registered_at always).
 
 load helpers
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 40-incidents: /admin/incidents CRUD, services, timeline updates, resolved_at, pagination, 404
-# parents and audit rows (reference-api §3.13 with §9.29 fixed).
+# parents and audit rows (R7 (docs/decisions.md#r7) with R7 fixed).
 
 load helpers
 

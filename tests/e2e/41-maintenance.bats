@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # 41-maintenance: /admin/maintenance CRUD with services, statuses, pagination, ISO dates, end > start,
-# 404 parents and audit rows (reference-api §3.14, extended).
+# 404 parents and audit rows (R7, docs/decisions.md#r7, extended).
 
 load helpers
 

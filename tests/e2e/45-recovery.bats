@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# 45-recovery: POST /api/auth/forgot-password, verify-reset-code, reset-password (reference §3.2.9-11,
-# D6) by email through a real SMTP receiver (tests/support/smtp-sink.ts) and by WhatsApp through the
+# 45-recovery: POST /api/auth/forgot-password, verify-reset-code, reset-password (R3, docs/decisions.md#r3,
+# D6 (docs/decisions.md#d6)) by email through a real SMTP receiver (tests/support/smtp-sink.ts) and by WhatsApp through the
 # sandbox upstream; admin-initiated reset email; hashed storage, attempts, throttles.
 
 load helpers

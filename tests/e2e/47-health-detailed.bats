@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 47-health-detailed: GET /health/detailed (D15): dependencies with latency, breaker state, each job's
+# 47-health-detailed: GET /health/detailed (D15, docs/decisions.md#d15): dependencies with latency, breaker state, each job's
 # last run, process facts; admin only.
 
 load helpers

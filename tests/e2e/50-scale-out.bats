@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 50-scale-out: GATEWAY_WORKERS=2 (node:cluster) — two processes on one port share the per-user rate
-# limit (D8), see a revocation made by the other on the very next request (D5), and run each job tick
-# once (D12). X-Served-By (EXPOSE_WORKER_ID=1) tells which process answered.
+# limit (D8, docs/decisions.md#d8), see a revocation made by the other on the very next request (D5, docs/decisions.md#d5), and run each job tick
+# once (D12, docs/decisions.md#d12). X-Served-By (EXPOSE_WORKER_ID=1) tells which process answered.
 
 load helpers
 

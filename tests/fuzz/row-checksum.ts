@@ -19,8 +19,8 @@ export const SKIPPED_TABLES = ['audit_log', 'uptime_checks', 'job_runs', 'reconn
 /**
  * Columns left out:
  * - users.failed_login_attempts / locked_until / updated_at: a wrong password (401) must count toward
- *   the lockout (D6) and stamps the row.
- * - sessions.last_active / expires_at: sessions slide on every authenticated request, refused or not (D5).
+ *   the lockout (D6, docs/decisions.md#d6) and stamps the row.
+ * - sessions.last_active / expires_at: sessions slide on every authenticated request, refused or not (D5, docs/decisions.md#d5).
  * - password_resets.attempts / used_at: a wrong reset code (400) counts, and burns the code at the limit.
  */
 export const SKIPPED_COLUMNS: Record<string, string[]> = {

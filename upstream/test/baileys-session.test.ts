@@ -108,7 +108,7 @@ describe('open', () => {
 })
 
 describe('reconnect policy', () => {
-  it('decides per reason as the spec table says', () => {
+  it('decides per reason as R10 (docs/decisions.md#r10) says', () => {
     expect(decideOnClose(515)).toMatchObject({ action: 'now', wipe: false })
     expect(decideOnClose(401)).toMatchObject({ action: 'stop', wipe: true })
     expect(decideOnClose(440)).toMatchObject({ action: 'stop', wipe: false })

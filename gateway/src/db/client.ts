@@ -1,7 +1,7 @@
 /**
  * @module db/client
  * The one postgres.js pool of a gateway process. timestamptz columns come back as Date, which JSON
- * renders as ISO 8601 UTC with `Z` (D11); bigint counts are parsed to numbers.
+ * renders as ISO 8601 UTC with `Z` (D11, docs/decisions.md#d11); bigint counts are parsed to numbers.
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres'
 

@@ -1,6 +1,6 @@
 /**
  * @module errors/on-error
- * Renders every failure as JSON `{error}` (D10): ApiError as given, Hono's HTTPException by status,
+ * Renders every failure as JSON `{error}` (D10, docs/decisions.md#d10): ApiError as given, Hono's HTTPException by status,
  * anything unexpected as a logged 500 that says nothing about internals.
  */
 import type { Context } from 'hono'

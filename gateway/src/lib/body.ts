@@ -48,7 +48,7 @@ export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S
   return validate(schema, await readJsonObject(c, invalidMessage))
 }
 
-/** Route ids are digits only (reference §1.1): anything else is the route's 404. */
+/** Route ids are digits only (R2, docs/decisions.md#r2): anything else is the route's 404. */
 export function parseId(raw: string | undefined, notFoundMessage = 'Not found'): number {
   if (!raw || !/^\d{1,9}$/.test(raw)) throw new ApiError(404, notFoundMessage)
   return Number(raw)

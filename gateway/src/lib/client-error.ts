@@ -2,7 +2,7 @@
  * @module lib/client-error
  * What the gateway answers when Node's HTTP parser refuses a request before any handler sees it (a
  * method it does not know, a URL or headers over the header size limit, a malformed request line).
- * Node's default is a bare status line with no body; D10/D15 want JSON `{error}` and an X-Request-ID on
+ * Node's default is a bare status line with no body; D10 (docs/decisions.md#d10)/D15 want JSON `{error}` and an X-Request-ID on
  * every answer, so this writes one by hand (the connection is closed after it: the parser state is lost).
  */
 import { randomUUID } from 'node:crypto'

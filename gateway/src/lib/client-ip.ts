@@ -1,7 +1,7 @@
 /**
  * @module lib/client-ip
  * The client address used for per-IP limits, sessions and audit. X-Forwarded-For is believed only when
- * the direct peer is a configured trusted proxy (D7), walking the chain right to left like nginx's
+ * the direct peer is a configured trusted proxy (D7, docs/decisions.md#d7), walking the chain right to left like nginx's
  * real_ip_recursive.
  */
 import { BlockList, isIP } from 'node:net'

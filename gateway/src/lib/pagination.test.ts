@@ -1,4 +1,4 @@
-/** @module lib/pagination tests: clamping (reference §9.26) and the envelope math. */
+/** @module lib/pagination tests: clamping (R2, docs/decisions.md#r2) and the envelope math. */
 import { describe, expect, it } from 'vitest'
 import { pageEnvelope, parsePage } from './pagination.js'
 

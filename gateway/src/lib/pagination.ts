@@ -1,6 +1,6 @@
 /**
  * @module lib/pagination
- * The reference's page/limit convention with the fix of reference-api §9.26: values are clamped
+ * The reference's page/limit convention with the fix of R2 (docs/decisions.md#r2): values are clamped
  * (page >= 1, 1 <= limit <= 100) instead of producing SQL errors. Page is also capped (MAX_PAGE): a
  * page of 10^20 made an OFFSET PostgreSQL could not read ("2e+21") and answered 500.
  */

@@ -1,7 +1,7 @@
 /**
  * @module lib/response-headers
  * The headers every gateway response carries, defined once: the reference's five security headers
- * (reference-api §1.8), the CORS headers when CORS_ORIGIN is set, X-Served-By when EXPOSE_WORKER_ID is
+ * (R2, docs/decisions.md#r2), the CORS headers when CORS_ORIGIN is set, X-Served-By when EXPOSE_WORKER_ID is
  * set, plus the per-request X-Request-ID and X-RateLimit-*. Two consumers: the response-headers
  * middleware (Hono responses, one loop) and the /message/* sends that write straight to the Node
  * response (`directResponseHeaders`, one plain object for one `writeHead`).

@@ -1,4 +1,4 @@
-/** @module lib/rules tests: the reference's validation messages, in its check order (reference-api §1.10). */
+/** @module lib/rules tests: the reference's validation messages, in its check order (R1, docs/decisions.md#r1). */
 import { describe, expect, it } from 'vitest'
 import { EmailRule, enumRule, InstanceNameRule, PasswordRule, PhoneRule, positiveIntRule, ruleError, stringRule, UsernameRule } from './rules.js'
 

@@ -1,6 +1,6 @@
 /**
  * @module lib/rules
- * The reference's validation rules (reference-api §1.10) as valibot schemas with its exact messages.
+ * The reference's validation rules (R1, docs/decisions.md#r1) as valibot schemas with its exact messages.
  * Lengths are UTF-8 bytes, as in the reference. `ruleError` gives the first message or null.
  */
 import * as v from 'valibot'

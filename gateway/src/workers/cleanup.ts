@@ -1,7 +1,7 @@
 /**
  * @module workers/cleanup
- * Every CLEANUP_CRON (5 min), the light housekeeping of reference §7.6: expire sessions (and drop their
- * cached copies), hand stuck scheduled messages back to the queue (lease expired, D12; or no lease and
+ * Every CLEANUP_CRON (5 min), the light housekeeping of R8 (docs/decisions.md#r8): expire sessions (and drop their
+ * cached copies), hand stuck scheduled messages back to the queue (lease expired, D12 (docs/decisions.md#d12); or no lease and
  * idle > 10 min), delete password_resets used > 1 h ago or expired > 24 h ago. Webhook retries are
  * their own job (webhook-sync).
  */

@@ -1,7 +1,7 @@
 /**
  * @module workers/purge
  * Every PURGE_CRON (6 h): retention (RETENTION_*_DAYS) in batches of 5000 rows per statement, looping
- * until a batch comes back short (the reference stopped after one batch, §7.7), so a large backlog never
+ * until a batch comes back short (the reference stopped after one batch, R8 (docs/decisions.md#r8)), so a large backlog never
  * holds one long lock. A pause between batches leaves room to the live traffic.
  */
 import type { Deps } from '../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module workers/scheduled-messages
- * Sends due scheduled messages (and bulk sends, which are scheduled messages due now). Guarantees (D12):
+ * Sends due scheduled messages (and bulk sends, which are scheduled messages due now). Guarantees (D12, docs/decisions.md#d12):
  *  - a message is claimed with FOR UPDATE SKIP LOCKED plus a lease renewed before every recipient, so
  *    two workers never work on the same message, and a message whose worker died is taken over once
  *    its lease (SCHEDULED_LEASE_SECONDS) has run out;

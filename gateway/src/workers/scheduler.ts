@@ -1,6 +1,6 @@
 /**
  * @module workers/scheduler
- * Runs cron jobs so that each runs once per tick across all replicas and never overlaps itself (D12):
+ * Runs cron jobs so that each runs once per tick across all replicas and never overlaps itself (D12, docs/decisions.md#d12):
  *  - the tick is claimed by inserting (job, tick) into taguato.job_runs (primary key: one winner);
  *  - a Postgres advisory lock held for the run stops a slow run from overlapping the next tick's;
  *  - outcome, duration and summary are written back to the row, read by /health/detailed.

@@ -3,7 +3,7 @@
  * Every UPTIME_CRON (5 min): probes Gateway, Evolution API (GET /), PostgreSQL and Redis, stores one
  * uptime_checks row each, and alerts on operational <-> down transitions. The previous state comes from
  * the last stored rows (shared by replicas), or from this process's memory when Postgres is the one
- * down, so a database outage alerts too (reference §7.2 quirk fixed).
+ * down, so a database outage alerts too (R8 (docs/decisions.md#r8) quirk fixed).
  */
 import type { Deps } from '../deps.js'
 import { insertChecks, lastStatuses } from '../db/queries/uptime-checks.js'

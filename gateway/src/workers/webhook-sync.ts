@@ -1,6 +1,6 @@
 /**
  * @module workers/webhook-sync
- * Retries webhook pushes that failed (reference §7.6): rows with needs_sync, fewer than 3 tries and
+ * Retries webhook pushes that failed (R8, docs/decisions.md#r8): rows with needs_sync, fewer than 3 tries and
  * active. One push per instance covers all its rows; a failure counts a try on each row, and the third
  * deactivates the row with last_error suffixed " (deactivated after max retries)".
  */

@@ -60,7 +60,7 @@ export function instanceRoutes(deps: UpstreamDeps) {
     return c.json(stateJson(c.var.instance.name, instances.state(c.var.instance)))
   })
 
-  // POST is v2; PUT is the tolerant alias the reference panel sends (D14).
+  // POST is v2; PUT is the tolerant alias the reference panel sends (D14, docs/decisions.md#d14).
   r.on(['POST', 'PUT'], '/restart/:instanceName', guard, async (c) => {
     return c.json(await instances.restart(c.var.instance))
   })

@@ -1,6 +1,6 @@
 /**
  * @module upstream/routes/webhook
- * POST /webhook/set (v2 body; the legacy flat v1 body as a tolerant alias, D14) and GET /webhook/find.
+ * POST /webhook/set (v2 body; the legacy flat v1 body as a tolerant alias, D14 (docs/decisions.md#d14)) and GET /webhook/find.
  */
 import { Hono } from 'hono'
 import * as v from 'valibot'

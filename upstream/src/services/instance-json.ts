@@ -1,6 +1,6 @@
 /**
  * @module upstream/services/instance-json
- * The JSON shapes of instances: fetchInstances' flat v2 row (plus the D14 compat `instance` object),
+ * The JSON shapes of instances: fetchInstances' flat v2 row (plus the D14 (docs/decisions.md#d14) compat `instance` object),
  * connectionState, and connect's QR object.
  */
 import type { InstanceRow } from '../db/instances.js'

@@ -1,4 +1,4 @@
-/** Messages: a single send (text, or media by URL or upload) and the bulk send. The gateway logs sends itself (D13). */
+/** Messages: a single send (text, or media by URL or upload) and the bulk send. The gateway logs sends itself (D13, docs/decisions.md#d13). */
 import { useState } from 'preact/hooks'
 import { messagesApi, type MediaType } from '../api/messages.js'
 import { Field, MessageEditor, Select, Submit } from '../components/fields.js'

@@ -1,6 +1,6 @@
 /**
  * @module db/queries/audit-log
- * The admin audit viewer's query (reference §3.15): exact filters, a created_at range, newest first.
+ * The admin audit viewer's query (R4, docs/decisions.md#r4): exact filters, a created_at range, newest first.
  * Writes go through services/audit (which scrubs secrets).
  */
 import type { Queryable } from '../client.js'

@@ -1,8 +1,8 @@
 /**
  * @module db/queries/incidents
  * Incidents, their timeline (incident_updates) and affected services (incident_services), for the
- * admin routes (reference §3.13 with §9.29 fixed) and the public status page. Timelines and services
- * are read in a second query per page and grouped in code, so every timestamp stays a Date (D11).
+ * admin routes (R7, docs/decisions.md#r7, with its resolved_at fix) and the public status page. Timelines and services
+ * are read in a second query per page and grouped in code, so every timestamp stays a Date (D11, docs/decisions.md#d11).
  */
 import type { Queryable } from '../client.js'
 
@@ -73,7 +73,7 @@ export async function incidentServicesFor(db: Queryable, ids: number[]): Promise
 
 export type NewIncident = { title: string; severity: string; status: string; message: string; serviceIds: number[]; createdBy: number }
 
-/** Incident + initial timeline entry + service links; `resolved_at` set when created resolved (§9.29). */
+/** Incident + initial timeline entry + service links; `resolved_at` set when created resolved (R7). */
 export async function insertIncident(db: Queryable, n: NewIncident) {
   const [row] = await db<{ id: number; title: string; severity: string; status: string; created_at: Date; resolved_at: Date | null }[]>`
     insert into taguato.incidents (title, severity, status, created_by, resolved_at)

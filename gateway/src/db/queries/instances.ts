@@ -1,7 +1,7 @@
 /**
  * @module db/queries/instances
  * Queries on user_instances and instance_permissions: the atomic create-under-limit (recording the
- * instance's integration, which paces its scheduled sends), the delete with its dependents (D18), and
+ * instance's integration, which paces its scheduled sends), the delete with its dependents (D18, docs/decisions.md#d18), and
  * the admin grant list/insert/revoke.
  */
 import type { Db, Queryable } from '../client.js'
@@ -84,7 +84,7 @@ export async function listInstancesWithGrants(db: Queryable): Promise<AdminInsta
                      where p.instance_name = ui.instance_name), '[]'::json) as grants
     from taguato.user_instances ui left join taguato.users u on u.id = ui.user_id
     order by ui.created_at desc, ui.id desc`
-  // json_agg renders timestamptz with the session offset (UTC here): normalise to ISO 8601 `Z` (D11).
+  // json_agg renders timestamptz with the session offset (UTC here): normalise to ISO 8601 `Z` (D11, docs/decisions.md#d11).
   for (const r of rows) for (const g of r.grants) g.granted_at = new Date(g.granted_at).toISOString()
   return rows
 }

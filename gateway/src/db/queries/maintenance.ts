@@ -1,6 +1,6 @@
 /**
  * @module db/queries/maintenance
- * Scheduled maintenance windows and their services (reference §3.14), for the admin routes and the
+ * Scheduled maintenance windows and their services (R7, docs/decisions.md#r7), for the admin routes and the
  * public status page. "In progress" means status in_progress, or scheduled with now inside the window
  * (nothing moves the status automatically, so the window itself is believed too).
  */

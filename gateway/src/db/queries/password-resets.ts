@@ -1,6 +1,6 @@
 /**
  * @module db/queries/password-resets
- * Password recovery rows (reference §3.2.9-11, D6): codes and tokens are SHA-256 hex. Attempts are
+ * Password recovery rows (R3, docs/decisions.md#r3, D6 (docs/decisions.md#d6)): codes and tokens are SHA-256 hex. Attempts are
  * counted with a conditional UPDATE so concurrent guesses cannot exceed the limit.
  */
 import type { Queryable } from '../client.js'
@@ -61,7 +61,7 @@ export async function consumeResetToken(db: Queryable, tokenHash: string): Promi
   return row
 }
 
-/** The password a reset sets: lockout cleared, no forced change (reference §3.2.11). */
+/** The password a reset sets: lockout cleared, no forced change (R3). */
 export async function setResetPassword(db: Queryable, userId: number, hash: string): Promise<{ username: string } | undefined> {
   const [row] = await db<{ username: string }[]>`
     update taguato.users set password_hash = ${hash}, must_change_password = false, failed_login_attempts = 0,

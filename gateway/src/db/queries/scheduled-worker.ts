@@ -1,6 +1,6 @@
 /**
  * @module db/queries/scheduled-worker
- * The scheduled-send worker's statements (D12). A message is claimed with FOR UPDATE SKIP LOCKED and a
+ * The scheduled-send worker's statements (D12, docs/decisions.md#d12). A message is claimed with FOR UPDATE SKIP LOCKED and a
  * lease (lease_owner, lease_until); a processing message whose lease ran out is claimable again. Each
  * recipient is claimed by inserting its message_logs row as 'sending' BEFORE the send: the partial
  * unique index (scheduled_message_id, phone_number) where status <> 'failed' lets only one worker win.

@@ -1,7 +1,7 @@
 /**
  * @module db/queries/sessions
  * Listing queries on taguato.sessions (revocation lives in services/sessions, which also drops the
- * Redis copies). Only active and unexpired sessions are listed (reference §9.36).
+ * Redis copies). Only active and unexpired sessions are listed (R4, docs/decisions.md#r4).
  */
 import type { Queryable } from '../client.js'
 

@@ -6,7 +6,7 @@
 import type { Queryable } from '../client.js'
 import type { AuthUser } from '../../env.js'
 
-/** The public user shape returned by admin routes (reference §3.3; null instead of absent, D11). */
+/** The public user shape returned by admin routes (R4, docs/decisions.md#r4; null instead of absent, D11 (docs/decisions.md#d11)). */
 export type PublicUser = {
   id: number
   username: string
@@ -63,7 +63,7 @@ export async function listOwnedInstances(db: Queryable, userId: number): Promise
     select instance_name, created_at from taguato.user_instances where user_id = ${userId} order by created_at asc, id asc`
 }
 
-// --- login accounting (D6) -------------------------------------------------------------------------
+// --- login accounting (D6, docs/decisions.md#d6) -------------------------------------------------------------------------
 
 /**
  * Claims one login attempt before the password is checked, atomically, so parallel guesses cannot
@@ -136,7 +136,7 @@ export async function disableTotp(db: Queryable, id: number): Promise<void> {
     where id = ${id}`
 }
 
-// --- admin management (reference §3.3) --------------------------------------------------------------
+// --- admin management (R4) --------------------------------------------------------------
 
 export type NewUser = {
   username: string
@@ -159,7 +159,7 @@ export async function insertUser(db: Queryable, u: NewUser): Promise<Omit<Public
 
 export type UserFilter = { search?: string | undefined; role?: 'admin' | 'user' | undefined; active?: boolean | undefined }
 
-/** Escapes LIKE wildcards so `search` is a plain substring (reference §9: `%`/`_` were wildcards). */
+/** Escapes LIKE wildcards so `search` is a plain substring (R2, docs/decisions.md#r2: `%`/`_` were wildcards). */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`)
 
 export async function listUsers(db: Queryable, f: UserFilter, limit: number, offset: number): Promise<{ rows: PublicUser[]; total: number }> {

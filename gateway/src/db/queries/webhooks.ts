@@ -104,7 +104,7 @@ export async function setLastError(q: Queryable, id: number, error: string): Pro
   await q`update taguato.user_webhooks set last_error = ${error.slice(0, 1000)} where id = ${id}`
 }
 
-/** Rows the retry job owes a push (reference §7.6: needs_sync, < 3 tries, active). */
+/** Rows the retry job owes a push (R8, docs/decisions.md#r8: needs_sync, < 3 tries, active). */
 export async function pendingSyncs(q: Queryable, limit: number): Promise<{ id: number; instance_name: string; retry_count: number }[]> {
   return q`
     select id, instance_name, retry_count from taguato.user_webhooks

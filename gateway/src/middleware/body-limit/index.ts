@@ -1,6 +1,6 @@
 /**
  * @module middleware/body-limit
- * Refuses bodies over the configured size with 413 JSON (D10; the reference answered nginx HTML).
+ * Refuses bodies over the configured size with 413 JSON (D10, docs/decisions.md#d10; the reference answered nginx HTML).
  * Content-Length is checked up front; chunked bodies are read (and counted) here, before any route.
  * That read has the body deadline (REQUEST_BODY_TIMEOUT_MS, 408 + Connection: close, lib/raw-body),
  * and a client that leaves mid-body is the client's 400, not an unhandled 500: a chunked request that

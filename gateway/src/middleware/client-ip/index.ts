@@ -1,7 +1,7 @@
 /**
  * @module middleware/client-ip
  * Puts the resolved client address on `c.var.clientIp` (socket peer, or X-Forwarded-For through
- * trusted proxies only, D7).
+ * trusted proxies only, D7 (docs/decisions.md#d7)).
  */
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { MiddlewareHandler } from 'hono'

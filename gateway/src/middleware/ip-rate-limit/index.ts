@@ -1,6 +1,6 @@
 /**
  * @module middleware/ip-rate-limit
- * Per-client-IP limit before authentication (D8: /message/* 5 r/s burst 10; reusable for /api/status).
+ * Per-client-IP limit before authentication (D8, docs/decisions.md#d8: /message/* 5 r/s burst 10; reusable for /api/status).
  * A refusal is 429 JSON {error:"Too many requests"} with Retry-After, never an HTML page.
  */
 import type { MiddlewareHandler } from 'hono'

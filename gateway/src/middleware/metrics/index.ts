@@ -9,7 +9,7 @@ import type { AppEnv } from '../../env.js'
 import type { Metrics } from '../../services/metrics/metrics.js'
 import { ROUTES } from '../../routes/proxy/route-table.js'
 
-/** First path segments of the upstream routes (D1 table, plus admin-only pages); the rest are "other". */
+/** First path segments of the upstream routes (D1 (docs/decisions.md#d1) table, plus admin-only pages); the rest are "other". */
 const UPSTREAM_FAMILIES = new Set([...ROUTES.map((r) => r.path.split('/')[1]!), 'manager', 'docs', 'assets'])
 const ACTION = /^[A-Za-z]{1,40}$/
 /** Hard ceiling on distinct families, whatever the routes: beyond it everything is "other". */

@@ -2,7 +2,7 @@
  * @module middleware/request-id
  * X-Request-ID: a well-formed incoming id is propagated, otherwise one is generated; it goes on every
  * response (set by middleware/response-headers, or with a direct Node write by the handler) and, through
- * the request's logger, on every log line of the request (D15).
+ * the request's logger, on every log line of the request (D15, docs/decisions.md#d15).
  *
  * perf: the per-request child logger is created lazily, on the first line a handler logs (most
  * requests log nothing but the request line, which request-log writes through the root logger with

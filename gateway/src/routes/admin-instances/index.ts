@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-instances
- * Instance permissions (reference §3.4): list every registered instance with its owner and real grants
+ * Instance permissions (R4, docs/decisions.md#r4): list every registered instance with its owner and real grants
  * list (the reference always sent []), grant a user access, revoke it. Audited; every change
  * invalidates the ownership cache on all replicas.
  */

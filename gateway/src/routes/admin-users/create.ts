@@ -1,7 +1,7 @@
 /**
  * @module routes/admin-users/create
- * POST /admin/users (reference §3.3.1): argon2id hash, duplicate username and duplicate email are
- * distinct 409s (§9.16), the audit row is part of the insert's transaction.
+ * POST /admin/users (R4, docs/decisions.md#r4): argon2id hash, duplicate username and duplicate email are
+ * distinct 409s (R4), the audit row is part of the insert's transaction.
  */
 import { randomBytes } from 'node:crypto'
 import type { Deps } from '../../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-users/delete
- * DELETE /admin/users/{id} (reference §3.3.5 + D18): the rows go (cascades), the user's cached
+ * DELETE /admin/users/{id} (R4 (docs/decisions.md#r4) + D18 (docs/decisions.md#d18)): the rows go (cascades), the user's cached
  * sessions are forgotten (their hashes are read before the cascade removes them), then the user's
  * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal. The last
  * active admin cannot be deleted (400).

@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-users
- * /admin/users: create, list, read, update, delete, reset-password (reference §3.3). Admin only.
+ * /admin/users: create, list, read, update, delete, reset-password (R4, docs/decisions.md#r4). Admin only.
  */
 import type { Deps } from '../../deps.js'
 import type { Router } from '../../lib/route.js'

@@ -1,7 +1,7 @@
 /**
  * @module routes/admin-users/read
  * GET /admin/users (paginated; `search` is a literal substring of the username, plus `role` and
- * `active` filters) and GET /admin/users/{id} with the owned instances (reference §3.3.2-3).
+ * `active` filters) and GET /admin/users/{id} with the owned instances (R4, docs/decisions.md#r4).
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'

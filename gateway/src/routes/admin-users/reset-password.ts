@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-users/reset-password
- * POST /admin/users/{id}/reset-password (reference §3.3.6): checks and messages of the reference; the
+ * POST /admin/users/{id}/reset-password (R4, docs/decisions.md#r4): checks and messages of the reference; the
  * code and the mail are services/accounts/admin-reset (the mail itself is a seam still to be filled).
  */
 import type { Deps } from '../../deps.js'

@@ -1,4 +1,4 @@
-/** @module routes/admin-users/schemas tests: create/update body rules, order and messages (reference §3.3). */
+/** @module routes/admin-users/schemas tests: create/update body rules, order and messages (R4, docs/decisions.md#r4). */
 import { describe, expect, it } from 'vitest'
 import { readCreate, readUpdate } from './schemas.js'
 

@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-users/schemas
- * Body rules of /admin/users (reference §3.3 with §9.16 fixed: every field of the update is validated).
+ * Body rules of /admin/users (R4 (docs/decisions.md#r4) with R4 fixed: every field of the update is validated).
  * Check order and messages are the reference's; `readCreate`/`readUpdate` return clean values.
  */
 import * as v from 'valibot'

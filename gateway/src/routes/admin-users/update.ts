@@ -1,6 +1,6 @@
 /**
  * @module routes/admin-users/update
- * PUT /admin/users/{id} (reference §3.3.4, §9.4/§9.16/§9.24 fixed): validated fields, `unlock`, 404 only
+ * PUT /admin/users/{id} (R4, docs/decisions.md#r4, R4/R4/R4 fixed): validated fields, `unlock`, 404 only
  * for a missing id, 409 for a taken email, no password in the audit. A new password, deactivation or
  * a regenerated token revokes every session; any other change refreshes the cached user, so it
  * applies on the next request on every replica. Demoting or deactivating the last active admin is 400.

@@ -1,6 +1,6 @@
 /**
  * @module routes/audit
- * GET /admin/audit (reference §3.15): exact filters and a date range, newest first. A date that does
+ * GET /admin/audit (R4, docs/decisions.md#r4): exact filters and a date range, newest first. A date that does
  * not parse is a 400 (the reference silently answered an empty list). A date-only `date_to`
  * includes that whole day.
  */

@@ -1,7 +1,7 @@
 /**
  * @module routes/auth/change-password
- * POST /api/auth/change-password (reference §3.2.3): policy first, then the current password; on
- * success every session of the user is revoked at once (D5), the current one included. A stolen session
+ * POST /api/auth/change-password (R3, docs/decisions.md#r3): policy first, then the current password; on
+ * success every session of the user is revoked at once (D5, docs/decisions.md#d5), the current one included. A stolen session
  * cannot brute-force the current password: 5 wrong ones per 15 minutes, then 429.
  */
 import * as v from 'valibot'

@@ -1,6 +1,6 @@
 /**
  * @module routes/auth/guard
- * /api/auth/* routes are `access: 'inline'` (no per-user rate limit, reference §3.2) and check the
+ * /api/auth/* routes are `access: 'inline'` (no per-user rate limit, R3 (docs/decisions.md#r3)) and check the
  * session themselves with the reference's per-route wording. These reuse the session middleware.
  */
 import type { Context } from 'hono'

@@ -1,6 +1,6 @@
 /**
  * @module routes/auth/login
- * POST /api/auth/login (reference §3.2.1): public, never rate limited per user; lockout and 2FA live in
+ * POST /api/auth/login (R3, docs/decisions.md#r3): public, never rate limited per user; lockout and 2FA live in
  * services/accounts/login. The per-account lockout cannot see password spraying (one guess at many
  * accounts), so failed logins are also counted per client IP (LOGIN_IP_MAX_FAILURES per 15 minutes).
  */

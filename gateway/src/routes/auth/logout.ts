@@ -1,7 +1,7 @@
 /**
  * @module routes/auth/logout
- * POST /api/auth/logout and /api/auth/logout-all (reference §3.2.4-5). Revocation goes through the
- * session store, so the token is refused on the next request on every replica (D5).
+ * POST /api/auth/logout and /api/auth/logout-all (R3, docs/decisions.md#r3). Revocation goes through the
+ * session store, so the token is refused on the next request on every replica (D5, docs/decisions.md#d5).
  */
 import type { Deps } from '../../deps.js'
 import { register, type Router } from '../../lib/route.js'

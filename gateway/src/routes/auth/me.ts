@@ -1,6 +1,6 @@
 /**
  * @module routes/auth/me
- * GET /api/auth/me (reference §3.2.2): the caller with their owned instances (`[]` when none, D11).
+ * GET /api/auth/me (R3, docs/decisions.md#r3): the caller with their owned instances (`[]` when none, D11 (docs/decisions.md#d11)).
  * User fields come from the session cache, which every change to the user row refreshes.
  */
 import type { Deps } from '../../deps.js'

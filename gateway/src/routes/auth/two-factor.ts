@@ -1,6 +1,6 @@
 /**
  * @module routes/auth/two-factor
- * /api/auth/2fa/{setup,enable,disable} (reference §3.2.6-8, §9.10 fixed): setup remembers the secret it
+ * /api/auth/2fa/{setup,enable,disable} (R3, docs/decisions.md#r3, R3 fixed): setup remembers the secret it
  * issued and enable accepts only that one; every accepted code burns its time step (no replay). A
  * 6-digit code falls to guessing without a limit: 5 wrong codes (or passwords) per user and 15 minutes
  * across enable and disable, then 429.

@@ -1,6 +1,6 @@
 /**
  * @module routes/backups
- * /admin/backup (D16, reference §3.16 extended): create, list, download, restore, delete. Admin only.
+ * /admin/backup (D16, docs/decisions.md#d16, R8 (docs/decisions.md#r8) extended): create, list, download, restore, delete. Admin only.
  * Names in the URL must match the strict backup pattern (no path traversal); changes are audited.
  */
 import { createReadStream } from 'node:fs'

@@ -1,6 +1,6 @@
 /**
  * @module routes/contacts
- * /api/contacts (reference §3.7), strictly the caller's lists: list CRUD here, items in ./items.ts,
+ * /api/contacts (R5, docs/decisions.md#r5), strictly the caller's lists: list CRUD here, items in ./items.ts,
  * CSV import/export in ./csv.ts. Fix of the reference: names are validated (1-100 characters).
  */
 import type { Deps } from '../../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module routes/contacts/items
- * Adding items (validated first, inserted in one transaction: reference §9.17) and removing one.
+ * Adding items (validated first, inserted in one transaction: R5 (docs/decisions.md#r5)) and removing one.
  */
 import type { Deps } from '../../deps.js'
 import { deleteItem, findList, insertItems } from '../../db/queries/contacts.js'

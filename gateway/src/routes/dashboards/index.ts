@@ -1,6 +1,6 @@
 /**
  * @module routes/dashboards
- * GET /api/user/dashboard, GET /admin/dashboard, GET /api/instance/stats/:name (reference §3.11), with
+ * GET /api/user/dashboard, GET /admin/dashboard, GET /api/instance/stats/:name (R5, docs/decisions.md#r5), with
  * real delivery rates: delivery_rate = (delivered + read) / (sent + delivered + read + failed), from the
  * statuses the upstream's acks set (services/webhooks/delivery-status). `connected` reads the v2
  * fetchInstances rows (`connectionStatus`, or the v1-style `instance.state` alias).

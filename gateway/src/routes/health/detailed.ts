@@ -1,6 +1,6 @@
 /**
  * @module routes/health/detailed
- * GET /health/detailed (D15, admin): each dependency with its latency, the circuit breaker, every
+ * GET /health/detailed (D15, docs/decisions.md#d15, admin): each dependency with its latency, the circuit breaker, every
  * job's last run (duration, outcome), and the process (uptime, memory, versions).
  */
 import type { Deps } from '../../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module routes/incidents
- * /admin/incidents: services list, incident CRUD and timeline updates (reference §3.13 with §9.29
+ * /admin/incidents: services list, incident CRUD and timeline updates (R7 (docs/decisions.md#r7) with R7
  * fixed: resolved_at follows the status, missing incidents are 404). Admin only; changes are audited.
  */
 import type { Deps } from '../../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module routes/incidents/schemas
- * Bodies of /admin/incidents (reference §3.13): check order and messages are the reference's; every
+ * Bodies of /admin/incidents (R7, docs/decisions.md#r7): check order and messages are the reference's; every
  * field is read through its rule, and `service_ids` must name existing services.
  */
 import * as v from 'valibot'

@@ -1,6 +1,6 @@
 /**
  * @module routes/maintenance
- * /admin/maintenance CRUD (reference §3.14 with missing-parent 404s, validated dates and an
+ * /admin/maintenance CRUD (R7 (docs/decisions.md#r7) with missing-parent 404s, validated dates and an
  * end-after-start rule). Admin only; create, update and delete are audited.
  */
 import type { Deps } from '../../deps.js'

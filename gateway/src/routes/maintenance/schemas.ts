@@ -1,6 +1,6 @@
 /**
  * @module routes/maintenance/schemas
- * Bodies of /admin/maintenance (reference §3.14, plus what it lacked: ISO dates are validated and the
+ * Bodies of /admin/maintenance (R7, docs/decisions.md#r7, plus what it lacked: ISO dates are validated and the
  * window must end after it starts). `readFields` returns clean values in the reference's check order.
  */
 import * as v from 'valibot'

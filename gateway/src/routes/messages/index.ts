@@ -1,7 +1,7 @@
 /**
  * @module routes/messages
- * Message history (reference §3.10): GET /api/messages/log (filters + pagination), POST /api/messages/log
- * (kept for old clients; validated; D13 means the panel no longer needs it), GET /api/messages/export
+ * Message history (R5, docs/decisions.md#r5): GET /api/messages/log (filters + pagination), POST /api/messages/log
+ * (kept for old clients; validated; D13 (docs/decisions.md#d13) means the panel no longer needs it), GET /api/messages/export
  * (CSV streamed through a cursor, every matching row, newest first). Strictly the caller's rows.
  * GET /api/messages/inbound (./inbound.ts) lists what contacts wrote to the instances the caller may use.
  */

@@ -4,7 +4,7 @@
  * status and message notifications), forwarded to the upstream WITHOUT a gateway session, because
  * Meta has none. The upstream does the checking (hub.verify_token; X-Hub-Signature-256 over the raw
  * body), so the body bytes, that header and the query string go through unchanged. This path is the
- * only public upstream route; everything else stays behind the session and the route table (D1).
+ * only public upstream route; everything else stays behind the session and the route table (D1, docs/decisions.md#d1).
  * A per-client-IP limit (META_WEBHOOK_IP_RATE/BURST, per process) stands in for authentication.
  */
 import type { Context } from 'hono'

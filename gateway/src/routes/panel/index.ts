@@ -1,6 +1,6 @@
 /**
  * @module routes/panel
- * The web panel (D17): a single-page app built by scripts/build-panel.sh into PANEL_DIR and served at
+ * The web panel (D17, docs/decisions.md#d17): a single-page app built by scripts/build-panel.sh into PANEL_DIR and served at
  * /admin/ (hash routes). Only the exact index paths and /admin/assets/* are static: every other /admin/*
  * path is the admin JSON API. Legacy entry points redirect here: `/` (302), `/panel`, `/panel/` and
  * `/admin` (301). Registered before every other family.

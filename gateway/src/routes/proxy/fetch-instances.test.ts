@@ -1,4 +1,4 @@
-/** @module routes/proxy/fetch-instances tests: filtering (D2) and the dual v2/compat row shape (D14). */
+/** @module routes/proxy/fetch-instances tests: filtering (D2, docs/decisions.md#d2) and the dual v2/compat row shape (D14, docs/decisions.md#d14). */
 import { describe, expect, it } from 'vitest'
 import { filterInstances, normaliseInstanceRow } from './fetch-instances.js'
 

@@ -1,8 +1,8 @@
 /**
  * @module routes/proxy/fetch-instances
  * GET /instance/fetchInstances: proxied, then filtered to the instances the caller may use (owned or
- * granted; admins all, D2) and normalised so each row carries both the v2 flat fields (`name`,
- * `connectionStatus`) and the compat `instance:{instanceName,state}` (D14). Never cached by clients.
+ * granted; admins all, D2 (docs/decisions.md#d2)) and normalised so each row carries both the v2 flat fields (`name`,
+ * `connectionStatus`) and the compat `instance:{instanceName,state}` (D14, docs/decisions.md#d14). Never cached by clients.
  * A Cloud API row's `token` is the Meta access token the user gave at create: it never comes back out
  * (not to its owner, not to admins); the row says `tokenSet: true` instead.
  */

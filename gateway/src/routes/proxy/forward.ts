@@ -1,7 +1,7 @@
 /**
  * @module routes/proxy/forward
  * One proxied hop through the breaker, with the gateway's error answers: 503 while the breaker refuses,
- * 502 when the upstream is unreachable, 504 on timeout (all JSON, D10). Upstream 5xx, 502 and 504
+ * 502 when the upstream is unreachable, 504 on timeout (all JSON, D10 (docs/decisions.md#d10)). Upstream 5xx, 502 and 504
  * count as breaker failures; 4xx are answers and count as successes.
  */
 import type { HttpBindings } from '@hono/node-server'

@@ -1,6 +1,6 @@
 /**
  * @module routes/proxy
- * The upstream catch-all, mounted last. Order on every proxied path (G-PROXY, D1, D8, D9):
+ * The upstream catch-all, mounted last. Order on every proxied path (G-PROXY, D1 (docs/decisions.md#d1), D8 (docs/decisions.md#d8), D9 (docs/decisions.md#d9)):
  *   path normalised (400 on traversal tricks) -> native prefixes step aside (404/405 handler)
  *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
  *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin

@@ -4,7 +4,7 @@
  * user's max_instances (admins unlimited), then create upstream; the slot is given back when the
  * upstream fails. Telegram instances are refused: the reference's Telegram channel is out of scope.
  * WHATSAPP-BUSINESS (Cloud API) instances need `token` (Meta access token) and `number` (phone number id).
- * What goes upstream (D3, ./side-channels.ts): a user's body only keeps the plain instance fields (no
+ * What goes upstream (D3, docs/decisions.md#d3, ./side-channels.ts): a user's body only keeps the plain instance fields (no
  * webhook, event bus, proxy or Chatwoot); an admin's is kept whole once every address in it passes the
  * webhook SSRF check.
  */

@@ -2,7 +2,7 @@
  * @module routes/proxy/instance-delete
  * DELETE /instance/delete/{name} (intercepted): owner or admin only (a grantee may use, not delete).
  * The upstream instance goes first (its 404 counts as gone); only then the gateway's rows: ownership,
- * grants, webhooks and pending scheduled messages (D18). When the upstream refuses or cannot be
+ * grants, webhooks and pending scheduled messages (D18, docs/decisions.md#d18). When the upstream refuses or cannot be
  * reached the rows stay, so the delete can simply be retried (the reference dropped them anyway).
  */
 import type { Context } from 'hono'

@@ -1,7 +1,7 @@
 /**
  * @module routes/proxy/message
  * /message/* sends: the body is read once (to learn the recipient and type), forwarded byte for byte,
- * and the outcome is queued to the message log (D13) after the answer is known, off the response path.
+ * and the outcome is queued to the message log (D13, docs/decisions.md#d13) after the answer is known, off the response path.
  * Exactly one row per send that reached the hop, whatever its result (502/503/504 are logged as failed).
  *
  * Two callers: the Hono catch-all (`sendMessage`, routes/proxy/index.ts) and the Node-level send path

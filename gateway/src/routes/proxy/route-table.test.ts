@@ -1,4 +1,4 @@
-/** @module routes/proxy/route-table tests: path normalisation and deny-by-default matching (D1). */
+/** @module routes/proxy/route-table tests: path normalisation and deny-by-default matching (D1, docs/decisions.md#d1). */
 import { describe, expect, it } from 'vitest'
 import { isNativePath, matchRoute } from './route-table.js'
 import { parseUpstreamPath, rawTarget } from './upstream-path.js'
@@ -34,7 +34,7 @@ describe('matchRoute', () => {
     expect(matchRoute('GET', seg('/instance/fetchInstances'))?.rule.kind).toBe('fetchInstances')
     expect(matchRoute('DELETE', seg('/instance/delete/x'))).toMatchObject({ rule: { kind: 'delete' }, instance: 'x' })
   })
-  it('PUT restart is an alias sent upstream as POST (D14)', () => {
+  it('PUT restart is an alias sent upstream as POST (D14, docs/decisions.md#d14)', () => {
     expect(matchRoute('PUT', seg('/instance/restart/x'))?.rule.upstreamMethod).toBe('POST')
   })
   it('denies by default: other segment counts, methods and unknown families are unlisted', () => {
@@ -46,7 +46,7 @@ describe('matchRoute', () => {
     expect(matchRoute('GET', [])).toBeNull()
     expect(matchRoute('POST', seg('/chatwoot/set/x'))).toBeNull()
   })
-  it('webhook/set is listed as admin-only (D3), webhook/find is a user route', () => {
+  it('webhook/set is listed as admin-only (D3, docs/decisions.md#d3), webhook/find is a user route', () => {
     expect(matchRoute('POST', seg('/webhook/set/x'))?.rule.adminOnly).toBe(true)
     expect(matchRoute('GET', seg('/webhook/find/x'))?.rule.adminOnly).toBeUndefined()
   })

@@ -1,6 +1,6 @@
 /**
  * @module routes/proxy/route-table
- * D1: the deny-by-default list of upstream (Evolution v2) routes a USER may call, each with where its
+ * D1 (docs/decisions.md#d1): the deny-by-default list of upstream (Evolution v2) routes a USER may call, each with where its
  * instance name lives. Anything not listed is admin-only. Matching runs on the normalised path
  * (upstream-path.ts); literal segments compare case-insensitively because Express (the upstream) does,
  * so `/MESSAGE/sendText/x` cannot dodge the message log or the ownership check.
@@ -10,13 +10,13 @@ import type { Method } from '../../lib/route.js'
 export type ProxyKind =
   /** Proxied as is (request body streamed). */
   | 'forward'
-  /** /message/* sends: body buffered for the message log (D13). */
+  /** /message/* sends: body buffered for the message log (D13, docs/decisions.md#d13). */
   | 'message'
   /** Intercepted: POST /instance/create. */
   | 'create'
   /** Intercepted: DELETE /instance/delete/{name}. */
   | 'delete'
-  /** Proxied, response filtered and normalised (D2, D14). */
+  /** Proxied, response filtered and normalised (D2, docs/decisions.md#d2, D14 (docs/decisions.md#d14)). */
   | 'fetchInstances'
 
 export type RouteRule = {
@@ -26,7 +26,7 @@ export type RouteRule = {
   kind: ProxyKind
   /** Where the instance is named: a path segment index, a body field, or nowhere. */
   instance: { from: 'path'; index: number } | { from: 'body'; field: string } | null
-  /** Users may not call it even on their own instance (D3: /webhook/set). */
+  /** Users may not call it even on their own instance (D3, docs/decisions.md#d3: /webhook/set). */
   adminOnly?: boolean
   /** Method sent upstream when it differs (D14: PUT restart is an alias of v2's POST). */
   upstreamMethod?: Method

@@ -1,7 +1,7 @@
 /**
  * @module routes/proxy/side-channels
  * Fields of an upstream body that make the upstream call an address of the caller's choosing
- * (webhooks, event buses, HTTP proxies, Chatwoot and the bot integrations). Why: D3 lets users set
+ * (webhooks, event buses, HTTP proxies, Chatwoot and the bot integrations). Why: D3 (docs/decisions.md#d3) lets users set
  * webhooks only through /api/webhooks, where the URL is checked; without this, `POST /instance/create`
  * with `webhook:{enabled:true,url:"http://127.0.0.1:…"}` was a second, unchecked /webhook/set, and the
  * upstream posted every event of the instance to that address.

@@ -1,6 +1,6 @@
 /**
  * @module routes/recovery
- * POST /api/auth/forgot-password, /verify-reset-code, /reset-password (reference §3.2.9-11): public,
+ * POST /api/auth/forgot-password, /verify-reset-code, /reset-password (R3, docs/decisions.md#r3): public,
  * the reference's messages and check order. The identifier is `username` when that key is present,
  * else `email`; either is matched against both columns.
  */

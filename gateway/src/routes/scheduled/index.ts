@@ -1,7 +1,7 @@
 /**
  * @module routes/scheduled
- * /api/scheduled (reference §3.9), strictly the caller's rows. Decisions: `recipients` is an array
- * (D11); update runs the same validation and may-use check as create (D2, §9.8); every message carries
+ * /api/scheduled (R5, docs/decisions.md#r5), strictly the caller's rows. Decisions: `recipients` is an array
+ * (D11, docs/decisions.md#d11); update runs the same validation and may-use check as create (D2, docs/decisions.md#d2, R5); every message carries
  * live `progress` {total, sent, failed, pending} from message_logs; `POST /:id/cancel` also stops a
  * processing one (before its next recipient). A message due now wakes the worker at once (bulk send).
  */

@@ -1,6 +1,6 @@
 /**
  * @module routes/sessions
- * /api/sessions (own) and /admin/sessions (all, paginated) of reference §3.5, with §9.9/§9.36 fixed:
+ * /api/sessions (own) and /admin/sessions (all, paginated) of R4 (docs/decisions.md#r4), with R4/R4 fixed:
  * only live sessions are listed and a revocation applies on the very next request (session store).
  */
 import * as v from 'valibot'

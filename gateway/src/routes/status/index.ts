@@ -1,7 +1,7 @@
 /**
  * @module routes/status
  * The public status API and page. GET /api/status: per-IP token bucket (STATUS_IP_RATE/BURST, 429 JSON,
- * D8), then the Redis cache (15 s, `X-Cache: HIT|MISS`, `cached: true` on hits, reference §9.27); a
+ * D8 (docs/decisions.md#d8)), then the Redis cache (15 s, `X-Cache: HIT|MISS`, `cached: true` on hits, R7 (docs/decisions.md#r7)); a
  * miss is computed once per process even under a burst. GET /status/ serves gateway/public/status.
  */
 import { fileURLToPath } from 'node:url'

@@ -1,6 +1,6 @@
 /**
  * @module routes/templates
- * /api/templates CRUD (reference §3.6), strictly the caller's rows. Fix of the reference: PUT validates
+ * /api/templates CRUD (R5, docs/decisions.md#r5), strictly the caller's rows. Fix of the reference: PUT validates
  * name (1-100) and content (1-5000) with the same messages as POST, so no empty template is stored.
  */
 import * as v from 'valibot'

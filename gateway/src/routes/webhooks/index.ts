@@ -1,7 +1,7 @@
 /**
  * @module routes/webhooks
- * /api/webhooks (reference §3.8), strictly the caller's rows, one per (user, instance). Decisions: the
- * instance must be usable by the caller (D2), URLs pass the SSRF check (D3), the signing secret is shown
+ * /api/webhooks (R5, docs/decisions.md#r5), strictly the caller's rows, one per (user, instance). Decisions: the
+ * instance must be usable by the caller (D2, docs/decisions.md#d2), URLs pass the SSRF check (D3, docs/decisions.md#d3), the signing secret is shown
  * once (create), and every change is pushed upstream as the v2 body (services/webhooks/sync); a failed
  * push is left to the `webhook-sync` job.
  *

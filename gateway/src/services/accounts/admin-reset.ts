@@ -1,8 +1,8 @@
 /**
  * @module services/accounts/admin-reset
- * POST /admin/users/{id}/reset-password (reference §3.3.6): a 6-digit code for the user, emailed by
- * the admin. The code is made here (CSPRNG, stored as SHA-256, D6); the mail goes out through
- * `sendAdminResetEmail` (services/mail: nodemailer, template `adminResetCodeMail`, reference §8.3).
+ * POST /admin/users/{id}/reset-password (R4, docs/decisions.md#r4): a 6-digit code for the user, emailed by
+ * the admin. The code is made here (CSPRNG, stored as SHA-256, D6 (docs/decisions.md#d6)); the mail goes out through
+ * `sendAdminResetEmail` (services/mail: nodemailer, template `adminResetCodeMail`, R3 (docs/decisions.md#r3)).
  */
 import { randomInt } from 'node:crypto'
 import type { Deps } from '../../deps.js'

@@ -1,6 +1,6 @@
 /**
  * @module services/accounts/login
- * POST /api/auth/login's logic (reference §3.2.1 with D4/D6): lockout claimed atomically before the
+ * POST /api/auth/login's logic (R3 (docs/decisions.md#r3) with D4 (docs/decisions.md#d4)/D6): lockout claimed atomically before the
  * password check, the two-step 2FA answer, TOTP replay refusal, bcrypt -> argon2id upgrade, session.
  */
 import type { Deps } from '../../deps.js'

@@ -1,7 +1,7 @@
 /**
  * @module services/alerts/payload
  * Alert events and the one JSON body that Slack (text, username), Discord (content, username, embeds)
- * and Teams (text) incoming webhooks all accept (reference-behaviors §8.1, plus Discord's `content`).
+ * and Teams (text) incoming webhooks all accept (R8, docs/decisions.md#r8, plus Discord's `content`).
  */
 
 export type AlertEvent =

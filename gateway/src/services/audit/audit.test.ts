@@ -1,4 +1,4 @@
-/** @module services/audit tests: scrubDetails never lets a secret through (D4). */
+/** @module services/audit tests: scrubDetails never lets a secret through (D4, docs/decisions.md#d4). */
 import { describe, expect, it } from 'vitest'
 import { scrubDetails } from './audit.js'
 

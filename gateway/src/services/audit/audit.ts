@@ -1,7 +1,7 @@
 /**
  * @module services/audit
- * Writes audit_log rows (reference-api §1.9). Details are scrubbed of anything secret-looking before
- * they are stored (D4), and a failed audit write never fails the request.
+ * Writes audit_log rows (R4, docs/decisions.md#r4). Details are scrubbed of anything secret-looking before
+ * they are stored (D4, docs/decisions.md#d4), and a failed audit write never fails the request.
  */
 import type { Logger } from 'pino'
 import type { Db, Queryable } from '../../db/client.js'

@@ -1,6 +1,6 @@
 /**
  * @module services/backups
- * D16: pg_dump of the taguato schema to BACKUP_DIR (list, download, restore, delete, retention).
+ * D16 (docs/decisions.md#d16): pg_dump of the taguato schema to BACKUP_DIR (list, download, restore, delete, retention).
  * Restore = one psql transaction: `drop schema taguato cascade` then the dump; afterwards newer
  * migrations are applied, every session but the caller's is revoked, and caches are dropped.
  * One backup or restore at a time per process; the file is written under a temporary name and only

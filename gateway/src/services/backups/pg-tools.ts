@@ -2,7 +2,7 @@
  * @module services/backups/pg-tools
  * Finds pg_dump/psql (the server's major version under /usr/lib/postgresql first, then PATH, then the
  * newest installed) and turns DATABASE_URL into PG* environment variables. The password goes into a
- * mode-600 PGPASSFILE that the caller removes: it never appears on a command line (reference §9.28).
+ * mode-600 PGPASSFILE that the caller removes: it never appears on a command line (R8, docs/decisions.md#r8).
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

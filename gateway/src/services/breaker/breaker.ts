@@ -1,6 +1,6 @@
 /**
  * @module services/breaker
- * D9: the circuit breaker around the proxy's upstream hop, on opossum. Closed -> open after
+ * D9 (docs/decisions.md#d9): the circuit breaker around the proxy's upstream hop, on opossum. Closed -> open after
  * `threshold` CONSECUTIVE failures (upstream 5xx, timeouts, connection errors; 4xx are answers, not
  * failures) -> half-open after `resetSeconds`, where opossum lets exactly one probe through: success
  * closes, failure re-opens for another period.

@@ -1,6 +1,6 @@
 /**
  * @module services/instances/instance-access
- * The one "may use instance" predicate (D2), used by the proxy, fetchInstances, webhooks, scheduled
+ * The one "may use instance" predicate (D2, docs/decisions.md#d2), used by the proxy, fetchInstances, webhooks, scheduled
  * messages, message logs and stats: the owner, an admin, or a grantee from instance_permissions.
  * Deleting an instance upstream is narrower: owner or admin (`mayDelete`). Answers come from the
  * in-process InstanceCache (no query on a warm path); whoever changes instances or grants calls

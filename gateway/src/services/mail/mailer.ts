@@ -1,6 +1,6 @@
 /**
  * @module services/mail/mailer
- * Sends one email through SMTP_* (reference-behaviors §8.2): SMTP_SECURE `ssl` = implicit TLS, `tls`
+ * Sends one email through SMTP_* (R3, docs/decisions.md#r3): SMTP_SECURE `ssl` = implicit TLS, `tls`
  * = STARTTLS required, anything else = plain; AUTH only when SMTP_USER is set. "Configured" means
  * SMTP_HOST and SMTP_FROM are set. The transport is built once per process.
  */

@@ -1,6 +1,6 @@
 /**
  * @module services/mail/templates
- * The two account emails (reference-behaviors §8.3, in English): the recovery code and the
+ * The two account emails (R3, docs/decisions.md#r3, in English): the recovery code and the
  * admin-initiated reset code. Each has a plain-text and an HTML part; values are HTML-escaped.
  */
 
@@ -47,6 +47,6 @@ export function adminResetCodeMail(code: string, adminUsername: string): MailCon
   }
 }
 
-/** The WhatsApp text of the reference (§8.4), already in English. */
+/** The WhatsApp text of the reference (R3), already in English. */
 export const recoveryWhatsAppText = (code: string) =>
   `Your password recovery code is: *${code}*\n\nThis code expires in ${CODE_TTL_MINUTES} minutes. If you did not request this, ignore this message.`

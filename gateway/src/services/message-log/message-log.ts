@@ -1,6 +1,6 @@
 /**
  * @module services/message-log
- * The buffered message_logs writer (D13): sends are logged without a Postgres round trip on the
+ * The buffered message_logs writer (D13, docs/decisions.md#d13): sends are logged without a Postgres round trip on the
  * request path. Rows are batched (every `flushMs` or `maxBatch` rows) into one multi-row INSERT; a failed
  * batch is retried once, then logged with its size (never silently dropped); shutdown flushes through
  * deps.shutdownHooks. `on conflict do nothing` keeps a scheduled-message duplicate from failing a batch.

@@ -1,4 +1,4 @@
-/** @module services/message-log/message-type tests: what each /message/* send is logged as (D13). */
+/** @module services/message-log/message-type tests: what each /message/* send is logged as (D13, docs/decisions.md#d13). */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from './message-type.js'

@@ -1,6 +1,6 @@
 /**
  * @module services/message-log/message-type
- * What a /message/* send is logged as (D13): the message_type per upstream action, the recipient
+ * What a /message/* send is logged as (D13, docs/decisions.md#d13): the message_type per upstream action, the recipient
  * (number or JID as given), and the outcome read from the upstream answer (error text, WhatsApp id).
  */
 

@@ -2,7 +2,7 @@
  * @module services/openapi/document
  * Builds the OpenAPI 3.1 document from the native route definitions (lib/route.ts registry, valibot
  * schemas converted with @valibot/to-json-schema) plus the upstream routes users may call through the
- * proxy (its D1 route table). Generated, never hand-written, so it cannot drift from the routes.
+ * proxy (its D1 (docs/decisions.md#d1) route table). Generated, never hand-written, so it cannot drift from the routes.
  */
 import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema'
 import type * as v from 'valibot'

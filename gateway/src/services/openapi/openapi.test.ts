@@ -66,7 +66,7 @@ describe('GET /api/openapi.json', () => {
     expect(missing).toEqual([])
   })
 
-  it('documents the proxied upstream routes from the D1 route table', () => {
+  it('documents the proxied upstream routes from the D1 (docs/decisions.md#d1) route table', () => {
     for (const r of ROUTES) expect(doc.paths[openApiPath(r.path).path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined()
     expect(doc.paths['/message/sendText/{instance}']?.post?.requestBody).toBeDefined()
   })

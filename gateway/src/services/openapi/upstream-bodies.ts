@@ -1,6 +1,6 @@
 /**
  * @module services/openapi/upstream-bodies
- * Request bodies of the most used upstream routes (shared/spec/upstream-evolution-v2.md §2), for the
+ * Request bodies of the most used upstream routes (R6, docs/decisions.md#r6), for the
  * OpenAPI document. The upstream validates them; these are documentation, so other routes stay open.
  */
 import type { JsonSchema } from '@valibot/to-json-schema'

@@ -2,7 +2,7 @@
  * @module services/outbound/guard
  * The gateway's door to the outbound-request guard (common/src/outbound-guard), the one check both
  * services run on every request to a URL a user or admin supplied. The gateway's own targets are user
- * webhooks (services/webhooks/forwarder, D3: public IPv4 only, WEBHOOK_ALLOWED_HOSTS exempts test
+ * webhooks (services/webhooks/forwarder, D3 (docs/decisions.md#d3): public IPv4 only, WEBHOOK_ALLOWED_HOSTS exempts test
  * receivers) and the operator's alert webhook (services/alerts: its own host is exempt, since the
  * operator chose it, but redirects, size and time are still capped).
  */

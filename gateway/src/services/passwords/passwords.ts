@@ -1,6 +1,6 @@
 /**
  * @module services/passwords
- * argon2id hashing (D4: m >= 19 MiB, t >= 2, p = 1). bcrypt hashes imported from a reference database
+ * argon2id hashing (D4, docs/decisions.md#d4: m >= 19 MiB, t >= 2, p = 1). bcrypt hashes imported from a reference database
  * ($2a$/$2b$/$2y$) still verify; `needsRehash` tells the caller to upgrade them at the next login.
  *
  * At most `concurrency` hashes run at once per process (PASSWORD_HASH_CONCURRENCY, default 1); the rest

@@ -1,6 +1,6 @@
 /**
  * @module services/rate-limit/ip-bucket
- * Per-IP token buckets (D8: `rate` tokens per second, up to `burst`).
+ * Per-IP token buckets (D8, docs/decisions.md#d8: `rate` tokens per second, up to `burst`).
  * - `IpBuckets`: in process memory, synchronous. The proxy's /message/* limit uses it because it runs
  *   before authentication and a Redis call there would add a round trip to every send; like the
  *   reference's nginx limit_req it is per gateway process (N replicas admit up to N x rate).

@@ -1,6 +1,6 @@
 /**
  * @module services/rate-limit/user-limiter
- * The one per-user limiter (D8): `users.rate_limit` requests per fixed 60 s window (NULL = the
+ * The one per-user limiter (D8, docs/decisions.md#d8): `users.rate_limit` requests per fixed 60 s window (NULL = the
  * configured default, 0 = unlimited), counted in Redis so every replica shares it. When Redis fails
  * the insurance limiter (rate-limiter-flexible's RateLimiterMemory) counts in memory and the request is
  * still served (fail open per process).

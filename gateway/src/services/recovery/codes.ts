@@ -1,6 +1,6 @@
 /**
  * @module services/recovery/codes
- * Recovery secrets (D6): a 6-digit code from the CSPRNG and a 32-byte hex reset token, both stored only
+ * Recovery secrets (D6, docs/decisions.md#d6): a 6-digit code from the CSPRNG and a 32-byte hex reset token, both stored only
  * as SHA-256 hex; checks compare the hashes in constant time.
  */
 import { randomInt } from 'node:crypto'

@@ -1,6 +1,6 @@
 /**
  * @module services/recovery
- * The three public recovery steps (reference §3.2.9-11 with D6): forgot (always the generic answer;
+ * The three public recovery steps (R3 (docs/decisions.md#r3) with D6 (docs/decisions.md#d6)): forgot (always the generic answer;
  * throttled per IP and per account; the code is sent in the background so timing says nothing about
  * the account), verify (5 attempts per code; per-IP limit), reset (password set, lockout cleared,
  * every session revoked, in one transaction).

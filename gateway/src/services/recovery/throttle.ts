@@ -1,7 +1,7 @@
 /**
  * @module services/recovery/throttle
  * Fixed-window counters in Redis for the recovery routes (INCR, EXPIRE on the first hit), shared by
- * replicas. They fail open (reference-behaviors §4.5): a Redis outage never blocks a reset.
+ * replicas. They fail open (R3, docs/decisions.md#r3): a Redis outage never blocks a reset.
  */
 import type { Redis } from 'ioredis'
 

@@ -1,6 +1,6 @@
 /**
  * @module services/scheduled/validate
- * The rules of a scheduled message, applied identically on create and update (reference §9.8):
+ * The rules of a scheduled message, applied identically on create and update (R5, docs/decisions.md#r5):
  * 1-500 recipients passing the phone rule, content 1-5000 bytes (for media a JSON object Evolution's
  * sendMedia accepts), an ISO 8601 `scheduled_at` (no zone = UTC; `now` = at once).
  */

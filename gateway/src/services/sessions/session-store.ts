@@ -2,7 +2,7 @@
  * @module services/sessions/session-store
  * Session lifecycle: create at login, authenticate per request, slide, revoke.
  *
- * Why it is shaped like this (D5 and the hot-path budget): every authenticated request asks Redis
+ * Why it is shaped like this (D5 (docs/decisions.md#d5) and the hot-path budget): every authenticated request asks Redis
  * `GET taguato:sess:<hash>` (one round trip, pipelined with the rate-limit call), so a revocation made
  * on any replica is seen on the very next request everywhere. Revocation writes Postgres first and then
  * deletes the Redis keys; a Redis miss falls back to Postgres, which is the source of truth. When Redis

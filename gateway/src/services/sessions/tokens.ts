@@ -1,6 +1,6 @@
 /**
  * @module services/sessions/tokens
- * Session tokens: 32 CSPRNG bytes as 64 lowercase hex, returned once; only SHA-256 hex is stored (D5).
+ * Session tokens: 32 CSPRNG bytes as 64 lowercase hex, returned once; only SHA-256 hex is stored (D5, docs/decisions.md#d5).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 

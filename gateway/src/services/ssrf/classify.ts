@@ -1,6 +1,6 @@
 /**
  * @module services/ssrf/classify
- * The webhook SSRF check's address and host-name rules (D3) in the reference's words: the rules
+ * The webhook SSRF check's address and host-name rules (D3, docs/decisions.md#d3) in the reference's words: the rules
  * themselves are the outbound guard's (one copy for both services); this maps its reasons to the
  * reference's error messages. No I/O here (see ./ssrf.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * @module services/ssrf
- * The webhook URL check of D3, run when a webhook is saved and again before each delivery: WHATWG
+ * The webhook URL check of D3 (docs/decisions.md#d3), run when a webhook is saved and again before each delivery: WHATWG
  * parsing (so 127.1, 0x7f000001, 2130706433 and 0177.0.0.1 are seen as the 127.0.0.1 they are), no
  * userinfo, no IPv6, no internal names, and every DNS answer must be a public IPv4 address. Deliveries
  * then go through the outbound guard's client (services/outbound), which checks the address again at

@@ -1,6 +1,6 @@
 /**
  * @module services/status/breaker-view
- * The upstream circuit breaker (D9) as the status page and /health/detailed show it, and its
+ * The upstream circuit breaker (D9, docs/decisions.md#d9) as the status page and /health/detailed show it, and its
  * transitions forwarded to the alerts (open, and closed again after having been open).
  */
 import type { Deps } from '../../deps.js'

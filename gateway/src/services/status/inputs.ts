@@ -24,7 +24,7 @@ export async function readServiceIds(db: Queryable, value: unknown): Promise<num
 
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i
 
-/** Parses an ISO 8601 date or date-time; without a zone it is UTC (D11). Null when invalid. */
+/** Parses an ISO 8601 date or date-time; without a zone it is UTC (D11, docs/decisions.md#d11). Null when invalid. */
 export function parseIsoDate(s: string): Date | null {
   const t = s.trim()
   if (!ISO.test(t)) return null

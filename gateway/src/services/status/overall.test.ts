@@ -12,7 +12,7 @@ describe('overallStatus', () => {
     expect(overallStatus({ services: [up, down, up, up], openIncidents: [], maintenanceInProgress: false })).toBe('partial_outage')
     expect(overallStatus({ services: [down, down], openIncidents: [], maintenanceInProgress: false })).toBe('major_outage')
   })
-  it('takes the worst incident whatever the order (reference §9.27)', () => {
+  it('takes the worst incident whatever the order (R7, docs/decisions.md#r7)', () => {
     const s = [up, up]
     expect(overallStatus({ services: s, openIncidents: [{ severity: 'minor' }, { severity: 'major' }], maintenanceInProgress: false })).toBe('partial_outage')
     expect(overallStatus({ services: s, openIncidents: [{ severity: 'major' }, { severity: 'minor' }], maintenanceInProgress: false })).toBe('partial_outage')

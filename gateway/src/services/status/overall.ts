@@ -1,7 +1,7 @@
 /**
  * @module services/status/overall
  * The public status page's overall state: the worst of the live checks, open incidents and in-progress
- * maintenance, by rank (reference-api §9.27: max severity, not the reference's order-dependent walk).
+ * maintenance, by rank (R7, docs/decisions.md#r7: max severity, not the reference's order-dependent walk).
  */
 
 export const OVERALL_STATES = ['operational', 'degraded', 'partial_outage', 'major_outage'] as const

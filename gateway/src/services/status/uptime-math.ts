@@ -11,7 +11,7 @@ export function uptimePct(ok: number, total: number): number | null {
   return Math.floor((ok * 10000) / total) / 100
 }
 
-/** UTC day of a Date as YYYY-MM-DD (D11 day buckets). */
+/** UTC day of a Date as YYYY-MM-DD (D11 (docs/decisions.md#d11) day buckets). */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10)
 
 export type DayCount = { day: string; ok: number; total: number }

@@ -2,7 +2,7 @@
  * @module services/status/views
  * Joins a page of incidents / maintenances with their services and timeline, in the admin shape
  * (services as {id, name}, updates with ids and authors) or the public shape (service names only).
- * Empty lists are [] (reference §9.13).
+ * Empty lists are [] (R2, docs/decisions.md#r2).
  */
 import type { Queryable } from '../../db/client.js'
 import { incidentServicesFor, updatesFor, type IncidentRow, type LinkedService } from '../../db/queries/incidents.js'

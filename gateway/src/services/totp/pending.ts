@@ -1,7 +1,7 @@
 /**
  * @module services/totp/pending
  * The secret issued by GET /api/auth/2fa/setup, remembered server-side for 10 minutes so that enable
- * only accepts a secret the server generated (reference-api §9.10). Redis is shared by every replica;
+ * only accepts a secret the server generated (R3, docs/decisions.md#r3). Redis is shared by every replica;
  * while it is down the secret is kept in this process only (setup and enable then need the same replica).
  */
 import type { Redis } from 'ioredis'

@@ -1,6 +1,6 @@
 /**
  * @module upstream/driver/baileys/content
- * OutboundContent -> the content object Baileys' sendMessage takes (drivers.md, "Sends"). Lists and
+ * OutboundContent -> the content object Baileys' sendMessage takes (R10, docs/decisions.md#r10). Lists and
  * buttons are no longer rendered by WhatsApp for most accounts and rc14 has no fields for them: they go
  * out as a formatted text so the recipient still sees the choices. Templates are a Cloud API feature.
  */

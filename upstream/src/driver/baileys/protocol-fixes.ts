@@ -1,6 +1,6 @@
 /**
  * @module upstream/driver/baileys/protocol-fixes
- * What Baileys 7.0.0-rc14 does not handle on the raw WebSocket, patched from outside (drivers.md,
+ * What Baileys 7.0.0-rc14 does not handle on the raw WebSocket, patched from outside (R10, docs/decisions.md#r10,
  * known defects): an HTTP error answer to the upgrade, WhatsApp's top-level <status> stanza, and
  * companion_reg_refresh. `live()` says whether the socket is still the session's current one.
  */
@@ -18,7 +18,7 @@ export function attachProtocolFixes(sock: WaSocket, live: () => boolean, log: Lo
     log.warn({ code }, 'WhatsApp answered the WebSocket upgrade with an HTTP error')
     onUpgradeRefused(code)
   })
-  // Known defect (drivers.md): WhatsApp's top-level <status> stanza goes unacknowledged in rc14 and
+  // Known defect (R10): WhatsApp's top-level <status> stanza goes unacknowledged in rc14 and
   // the server drops such connections after ~50 min. Ack it the way Baileys acks other stanzas.
   sock.ws.on('CB:status', (node: BinaryNode) => {
     const { id, from } = node.attrs

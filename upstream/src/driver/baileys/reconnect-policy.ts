@@ -1,6 +1,6 @@
 /**
  * @module upstream/driver/baileys/reconnect-policy
- * What a Baileys close means and what to do about it (spec drivers.md, "Reconnect policy"), and the
+ * What a Baileys close means and what to do about it (R10, docs/decisions.md#r10), and the
  * exponential backoff with jitter used for network trouble. Pure: the session applies the decision.
  */
 

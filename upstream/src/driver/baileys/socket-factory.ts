@@ -53,7 +53,7 @@ export function parseWaVersion(text: string): WAVersion | null {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null
 }
 
-/** The production factory: real makeWASocket with the server-side options drivers.md asks for. */
+/** The production factory: real makeWASocket with the server-side options R10 (docs/decisions.md#r10) asks for. */
 export function realSocketFactory(opts: RealSocketOptions): SocketFactory {
   return (p) =>
     makeWASocket({
