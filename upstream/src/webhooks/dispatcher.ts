@@ -14,9 +14,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { SignJWT } from 'jose'
 import type { Logger } from 'pino'
+import { retry, type Outcome } from '../../../common/src/retry/index.js'
 import type { Tx } from '../db/instances.js'
 import { findWebhook, type WebhookRow } from '../db/webhooks.js'
-import { sleep } from '../lib/sleep.js'
 import { checkUrlStatic, type OutboundClient } from '../services/outbound.js'
 import { DeliveryLog } from './deliveries.js'
 import { configName, kebabName, type EmittedEvent } from './events.js'
@@ -40,6 +40,11 @@ export type EventSource = { id: string; name: string; token: string; ownerJid: s
 type Target = { url: string; headers: Record<string, unknown> | null; trusted: boolean }
 
 const NO_RETRY = new Set([400, 401, 403, 404, 422])
+const isSuccess = (status: number) => status >= 200 && status <= 299
+// A refused address stays refused: retrying would only knock again.
+const isRefused = (err: unknown) => (err as { code?: string }).code === 'EOUTBOUNDREFUSED'
+/** Tried again: failed answers but a 3xx (redirects are not followed) or NO_RETRY; errors but a refusal. */
+const retryable = (o: Outcome<number>) => (o.ok ? !isSuccess(o.value) && !NO_RETRY.has(o.value) && !(o.value >= 300 && o.value < 400) : !isRefused(o.error))
 
 /** Headers a configured webhook may not set: ours, and the ones that frame or route the request. */
 const RESERVED_HEADERS = new Set([
@@ -131,26 +136,19 @@ export class WebhookDispatcher {
     }
     const body = JSON.stringify(envelope)
     const headers = await this.headersFor(target.headers)
-    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
-      if (this.stop.signal.aborted) return
-      const at = new Date().toISOString()
-      let status: number | null = null
-      let error: string | null = null
-      let refused = false
-      try {
-        status = await this.post(target, headers, body)
-        if (status < 200 || status > 299) error = `HTTP ${status}`
-      } catch (err) {
-        error = (err as Error).message
-        // A refused address stays refused: retrying would only knock again.
-        if ((err as { code?: string }).code === 'EOUTBOUNDREFUSED') refused = true
-      }
-      this.deliveries.add({ url: target.url, event, instance: src.name, status, attempt, error, at })
-      if (refused) this.log.warn({ url: target.url, event, instance: src.name, error }, 'webhook target refused by the outbound guard')
-      if (error === null || refused || (status !== null && (NO_RETRY.has(status) || (status >= 300 && status < 400)))) return
-      this.log.warn({ url: target.url, event, attempt, error }, 'webhook attempt failed')
-      if (attempt < this.opts.maxAttempts) await sleep(this.backoff(attempt), this.stop.signal)
-    }
+    await retry(() => this.post(target, headers, body), {
+      attempts: this.opts.maxAttempts,
+      backoff: { initialDelayMs: this.opts.initialDelayMs, maxDelayMs: this.opts.maxDelayMs, jitter: 0.2 },
+      signal: this.stop.signal,
+      retry: retryable,
+      onAttempt: ({ attempt, startedAt, outcome, retryable: again }) => {
+        const status = outcome.ok ? outcome.value : null
+        const error = outcome.ok ? (isSuccess(outcome.value) ? null : `HTTP ${outcome.value}`) : (outcome.error as Error).message
+        this.deliveries.add({ url: target.url, event, instance: src.name, status, attempt, error, at: startedAt.toISOString() })
+        if (!outcome.ok && isRefused(outcome.error)) this.log.warn({ url: target.url, event, instance: src.name, error }, 'webhook target refused by the outbound guard')
+        if (again) this.log.warn({ url: target.url, event, attempt, error }, 'webhook attempt failed')
+      },
+    })
   }
 
   /** One POST; the answer's status. Redirects are never followed (a 3xx is the answer). */
@@ -163,11 +161,6 @@ export class WebhookDispatcher {
     const res = await fetch(target.url, { method: 'POST', headers, body, signal, redirect: 'manual' })
     await res.arrayBuffer().catch(() => undefined)
     return res.status
-  }
-
-  private backoff(attempt: number): number {
-    const base = Math.min(this.opts.initialDelayMs * 2 ** (attempt - 1), this.opts.maxDelayMs)
-    return Math.round(base * (0.8 + Math.random() * 0.4))
   }
 
   /** Configured headers (string values); `jwt_key` becomes a short-lived HS256 bearer, as Evolution does. */

@@ -8,6 +8,7 @@
  * Anything else (other 4xx, other Meta errors, timeouts that may have sent) fails at once. The live
  * proxy never retries; this is for the scheduled/bulk worker only.
  */
+import { retryDelay, type RetryRule } from '../../../../common/src/retry/index.js'
 
 /** Meta error codes that mean "too fast, try again later". */
 export const META_THROTTLE_CODES: ReadonlySet<number> = new Set([130429, 131056])
@@ -42,13 +43,18 @@ export function classifyAnswer(status: number, body: unknown): RetryKind | null 
   return null
 }
 
+/** Each kind's budget and backoff, for common/retry (which counts the failures of each kind apart). */
+export function retryRules(p: RetryPolicy): Record<RetryKind, RetryRule> {
+  return {
+    transient: { attempts: p.transientAttempts, backoff: { initialDelayMs: p.transientDelayMs, maxDelayMs: p.maxDelayMs } },
+    meta: { attempts: p.metaAttempts, backoff: { initialDelayMs: p.metaDelayMs, maxDelayMs: p.maxDelayMs } },
+  }
+}
+
 /**
  * The wait before the next attempt after `failedAttempts` failures of this kind (1 = the first
  * failed), or null when that kind's attempts are used up. Doubles: base, 2 base, 4 base... capped.
  */
 export function retryDelayMs(kind: RetryKind, failedAttempts: number, p: RetryPolicy): number | null {
-  const attempts = kind === 'meta' ? p.metaAttempts : p.transientAttempts
-  const base = kind === 'meta' ? p.metaDelayMs : p.transientDelayMs
-  if (failedAttempts >= attempts) return null
-  return Math.min(p.maxDelayMs, base * 2 ** (failedAttempts - 1))
+  return retryDelay(retryRules(p)[kind], failedAttempts)
 }

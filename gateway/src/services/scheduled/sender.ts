@@ -8,7 +8,8 @@
  */
 import { UpstreamError, type UpstreamClient } from '../upstream-client/upstream-client.js'
 import { upstreamErrorText, waMessageId } from '../message-log/message-type.js'
-import { classifyAnswer, retryDelayMs, type RetryKind, type RetryPolicy } from './retry.js'
+import { retry } from '../../../../common/src/retry/index.js'
+import { classifyAnswer, retryRules, type RetryKind, type RetryPolicy } from './retry.js'
 
 export type SendResult = { ok: boolean; error: string | null; waMessageId: string | null }
 
@@ -37,6 +38,24 @@ export type SendOptions = {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
+/** One attempt's result and, when it failed, the retry rule it falls under (null = final). */
+type Attempt = { result: SendResult; kind: RetryKind | null }
+
+const failure = (error: string): SendResult => ({ ok: false, error, waMessageId: null })
+
+async function attemptSend(upstream: Pick<UpstreamClient, 'request'>, path: string, body: Record<string, unknown>): Promise<Attempt> {
+  try {
+    const res = await upstream.request('POST', path, body, { timeoutMs: 30_000 })
+    if (res.status < 300) return { result: { ok: true, error: null, waMessageId: waMessageId(res.body) }, kind: null }
+    const detail = upstreamErrorText(res.body)
+    return { result: failure(`status ${res.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`), kind: classifyAnswer(res.status, res.body) }
+  } catch (err) {
+    const error = (err as Error).message
+    if (err instanceof UpstreamError && NEVER_SENT.test(error)) return { result: failure(error), kind: 'transient' }
+    return { result: failure(`${error} (not retried: it may have been sent)`), kind: null }
+  }
+}
+
 export async function sendWithRetry(
   upstream: Pick<UpstreamClient, 'request'>,
   instance: string,
@@ -46,33 +65,30 @@ export async function sendWithRetry(
   o: SendOptions,
 ): Promise<SendResult> {
   const req = sendRequest(type, content, number)
-  if ('error' in req) return { ok: false, error: req.error, waMessageId: null }
+  if ('error' in req) return failure(req.error)
   const path = `/message/${req.path}/${encodeURIComponent(instance)}`
   const sleep = o.sleep ?? realSleep
-  const failed: Record<RetryKind, number> = { transient: 0, meta: 0 }
-  let error = ''
-  for (let attempt = 1; ; attempt++) {
-    await o.beforeAttempt?.(attempt)
-    let kind: RetryKind | null
-    try {
-      const res = await upstream.request('POST', path, req.body, { timeoutMs: 30_000 })
-      if (res.status < 300) return { ok: true, error: null, waMessageId: waMessageId(res.body) }
-      const detail = upstreamErrorText(res.body)
-      error = `status ${res.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`
-      kind = classifyAnswer(res.status, res.body)
-    } catch (err) {
-      error = (err as Error).message
-      if (!(err instanceof UpstreamError && NEVER_SENT.test(error))) return { ok: false, error: `${error} (not retried: it may have been sent)`, waMessageId: null }
-      kind = 'transient'
-    }
-    if (kind === null) return { ok: false, error, waMessageId: null }
-    const delay = retryDelayMs(kind, ++failed[kind], o.policy)
-    if (delay === null) return { ok: false, error: `${error} (after ${attempt} attempts)`, waMessageId: null }
-    if (o.shouldStop?.()) {
+  const rules = retryRules(o.policy)
+  const run = await retry(
+    async (attempt) => {
+      await o.beforeAttempt?.(attempt)
+      return attemptSend(upstream, path, req.body)
+    },
+    {
+      ...rules.transient,
+      retry: (out) => (out.ok && out.value.kind ? rules[out.value.kind] : false),
       // Shutting down: a transient retry goes at once (as before); Meta said "later", so give up now.
-      if (kind === 'meta') return { ok: false, error: `${error} (not retried: the worker is stopping)`, waMessageId: null }
-    } else {
-      await sleep(delay)
-    }
-  }
+      wait: async (ms, rule) => {
+        if (o.shouldStop?.()) return rule !== rules.meta
+        await sleep(ms)
+      },
+    },
+  )
+  const last = run.last
+  // Only beforeAttempt throws (attemptSend never does): its error is the caller's, as before.
+  if (!last?.ok) throw last ? last.error : new Error('no send attempted')
+  const { result } = last.value
+  if (run.reason === 'exhausted') return failure(`${result.error} (after ${run.attempts} attempts)`)
+  if (run.reason === 'stopped') return failure(`${result.error} (not retried: the worker is stopping)`)
+  return result
 }

@@ -8,7 +8,9 @@
  * in-flight cap); redirects are never followed; answers are read up to 64 KiB and dropped.
  */
 import { createHmac, randomUUID } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from 'pino'
+import { retry, type Outcome } from '../../../../common/src/retry/index.js'
 import type { Db } from '../../db/client.js'
 import { setLastError, type DeliveryTarget } from '../../db/queries/webhooks.js'
 import { createGatewayOutbound, type OutboundClient } from '../outbound/guard.js'
@@ -19,6 +21,8 @@ export type ForwarderOptions = { attempts: number; timeoutMs: number; allowedHos
 export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
 
 const NO_RETRY = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429
+/** Tried again: failed answers but NO_RETRY; errors but a refused address (the name was re-pointed since the check). */
+const retryable = (o: Outcome<number>) => (o.ok ? o.value >= 300 && !NO_RETRY(o.value) : (o.error as { code?: string }).code !== 'EOUTBOUNDREFUSED')
 
 export class WebhookForwarder {
   private readonly outbound: OutboundClient
@@ -72,22 +76,21 @@ export class WebhookForwarder {
       'x-taguato-delivery': randomUUID(),
     }
     if (target.signing_secret) headers['x-hub-signature-256'] = signBody(target.signing_secret, body)
-    let lastError = ''
-    for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
-      try {
-        const res = await this.outbound.fetch(check.url, { method: 'POST', headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: 64 * 1024 })
-        if (res.status < 300) return
-        lastError = `status ${res.status}`
-        if (NO_RETRY(res.status)) break
-      } catch (err) {
-        lastError = (err as Error).message
-        // A refused address stays refused (the name was re-pointed since the check above): no retries.
-        if ((err as { code?: string }).code === 'EOUTBOUNDREFUSED') break
-      }
-      if (attempt < this.opts.attempts && !this.closed) {
-        await new Promise((r) => setTimeout(r, Math.min((this.opts.baseDelayMs ?? 1000) * 2 ** (attempt - 1), 30_000)))
-      }
-    }
+    const run = await retry(
+      async () => (await this.outbound.fetch(check.url, { method: 'POST', headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: 64 * 1024 })).status,
+      {
+        attempts: this.opts.attempts,
+        backoff: { initialDelayMs: this.opts.baseDelayMs ?? 1000, maxDelayMs: 30_000 },
+        retry: retryable,
+        // Closing: the attempts left go at once rather than hold up the shutdown.
+        wait: async (ms) => {
+          if (!this.closed) await delay(ms)
+        },
+      },
+    )
+    const last = run.last
+    if (last?.ok && last.value < 300) return
+    const lastError = !last ? '' : last.ok ? `status ${last.value}` : (last.error as Error).message
     this.log.warn({ webhook: target.id, event, err: lastError }, 'webhook delivery failed')
     await setLastError(this.db, target.id, `delivery failed: ${lastError}`).catch(() => undefined)
   }
