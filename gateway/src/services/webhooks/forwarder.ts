@@ -2,7 +2,7 @@
  * @module services/webhooks/forwarder
  * Delivers upstream events to user webhook URLs, in the background: the body is the Evolution envelope
  * without the instance token, signed with the webhook's secret (`X-Hub-Signature-256: sha256=<hex>`).
- * Before each delivery the URL is checked again (D3, the reference's messages) and the request goes
+ * Before each delivery the URL is checked again (D3, docs/decisions.md#d3, with the reference's messages) and the request goes
  * through the outbound guard's client, which checks every address again where the socket connects, so
  * DNS changes after saving cannot reach a private address. Retries are bounded (attempts, backoff,
  * in-flight cap); redirects are never followed; answers are read up to 64 KiB and dropped.
