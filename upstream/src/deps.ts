@@ -4,6 +4,7 @@
  * it down in the right order. Tests build their own with a throwaway database.
  */
 import pino, { type Logger } from 'pino'
+import { loggerOptions, withRedaction } from '../../common/src/logging/log-schema.js'
 import type { UpstreamConfig } from './config.js'
 import { createSql, migrateUpstream, type Sql } from './db/client.js'
 import { createDrivers, type DriverContext, type Drivers } from './driver/index.js'
@@ -39,7 +40,7 @@ export type DepsInjection = {
 
 /** Builds the deps; `sql`/`log`/`drivers` may be injected. Nothing is migrated or resumed yet. */
 export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): UpstreamDeps {
-  const log = inject.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'upstream' } })
+  const log = inject.log ?? pino(withRedaction(loggerOptions('upstream', config.LOG_LEVEL)))
   const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
   const ctx: DriverContext = { sql, log: log.child({ component: 'driver' }) }
   const faults = new FaultStore()

@@ -7,46 +7,20 @@
  * format but no redaction: their fields are fixed and never hold a secret, and the redaction pass was
  * the largest single source of allocations on a send (13 % in `npm run bench -- --alloc-prof`).
  */
-import { pino, type Logger, type LoggerOptions } from 'pino'
+import { pino, type Logger } from 'pino'
+import { loggerOptions, withRedaction, type ServiceName } from '../../../common/src/logging/log-schema.js'
 
 const requestLines = new WeakMap<Logger, Logger>()
 
-export function createLogger(level: string, name = 'gateway'): Logger {
+/** The gateway's root logger, in the log schema both services share (common/src/logging). */
+export function createLogger(level: string, service: ServiceName = 'gateway'): Logger {
   // Asynchronous stdout: a blocking write per request line was a measurable share of a proxied send's CPU
   // (npm run bench). sonic-boom coalesces lines while a write is in flight and pino flushes it on exit.
   const dest = level === 'silent' ? undefined : pino.destination({ dest: 1, sync: false })
-  const options: LoggerOptions = {
-    name,
-    level,
-    base: { pid: process.pid },
-    timestamp: isoTimeEachMs,
-  }
-  const root = pino({
-    ...options,
-    redact: {
-      paths: ['*.password', '*.token', '*.apikey', '*.secret', 'req.headers.apikey', 'headers.apikey'],
-      censor: '[redacted]',
-    },
-  }, dest!)
+  const options = loggerOptions(service, level)
+  const root = pino(withRedaction(options), dest!)
   requestLines.set(root, pino(options, dest!))
   return root
-}
-
-let lastMs = -1
-let lastTime = ''
-
-/**
- * pino's `stdTimeFunctions.isoTime`, the same text, built once per millisecond: at thousands of request
- * lines a second most lines share their millisecond with the one before (perf: `toISOString` per
- * line was ~1 % of a send's CPU).
- */
-export function isoTimeEachMs(): string {
-  const now = Date.now()
-  if (now !== lastMs) {
-    lastMs = now
-    lastTime = `,"time":"${new Date(now).toISOString()}"`
-  }
-  return lastTime
 }
 
 /** The logger for request lines: `root`'s unredacted sibling when `root` came from createLogger. */
