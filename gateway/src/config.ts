@@ -4,34 +4,9 @@
  * process with a list of every problem (never a half-configured gateway). Nothing else reads process.env.
  */
 import * as v from 'valibot'
+import { bool, ConfigError, int, list, optionalUrl, parseEnv, str, url } from '../../common/src/config/env-schema.js'
 
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  v.pipe(
-    v.optional(v.string(), String(def)),
-    v.transform((s) => (s.trim() === '' ? def : Number(s))),
-    v.number('must be a number'),
-    v.integer('must be a whole number'),
-    v.minValue(min, `must be >= ${min}`),
-    v.maxValue(max, `must be <= ${max}`),
-  )
-const str = (def: string) => v.optional(v.string(), def)
-const bool = (def: boolean) =>
-  v.pipe(
-    v.optional(v.string(), String(def)),
-    v.transform((s) => s.trim().toLowerCase()),
-    v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], 'must be true or false'),
-    v.transform((s) => (s === '' ? def : s === 'true' || s === '1' || s === 'yes')),
-  )
-const url = (def: string) => v.pipe(v.optional(v.string(), def), v.transform((s) => s.trim() || def), v.url('must be a URL'))
-const optionalUrl = v.pipe(
-  v.optional(v.string(), ''),
-  v.transform((s) => s.trim()),
-  v.check((s) => s === '' || URL.canParse(s), 'must be a URL or empty'),
-)
-const list = v.pipe(
-  v.optional(v.string(), ''),
-  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
-)
+export { ConfigError }
 
 /** Every variable the gateway reads; `.env.example` documents each with the same defaults. */
 export const ConfigSchema = v.object({
@@ -235,20 +210,8 @@ export const ConfigSchema = v.object({
 
 export type Config = v.InferOutput<typeof ConfigSchema> & { UPSTREAM_URL: string }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
-  }
-}
-
 /** Parses an environment (process.env by default); throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const input = { ...env, LOG_LEVEL: env.LOG_LEVEL?.trim() || 'info' }
-  const result = v.safeParse(ConfigSchema, input, { abortEarly: false })
-  if (!result.success) {
-    const problems = result.issues.map((i) => `${v.getDotPath(i) ?? '(env)'} ${i.message}`)
-    throw new ConfigError(problems)
-  }
-  const c = result.output
+  const c = parseEnv(ConfigSchema, { ...env, LOG_LEVEL: env.LOG_LEVEL?.trim() || 'info' })
   return { ...c, UPSTREAM_URL: c.UPSTREAM_URL || `http://127.0.0.1:${c.UPSTREAM_PORT}` }
 }

@@ -4,34 +4,10 @@
  * process with a list of every problem. Nothing else in upstream/ reads process.env.
  */
 import * as v from 'valibot'
-import { parseResolveTable } from '../../common/src/outbound-guard/index.js'
+import { bool, ConfigError, int, list, optionalHttpUrl as optionalUrl, parseEnv, str } from '../../common/src/config/env-schema.js'
 
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  v.pipe(
-    v.optional(v.string(), String(def)),
-    v.transform((s) => (s.trim() === '' ? def : Number(s))),
-    v.number('must be a number'),
-    v.integer('must be a whole number'),
-    v.minValue(min, `must be >= ${min}`),
-    v.maxValue(max, `must be <= ${max}`),
-  )
-const str = (def: string) => v.pipe(v.optional(v.string(), def), v.transform((s) => s.trim()))
-const bool = (def: boolean) =>
-  v.pipe(
-    v.optional(v.string(), String(def)),
-    v.transform((s) => s.trim().toLowerCase()),
-    v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], 'must be true or false'),
-    v.transform((s) => (s === '' ? def : s === 'true' || s === '1' || s === 'yes')),
-  )
-const list = v.pipe(
-  v.optional(v.string(), ''),
-  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
-)
-const optionalUrl = v.pipe(
-  v.optional(v.string(), ''),
-  v.transform((s) => s.trim()),
-  v.check((s) => s === '' || /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL or empty'),
-)
+export { ConfigError }
+import { parseResolveTable } from '../../common/src/outbound-guard/index.js'
 
 /** Every variable the upstream reads; upstream/AGENTS.md documents each with the same defaults. */
 export const UpstreamConfigSchema = v.object({
@@ -133,31 +109,10 @@ export const UpstreamConfigSchema = v.object({
 
 export type UpstreamConfig = v.InferOutput<typeof UpstreamConfigSchema>
 
-/** Thrown with every problem found, one per line, so an operator fixes them all at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid upstream configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
-    this.name = 'ConfigError'
-  }
-}
-
 /** Parses the environment (defaults to process.env); throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): UpstreamConfig {
-  const picked: Record<string, string> = {}
-  for (const key of Object.keys(UpstreamConfigSchema.entries)) {
-    const value = env[key]
-    if (value !== undefined) picked[key] = value
-  }
-  const result = v.safeParse(UpstreamConfigSchema, picked, { abortEarly: false })
-  if (result.success) {
-    // A fixed DNS table in production would be a way around the guard; it exists for tests.
-    if (env.NODE_ENV === 'production' && result.output.OUTBOUND_TEST_RESOLVE !== '') throw new ConfigError(['OUTBOUND_TEST_RESOLVE must be empty when NODE_ENV=production'])
-    return result.output
-  }
-  const problems = result.issues.map((issue) => {
-    const key = issue.path?.map((p) => String(p.key)).join('.') ?? '(env)'
-    // A missing required key is reported by the object schema, not by the field's own message.
-    return `${key} ${issue.type === 'object' ? 'is required' : issue.message}`
-  })
-  throw new ConfigError(problems)
+  const config = parseEnv(UpstreamConfigSchema, env, 'invalid upstream configuration')
+  // A fixed DNS table in production would be a way around the guard; it exists for tests.
+  if (env.NODE_ENV === 'production' && config.OUTBOUND_TEST_RESOLVE !== '') throw new ConfigError(['OUTBOUND_TEST_RESOLVE must be empty when NODE_ENV=production'], 'invalid upstream configuration')
+  return config
 }
