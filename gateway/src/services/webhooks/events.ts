@@ -5,15 +5,11 @@
  * names, as the reference does (clients send names such as "MESSAGE"): unknown ones are kept on the row,
  * reported as `ignored_events` and never synced upstream. Update refuses them (`Invalid event: <name>`).
  */
+import { configName, WEBHOOK_EVENTS } from '../../../../common/src/evolution/webhook-events.js'
 import { ApiError } from '../../errors/api-error.js'
 
-export const V2_EVENTS = [
-  'APPLICATION_STARTUP', 'QRCODE_UPDATED', 'MESSAGES_SET', 'MESSAGES_UPSERT', 'MESSAGES_EDITED', 'MESSAGES_UPDATE',
-  'MESSAGES_DELETE', 'SEND_MESSAGE', 'SEND_MESSAGE_UPDATE', 'CONTACTS_SET', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE',
-  'PRESENCE_UPDATE', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'GROUPS_UPSERT', 'GROUP_UPDATE',
-  'GROUP_PARTICIPANTS_UPDATE', 'CONNECTION_UPDATE', 'LABELS_EDIT', 'LABELS_ASSOCIATION', 'CALL', 'TYPEBOT_START',
-  'TYPEBOT_CHANGE_STATUS', 'REMOVE_INSTANCE', 'LOGOUT_INSTANCE', 'INSTANCE_CREATE', 'INSTANCE_DELETE', 'STATUS_INSTANCE',
-] as const
+/** Evolution v2's list, shared with the upstream. */
+export const V2_EVENTS = WEBHOOK_EVENTS
 
 export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>([...V2_EVENTS, 'GROUPS_UPDATE'])
 
@@ -21,7 +17,7 @@ export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>([...V2_EVENTS
 export const canonicalEvent = (name: string): string => (name === 'GROUPS_UPDATE' ? 'GROUP_UPDATE' : name)
 
 /** Envelope `event` (`messages.update`, `groups.update`) -> canonical config name. */
-export const eventConfigName = (dotted: string): string => canonicalEvent(dotted.toUpperCase().replace(/[.-]/g, '_'))
+export const eventConfigName = (dotted: string): string => canonicalEvent(configName(dotted))
 
 /** `events` of a create/update body: absent = [] (all events); duplicates removed, order kept. */
 export function parseEvents(value: unknown): string[] {
