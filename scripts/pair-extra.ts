@@ -14,42 +14,18 @@
  * both pids are registered in TAGUATO_EXTRA_DIR so the test runner stops what a test forgot.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
-import dotenv from 'dotenv'
 import { globalReceiverUrl } from '../gateway/src/services/webhooks/tokens.js'
-import { currentEnv, toEnvFile, type Env } from './lib/env.js'
-import { registerExtra, unregisterExtra } from './lib/extra-gateways.js'
-import { errorMessage } from './lib/log.js'
+import type { Env } from './lib/env.js'
+import { runExtraCli, stackEnv, stopFromState, writeState } from './lib/extra-cli.js'
+import { registerExtra } from './lib/extra-gateways.js'
 import { ARTIFACTS_DIR } from './lib/paths.js'
 import { dropDatabase, ensureDatabase, withDatabase } from './lib/pg-admin.js'
 import { freePort } from './lib/ports.js'
-import { terminate } from './lib/proc.js'
 import { startGateway, startUpstream } from './lib/stack.js'
 
-const USAGE = 'usage: pair-extra.ts start <state-file> [KEY=VALUE...] | stop <state-file>'
-
-function baseEnv(): Env {
-  const file = process.env.TAGUATO_STACK_ENV_FILE
-  if (!file || !fs.existsSync(file)) throw new Error('TAGUATO_STACK_ENV_FILE is not set or missing (run through npm test)')
-  const stack = dotenv.parse(fs.readFileSync(file))
-  delete stack.GATEWAY_PORT
-  delete stack.UPSTREAM_PORT
-  return { ...currentEnv(), ...stack }
-}
-
-function parseOverrides(args: string[]): Env {
-  const out: Env = {}
-  for (const a of args) {
-    const eq = a.indexOf('=')
-    if (eq <= 0) throw new Error(`not KEY=VALUE: ${a}`)
-    out[a.slice(0, eq)] = a.slice(eq + 1)
-  }
-  return out
-}
-
 async function start(stateFile: string, overrides: Env): Promise<void> {
-  const base = baseEnv()
+  const base = stackEnv(['GATEWAY_PORT', 'UPSTREAM_PORT'])
   const logDir = base.TAGUATO_LOG_DIR || path.join(ARTIFACTS_DIR, 'logs')
   const key = base.AUTHENTICATION_API_KEY ?? ''
   const dbUrl = withDatabase(base.DATABASE_URL!, `taguato_test_${crypto.randomBytes(5).toString('hex')}_pair`)
@@ -58,8 +34,7 @@ async function start(stateFile: string, overrides: Env): Promise<void> {
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`
   const state: Env = { DB_URL: dbUrl }
-  const save = () => fs.writeFileSync(stateFile, toEnvFile(state))
-  fs.mkdirSync(path.dirname(path.resolve(stateFile)), { recursive: true })
+  const save = () => writeState(stateFile, state)
   save()
   const up = await startUpstream(
     { ...base, UPSTREAM_SERVER_URL: upstreamUrl, WEBHOOK_GLOBAL_URL: globalReceiverUrl(gatewayUrl, key), ...overrides, DATABASE_URL: dbUrl },
@@ -78,26 +53,11 @@ async function start(stateFile: string, overrides: Env): Promise<void> {
   process.stdout.write(`${gw.url}\n`)
 }
 
-async function stop(stateFile: string): Promise<void> {
-  if (!fs.existsSync(stateFile)) return
-  const state = dotenv.parse(fs.readFileSync(stateFile))
-  for (const pid of [Number(state.GATEWAY_PID), Number(state.UPSTREAM_PID)]) {
-    if (!pid) continue
-    await terminate(pid, { graceMs: 10_000, group: true })
-    if (process.env.TAGUATO_EXTRA_DIR) unregisterExtra(process.env.TAGUATO_EXTRA_DIR, pid)
-  }
-  if (state.DB_URL) await dropDatabase(state.DB_URL)
-  fs.rmSync(stateFile, { force: true })
-}
-
-const [cmd, stateFile, ...rest] = process.argv.slice(2)
-try {
-  if (!stateFile || (cmd !== 'start' && cmd !== 'stop')) throw new Error(USAGE)
-  if (cmd === 'start') await start(stateFile, parseOverrides(rest))
-  else await stop(stateFile)
-  process.exit(0)
-} catch (err) {
-  process.stderr.write(`pair-extra: ${errorMessage(err)}\n`)
-  // A half-started pair is stopped by the caller's `stop` (the state file lists what started).
-  process.exit(1)
-}
+// A half-started pair is stopped by the caller's `stop` (the state file lists what started).
+await runExtraCli('pair-extra', {
+  start,
+  stop: (stateFile) =>
+    stopFromState(stateFile, ['GATEWAY_PID', 'UPSTREAM_PID'], async (state) => {
+      if (state.DB_URL) await dropDatabase(state.DB_URL)
+    }),
+})
