@@ -2,16 +2,18 @@
  * @module scripts/test
  * `npm test`: every suite against real PostgreSQL and Redis, on free ports (runs fine beside `npm start`).
  *
- *   npm test                                  vitest, then the bats e2e suite, then tests/browser (if any)
- *   npm test -- --only vitest                 only vitest       (also --only bats, --only browser;
- *   npm test -- --only bats                   only bats          repeat or comma-separate to combine)
+ *   npm test                                  the dependency rules, vitest, then the bats e2e suite, then
+ *                                             tests/browser (if any)
+ *   npm test -- --only vitest                 only vitest       (also --only deps, --only bats, --only
+ *   npm test -- --only bats                   only bats          browser; repeat or comma-separate to combine)
  *   npm test -- tests/e2e/03-foo.bats         only those bats files (several allowed), no vitest
  *   npm test -- --vitest upstream             only vitest, with that filter passed to vitest as-is
  *   npm test -- gateway/src/lib               other positional arguments are vitest filters as well
  *
- * What it does: ensures the servers (private throwaway ones when none answers), creates fresh databases
- * `taguato_test_<random>` (one for vitest, one for the stack) and drops them at the end whatever
- * happens, runs vitest with TEST_DATABASE_URL / DATABASE_URL / REDIS_URL, boots upstream + gateway
+ * What it does: first checks the structure's rules (.dependency-cruiser.cjs, scripts/deps/check.ts; one
+ * test per rule, a few seconds), then ensures the servers (private throwaway ones when none answers),
+ * creates fresh databases `taguato_test_<random>` (one for vitest, one for the stack) and drops them at
+ * the end whatever happens, runs vitest with TEST_DATABASE_URL / DATABASE_URL / REDIS_URL, boots upstream + gateway
  * (LOG_LEVEL=warn, ADMIN_PASSWORD=Admin_Test_123, random AUTHENTICATION_API_KEY, RATE_LIMIT_DEFAULT=0)
  * and runs bats with the stack's URLs and credentials (plus TAGUATO_STACK_ENV_FILE for extra gateways,
  * see scripts/gateway-extra.ts), then the browser tests. Logs: test-artifacts/logs/<run>/, reports:
@@ -24,6 +26,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { checkDependencies, formatOutcomes } from './deps/check.js'
 import { createRunDirs, type RunDirs } from './lib/artifacts.js'
 import { ensureChromium, ensureTools } from './lib/binaries.js'
 import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
@@ -39,7 +42,8 @@ import { generateApiKey } from './lib/secrets.js'
 import { ensureServices, type Services } from './lib/services.js'
 import { startStack, type Stack } from './lib/stack.js'
 
-type Suite = 'vitest' | 'bats' | 'browser'
+type Suite = 'deps' | 'vitest' | 'bats' | 'browser'
+const SUITES: readonly Suite[] = ['deps', 'vitest', 'bats', 'browser']
 type Plan = { suites: Set<Suite>; batsFiles: string[]; vitestFilters: string[] }
 
 export const TEST_ADMIN_PASSWORD = 'Admin_Test_123'
@@ -52,14 +56,14 @@ function parsePlan(argv: string[]): Plan {
     options: { only: { type: 'string', multiple: true }, vitest: { type: 'string', multiple: true } },
   })
   const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
-  for (const s of only) if (!['vitest', 'bats', 'browser'].includes(s)) throw new Error(`--only ${s}: expected vitest, bats or browser`)
+  for (const s of only) if (!SUITES.includes(s as Suite)) throw new Error(`--only ${s}: expected ${SUITES.join(', ')}`)
   const batsFiles = positionals.filter((p) => p.endsWith('.bats'))
   const vitestFilters = [...(values.vitest ?? []), ...positionals.filter((p) => !p.endsWith('.bats'))]
   let suites: Suite[]
   if (only.length > 0) suites = only as Suite[]
   else if (batsFiles.length > 0 || vitestFilters.length > 0) {
     suites = [...(batsFiles.length ? (['bats'] as const) : []), ...(vitestFilters.length ? (['vitest'] as const) : [])]
-  } else suites = ['vitest', 'bats', 'browser']
+  } else suites = [...SUITES]
   for (const f of batsFiles) if (!fs.existsSync(path.resolve(REPO_ROOT, f))) throw new Error(`no such bats file: ${f}`)
   return { suites: new Set(suites), batsFiles, vitestFilters }
 }
@@ -166,6 +170,20 @@ function runSuiteCommand(cmd: string, args: string[], env: Env, opts: RunOptions
 
 const heading = (text: string) => process.stdout.write(`\n==== ${text} ====\n`)
 
+/** The structure's rules: one passed or failed test per rule, so a broken layer fails the run. */
+async function runDepsCheck(): Promise<SuiteResult> {
+  heading('dependency rules')
+  try {
+    const outcomes = await checkDependencies()
+    process.stdout.write(`${formatOutcomes(outcomes)}\n`)
+    const failed = outcomes.filter((o) => o.violations.length > 0).length
+    return { suite: 'deps', passed: outcomes.length - failed, failed, skipped: 0 }
+  } catch (err) {
+    say(`dependency check could not run: ${errorMessage(err)}`)
+    return crashed('deps', 'dependency-cruiser failed to run')
+  }
+}
+
 async function runVitest(name: string, args: string[], env: Env, reportFile: string): Promise<SuiteResult> {
   heading(name)
   const vitest = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs')
@@ -248,6 +266,8 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
   const needsStack = plan.suites.has('bats') || wantsBrowser
   if (plan.suites.has('browser') && !wantsBrowser) results.push({ suite: 'browser', passed: 0, failed: 0, skipped: 0, note: 'no tests/browser/*.test.ts' })
   try {
+    // Cheap and needs no servers: a broken rule shows before anything boots.
+    if (plan.suites.has('deps') && !interrupted) results.push(await runDepsCheck())
     if (plan.suites.has('bats')) await ensureTools(['curl', 'jq'])
     if (wantsBrowser) await ensureChromium()
     const services = await ensureServices({ launcher, scope: 'test', dataDir: dataDir() })

@@ -37,7 +37,10 @@ export type Deps = {
   upstream: UpstreamClient
   /** The "may use instance" predicate (D2, docs/decisions.md#d2). */
   instances: InstanceAccess
-  /** Cron jobs (workers/index.ts adds them; started by server.ts when WORKERS_ENABLED). */
+  /**
+   * Cron jobs (workers/index.ts adds them; started by server.ts when WORKERS_ENABLED). Built from the
+   * pool, logger and metrics only, so it exists before this object does.
+   */
   scheduler: Scheduler
   /** Prometheus metrics of this process (services/metrics): the proxy, limiter and scheduler record into it. */
   metrics: Metrics
@@ -85,6 +88,7 @@ export function createRedis(url: string, log: Logger, autoPipelining = false): R
 export function buildDeps(config: Config, log: Logger): Deps {
   const sql = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX)
   const redis = createRedis(config.REDIS_URL, log, config.REDIS_AUTO_PIPELINING)
+  const metrics = createMetrics(config, sql)
   const upstream = new UpstreamClient({
     baseUrl: config.UPSTREAM_URL,
     apiKey: config.AUTHENTICATION_API_KEY,
@@ -103,8 +107,8 @@ export function buildDeps(config: Config, log: Logger): Deps {
     audit: new Audit(sql, log),
     upstream,
     instances: new InstanceAccess(sql, { redis, log }),
-    scheduler: undefined as unknown as Scheduler,
-    metrics: createMetrics(config, sql),
+    scheduler: new Scheduler({ sql, log, metrics }),
+    metrics,
     alerts: new AlertService(redis, log, { url: config.ALERT_WEBHOOK_URL, cooldownSeconds: config.ALERT_COOLDOWN_SECONDS }),
     proxy: new UpstreamProxy({
       baseUrl: config.UPSTREAM_URL,
@@ -125,7 +129,6 @@ export function buildDeps(config: Config, log: Logger): Deps {
       await sql.end({ timeout: 5 })
     },
   }
-  deps.scheduler = new Scheduler(deps)
   // Registered first so it runs last: every other hook (workers) may still log sends.
   deps.shutdownHooks.unshift(() => deps.messageLog.flush())
   deps.metrics.watchBreaker(() => deps.breaker.state())

@@ -5,23 +5,10 @@
 import type { Logger } from 'pino'
 import type { Deps } from './deps.js'
 import type { LimitDecision } from './services/rate-limit/user-limiter.js'
+import type { AuthUser } from './db/queries/users.js'
 
-/** The caller as resolved from the session token (never carries secrets). */
-export type AuthUser = {
-  id: number
-  username: string
-  role: 'admin' | 'user'
-  max_instances: number
-  is_active: boolean
-  rate_limit: number | null
-  must_change_password: boolean
-  email: string | null
-  phone_number: string | null
-  created_at: string
-  totp_enabled: boolean
-  session_id: number
-  token_hash: string
-}
+/** The caller as resolved from the session token; re-exported here for routes and middleware. */
+export type { AuthUser }
 
 export type AppVariables = {
   requestId: string

@@ -1,7 +1,8 @@
 /**
  * @module scripts/docs/folder-docs.test
- * Every folder of gateway/src and upstream/src (recursively) says what lives there and what it may
- * import: a README.md, or an `@module` JSDoc opening its index.ts. A new folder without either fails.
+ * Every folder of gateway/src and upstream/src (recursively) says what lives there: a README.md, or an
+ * `@module` JSDoc opening its index.ts. A new folder without either fails. What a folder may import is
+ * not documented there but enforced by .dependency-cruiser.cjs (scripts/deps/).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,7 +37,7 @@ function documented(dir: string): boolean {
 describe('every source folder says what lives there', () => {
   it('has a README.md or an @module comment at the top of its index.ts', () => {
     const missing = ROOTS.flatMap(folders).filter((d) => !documented(d))
-    expect(missing, 'add a short README.md (what lives here, what it may import) or an @module JSDoc at the top of index.ts').toEqual([])
+    expect(missing, 'add a short README.md (what lives here) or an @module JSDoc at the top of index.ts').toEqual([])
   })
 
   it('recognises a module comment only at the top of the file', () => {

@@ -10,7 +10,6 @@ import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../db/migrate.js'
 import { createDb } from '../../gateway/src/db/client.js'
-import type { Deps } from '../../gateway/src/deps.js'
 import { Scheduler } from '../../gateway/src/workers/scheduler.js'
 import { createTestDatabase, type TestDatabase } from '../support/db.js'
 
@@ -42,8 +41,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('Scheduler.nudge', () => {
   it('runs at once when idle, and once more after the current run when nudged during it', async () => {
-    const deps = { sql, log: pino({ level: 'silent' }) } as unknown as Deps
-    const scheduler = new Scheduler(deps)
+    const scheduler = new Scheduler({ sql, log: pino({ level: 'silent' }) })
     const gate = deferred()
     let runs = 0
     scheduler.add({

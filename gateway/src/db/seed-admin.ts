@@ -6,9 +6,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Db } from './client.js'
-import type { Passwords } from '../services/passwords/passwords.js'
 
-export async function seedAdmin(sql: Db, passwords: Passwords, username: string, password: string): Promise<'created' | 'exists'> {
+/** The hasher (services/passwords in practice), by its shape: db/ imports nothing above it. */
+export type PasswordHasher = { hash(password: string): Promise<string> }
+
+export async function seedAdmin(sql: Db, passwords: PasswordHasher, username: string, password: string): Promise<'created' | 'exists'> {
   const [existing] = await sql`select id from taguato.users where username = ${username}`
   if (existing) return 'exists'
   const hash = await passwords.hash(password)

@@ -9,7 +9,12 @@
  * perf: names are lowercase (undici Headers lowercases them anyway, so the wire is unchanged) and the
  * static set is built once at boot instead of being `set` one by one per request by four middleware.
  */
-import type { LimitDecision } from '../services/rate-limit/user-limiter.js'
+
+/**
+ * The numbers of a per-user limit decision (services/rate-limit's LimitDecision), by shape: lib/
+ * imports nothing from the layers that use it.
+ */
+export type RateLimitNumbers = { limit: number; remaining: number; resetSeconds: number }
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-content-type-options': 'nosniff',
@@ -61,7 +66,7 @@ export const REQUEST_ID_HEADER = 'x-request-id'
  * X-RateLimit-* of a limit decision (an allowed request's, or the 429's own, which adds Retry-After).
  * Lowercase names: what undici Headers put on the wire for Hono responses too.
  */
-export function rateLimitHeaders(d: LimitDecision): Record<string, string> {
+export function rateLimitHeaders(d: RateLimitNumbers): Record<string, string> {
   return {
     'x-ratelimit-limit': String(d.limit),
     'x-ratelimit-remaining': String(d.remaining),
@@ -78,7 +83,7 @@ export function directResponseHeaders(
   base: Record<string, string | string[] | number>,
   statics: StaticHeaders,
   requestId: string | undefined,
-  limit: LimitDecision | undefined,
+  limit: RateLimitNumbers | undefined,
 ): Record<string, string | string[] | number> {
   if (requestId !== undefined && base[REQUEST_ID_HEADER] === undefined) base[REQUEST_ID_HEADER] = requestId
   if (limit) Object.assign(base, rateLimitHeaders(limit))

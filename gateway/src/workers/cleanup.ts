@@ -6,23 +6,18 @@
  * their own job (webhook-sync).
  */
 import type { Deps } from '../deps.js'
+import { deleteStaleResets } from '../db/queries/password-resets.js'
+import { releaseStuck } from '../db/queries/scheduled-worker.js'
+import { deactivateExpiredSessions } from '../db/queries/sessions.js'
 import type { Job } from './scheduler.js'
 
 export async function runCleanup(deps: Deps): Promise<Record<string, unknown>> {
   const { sql } = deps
-  const expired = await sql<{ token_hash: string }[]>`
-    update taguato.sessions set is_active = false where is_active and expires_at < now() returning token_hash`
-  await deps.sessions.forget(expired.map((r) => r.token_hash))
-  const released = await sql`
-    update taguato.scheduled_messages set status = 'pending', lease_owner = null, lease_until = null, updated_at = now()
-    where status = 'processing'
-      and (lease_until < now() or (lease_until is null and updated_at < now() - interval '10 minutes'))
-    returning id`
-  const resets = await sql`
-    delete from taguato.password_resets
-    where (used_at is not null and used_at < now() - interval '1 hour') or expires_at < now() - interval '24 hours'
-    returning id`
-  return { sessions_expired: expired.length, scheduled_released: released.length, password_resets_deleted: resets.length }
+  const expired = await deactivateExpiredSessions(sql)
+  await deps.sessions.forget(expired)
+  const released = await releaseStuck(sql)
+  const resets = await deleteStaleResets(sql)
+  return { sessions_expired: expired.length, scheduled_released: released, password_resets_deleted: resets }
 }
 
 export function cleanupJob(deps: Deps): Job {

@@ -6,20 +6,19 @@
  */
 import type { Deps } from '../deps.js'
 import type { Queryable } from '../db/client.js'
+import { deleteExpiredBatch, deleteOldJobRuns, type RetainedTable } from '../db/queries/retention.js'
 import type { Job } from './scheduler.js'
 
 const BATCH = 5000
 const MAX_BATCHES = 2000
 const PAUSE_MS = 50
 
-async function purgeTable(db: Queryable, table: string, where: ReturnType<Queryable>): Promise<number> {
+async function purgeTable(db: Queryable, table: RetainedTable, days: number): Promise<number> {
   let total = 0
   for (let i = 0; i < MAX_BATCHES; i++) {
-    const rows = await db`
-      delete from ${db(`taguato.${table}`)} where id in (select id from ${db(`taguato.${table}`)} where ${where} order by id limit ${BATCH})
-      returning 1 as x`
-    total += rows.length
-    if (rows.length < BATCH) break
+    const deleted = await deleteExpiredBatch(db, table, days, BATCH)
+    total += deleted
+    if (deleted < BATCH) break
     await new Promise((r) => setTimeout(r, PAUSE_MS))
   }
   return total
@@ -27,21 +26,18 @@ async function purgeTable(db: Queryable, table: string, where: ReturnType<Querya
 
 export async function runPurge(deps: Deps): Promise<Record<string, unknown>> {
   const { sql, config: c } = deps
-  const days = (n: number) => sql`make_interval(days => ${n})`
-  const plan: [string, ReturnType<Queryable>][] = [
-    ['message_logs', sql`created_at < now() - ${days(c.RETENTION_MESSAGE_LOGS_DAYS)}`],
-    ['audit_log', sql`created_at < now() - ${days(c.RETENTION_AUDIT_DAYS)}`],
-    ['reconnect_log', sql`created_at < now() - ${days(c.RETENTION_RECONNECT_DAYS)}`],
-    ['uptime_checks', sql`checked_at < now() - ${days(c.RETENTION_UPTIME_DAYS)}`],
-    ['sessions', sql`not is_active and created_at < now() - ${days(c.RETENTION_SESSIONS_DAYS)}`],
-    ['inbound_messages', sql`received_at < now() - ${days(c.RETENTION_INBOUND_DAYS)}`],
-    ['scheduled_messages', sql`status in ('completed', 'failed', 'cancelled') and updated_at < now() - ${days(c.RETENTION_SCHEDULED_DAYS)}`],
+  const plan: [RetainedTable, number][] = [
+    ['message_logs', c.RETENTION_MESSAGE_LOGS_DAYS],
+    ['audit_log', c.RETENTION_AUDIT_DAYS],
+    ['reconnect_log', c.RETENTION_RECONNECT_DAYS],
+    ['uptime_checks', c.RETENTION_UPTIME_DAYS],
+    ['sessions', c.RETENTION_SESSIONS_DAYS],
+    ['inbound_messages', c.RETENTION_INBOUND_DAYS],
+    ['scheduled_messages', c.RETENTION_SCHEDULED_DAYS],
   ]
   const deleted: Record<string, number> = {}
-  for (const [table, where] of plan) deleted[table] = await purgeTable(sql, table, where)
-  // job_runs has no id column and grows by a few hundred rows a day: one statement is enough.
-  const runs = await sql`delete from taguato.job_runs where started_at < now() - interval '30 days' returning 1 as x`
-  deleted.job_runs = runs.length
+  for (const [table, days] of plan) deleted[table] = await purgeTable(sql, table, days)
+  deleted.job_runs = await deleteOldJobRuns(sql)
   return { deleted }
 }
 

@@ -4,13 +4,23 @@
  *  - the tick is claimed by inserting (job, tick) into taguato.job_runs (primary key: one winner);
  *  - a Postgres advisory lock held for the run stops a slow run from overlapping the next tick's;
  *  - outcome, duration and summary are written back to the row, read by /health/detailed.
- * A job never captures request context; it gets deps and logs its own start, end and failure.
+ * A job never captures request context: its factory (workers/<job>.ts) is given the deps it needs, and
+ * the scheduler logs each run's start, end and failure.
+ *
+ * The scheduler itself needs only the pool, the logger and the metrics, not the whole Deps: deps.ts
+ * builds it from those before the Deps object exists, so nothing is patched in afterwards, and this
+ * file does not import deps.ts back.
  */
 import { hostname } from 'node:os'
 import cron, { type ScheduledTask } from 'node-cron'
-import type { Deps } from '../deps.js'
+import type { Logger } from 'pino'
+import type { Db } from '../db/client.js'
+import { advisoryUnlock, claimJobRun, finishJobRun, tryAdvisoryLock, type JobRunRecord } from '../db/queries/job-runs.js'
+import type { Metrics } from '../services/metrics/index.js'
 
-export type JobContext = { deps: Deps; tick: Date }
+/** What the scheduler uses. `metrics` is optional so a test can run jobs without a registry. */
+export type SchedulerDeps = { sql: Db; log: Logger; metrics?: Pick<Metrics, 'jobFinished'> }
+export type JobContext = { tick: Date }
 export type JobResult = Record<string, unknown> | void
 
 export type Job = {
@@ -19,18 +29,6 @@ export type Job = {
   /** node-cron expression (5 or 6 fields). */
   schedule: string
   run: (ctx: JobContext) => Promise<JobResult>
-}
-
-export type JobRunRecord = {
-  job: string
-  tick: Date
-  owner: string
-  started_at: Date
-  finished_at: Date | null
-  duration_ms: number | null
-  outcome: 'running' | 'ok' | 'failed' | 'skipped'
-  summary: Record<string, unknown> | null
-  error: string | null
 }
 
 const OWNER = `${hostname()}:${process.pid}`
@@ -50,7 +48,7 @@ export class Scheduler {
   private readonly active = new Map<string, { again: boolean }>()
   private stopped = false
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: SchedulerDeps) {}
 
   add(job: Job): void {
     this.jobs.set(job.name, job)
@@ -107,30 +105,27 @@ export class Scheduler {
 
   private async runOnce(job: Job, tick: Date): Promise<JobRunRecord | null> {
     const { sql, log } = this.deps
-    const claimed = await sql<JobRunRecord[]>`
-      insert into taguato.job_runs (job, tick, owner) values (${job.name}, ${tick}, ${OWNER})
-      on conflict do nothing returning *`.catch((err: Error) => {
+    const claimed = await claimJobRun(sql, job.name, tick, OWNER).catch((err: Error) => {
       log.warn({ job: job.name, err: err.message }, 'job claim failed')
-      return []
+      return undefined
     })
-    if (claimed.length === 0) return null // another replica took this tick
+    if (!claimed) return null // another replica took this tick
     const conn = await sql.reserve()
     const started = performance.now()
     try {
-      const [{ locked }] = (await conn`select pg_try_advisory_lock(${jobLockKey(job.name)}) as locked`) as unknown as [{ locked: boolean }]
-      if (!locked) return await this.finish(job, tick, 'skipped', started, { reason: 'previous run still in progress' }, null)
+      if (!(await tryAdvisoryLock(conn, jobLockKey(job.name)))) return await this.finish(job, tick, 'skipped', started, { reason: 'previous run still in progress' }, null)
       const slot = { again: false }
       this.active.set(job.name, slot)
       try {
         log.debug({ job: job.name }, 'job started')
-        const summary = (await job.run({ deps: this.deps, tick })) ?? {}
+        const summary = (await job.run({ tick })) ?? {}
         log.info({ job: job.name, ms: Math.round(performance.now() - started), ...summary }, 'job finished')
         return await this.finish(job, tick, 'ok', started, summary, null)
       } catch (err) {
         log.error({ job: job.name, err: (err as Error).message }, 'job failed')
         return await this.finish(job, tick, 'failed', started, null, (err as Error).message)
       } finally {
-        await conn`select pg_advisory_unlock(${jobLockKey(job.name)})`.catch(() => undefined)
+        await advisoryUnlock(conn, jobLockKey(job.name)).catch(() => undefined)
         // After the unlock: a nudge from here on either sees the slot (and asks again) or gets the lock.
         if (this.active.get(job.name) === slot) this.active.delete(job.name)
         if (slot.again && !this.stopped) void this.track(this.runOnce(job, new Date()))
@@ -150,21 +145,11 @@ export class Scheduler {
   ): Promise<JobRunRecord | null> {
     const ms = Math.round(performance.now() - started)
     this.deps.metrics?.jobFinished(job.name, outcome, ms)
-    const [row] = await this.deps.sql<JobRunRecord[]>`
-      update taguato.job_runs
-      set finished_at = now(), duration_ms = ${ms}, outcome = ${outcome},
-          summary = ${summary === null ? null : this.deps.sql.json(summary as never)}, error = ${error}
-      where job = ${job.name} and tick = ${tick} returning *`
+    const row = await finishJobRun(this.deps.sql, { job: job.name, tick, outcome, durationMs: ms, summary, error })
     return row ?? null
   }
 }
 
 function roundToSecond(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000)
-}
-
-/** Latest run of each job, for /health/detailed. */
-export async function lastRuns(deps: Deps): Promise<JobRunRecord[]> {
-  return deps.sql<JobRunRecord[]>`
-    select distinct on (job) * from taguato.job_runs order by job, started_at desc`
 }

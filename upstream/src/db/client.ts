@@ -26,3 +26,8 @@ export function createSql(url: string, max = 5): Sql {
 export function migrateUpstream(sql: Sql): Promise<string[]> {
   return migrate(sql, { dir: MIGRATIONS_DIR, schema: 'upstream', lockKey: UPSTREAM_MIGRATION_LOCK })
 }
+
+/** Whether `err` is PostgreSQL's unique violation (23505), so callers need not import the driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof postgres.PostgresError && err.code === '23505'
+}

@@ -4,15 +4,13 @@
  * simulator; UPSTREAM_DRIVER=real chooses by the instance's `integration`, as Evolution does:
  * WHATSAPP-BAILEYS -> Baileys (WhatsApp Web), WHATSAPP-BUSINESS -> Meta's Cloud API.
  */
-import type { Logger } from 'pino'
 import type { UpstreamConfig } from '../config.js'
-import type { Sql } from '../db/client.js'
 import { BaileysDriver } from './baileys/index.js'
 import { CloudApiDriver } from './cloud/index.js'
 import { SandboxDriver } from './sandbox.js'
-import type { DriverEvents, DriverSession, SessionInfo, WhatsAppDriver } from './types.js'
+import type { DriverContext, DriverEvents, DriverSession, SessionInfo, WhatsAppDriver } from './types.js'
 
-export type DriverContext = { sql: Sql; log: Logger }
+export type { DriverContext }
 
 export type Drivers = {
   /** Routes each instance to its backend. */

@@ -5,7 +5,15 @@
  * persists and relays them (webhooks). Drivers: `sandbox` (simulator), `baileys` (WhatsApp Web),
  * `cloud` (Meta's WhatsApp Cloud API); driver/index.ts picks one per instance from its integration.
  */
+import type { Logger } from 'pino'
+import type { Sql } from '../db/client.js'
 import type { AckStatus } from '../db/messages.js'
+
+/**
+ * What deps.ts gives every driver. Here rather than in driver/index.ts, which imports the drivers:
+ * a driver importing it from there would close a cycle.
+ */
+export type DriverContext = { sql: Sql; log: Logger }
 
 export type ConnectionState = 'open' | 'connecting' | 'close'
 

@@ -11,14 +11,7 @@ import { EvoError } from '../lib/errors.js'
 import { createJid, jidUser } from '../lib/jid.js'
 import { parseBody } from '../lib/validation.js'
 import { instanceGuard } from '../middleware/auth.js'
-
-const NumbersBody = v.object({
-  numbers: v.pipe(
-    v.array(v.string()),
-    v.minLength(1),
-    v.check((a) => new Set(a).size === a.length, 'numbers contains duplicate item'),
-  ),
-})
+import { NumbersBody } from '../../../common/src/evolution/request-bodies.js'
 
 export function chatRoutes(deps: UpstreamDeps) {
   const r = new Hono<UpstreamEnv>({ strict: false })

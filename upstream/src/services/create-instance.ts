@@ -3,11 +3,10 @@
  * POST /instance/create: the row, its settings and optional webhook in one transaction, then
  * instance.create, then (with `qrcode:true`) a connect whose QR goes into the answer.
  */
-import postgres from 'postgres'
 import { insertInstance, type InstanceRow, type Tx } from '../db/instances.js'
 import { DEFAULT_SETTINGS, settingsValues, upsertSettings, type SettingsValues } from '../db/settings.js'
 import { upsertWebhook, type WebhookRow } from '../db/webhooks.js'
-import type { Sql } from '../db/client.js'
+import { isUniqueViolation, type Sql } from '../db/client.js'
 import { badRequest, forbidden } from '../lib/errors.js'
 import { newInstanceId, newToken } from '../lib/ids.js'
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
@@ -61,7 +60,7 @@ export async function createInstance(sql: Sql, manager: InstanceManager, webhook
     }) as InstanceRow
   } catch (err) {
     // The guard checked the name already; this is the race of two concurrent creates.
-    if (err instanceof postgres.PostgresError && err.code === '23505') throw nameTaken(input.instanceName)
+    if (isUniqueViolation(err)) throw nameTaken(input.instanceName)
     throw err
   }
   const { ctx } = manager.entry(row)

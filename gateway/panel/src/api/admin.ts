@@ -1,4 +1,5 @@
 import { api, downloadBlob, seg } from './client.js'
+import type { RequestBody } from './generated-types.js'
 
 export type AdminUser = {
   id: number
@@ -14,8 +15,14 @@ export type AdminUser = {
   created_at: string
   updated_at?: string
 }
-export type NewUser = { username: string; password: string; role: string; max_instances: number; rate_limit?: number; email?: string; phone_number?: string }
-export type UserPatch = Partial<{ role: string; max_instances: number; is_active: boolean; rate_limit: number | null; email: string; phone_number: string; password: string; unlock: boolean }>
+/** Request bodies: generated from the routes' schemas (generated-types.ts), never copied by hand. */
+export type NewUser = RequestBody<'POST /admin/users'>
+export type UserPatch = RequestBody<'PUT /admin/users/{id}'>
+export type NewIncident = RequestBody<'POST /admin/incidents'>
+export type IncidentPatch = RequestBody<'PUT /admin/incidents/{id}'>
+export type NewMaintenance = RequestBody<'POST /admin/maintenance'>
+export type MaintenancePatch = RequestBody<'PUT /admin/maintenance/{id}'>
+export type IncidentUpdate = RequestBody<'POST /admin/incidents/{id}/updates'>
 
 export type AdminDashboard = {
   users: { total: number; active: number }
@@ -79,20 +86,18 @@ export const adminApi = {
   deleteUser: (id: number) => api.del<unknown>(`/admin/users/${id}`),
   resetPassword: (id: number) => api.post<{ message: string }>(`/admin/users/${id}/reset-password`),
   instances: () => api.get<{ instances: InstanceGrants[] }>('/admin/instances'),
-  grant: (name: string, user_id: number) => api.post<unknown>(`/admin/instances/${seg(name)}/grant`, { user_id }),
+  grant: (name: string, user_id: number) => api.post<unknown>(`/admin/instances/${seg(name)}/grant`, { user_id } satisfies RequestBody<'POST /admin/instances/{name}/grant'>),
   revokeGrant: (name: string, userId: number) => api.del<unknown>(`/admin/instances/${seg(name)}/grant/${userId}`),
   incidents: () => api.get<{ incidents: Incident[] }>('/admin/incidents', { limit: 100 }),
   services: () => api.get<{ services: Service[] }>('/admin/incidents/services'),
-  createIncident: (b: { title: string; severity: string; status: string; message: string; service_ids: number[] }) =>
-    api.post<{ incident: Incident }>('/admin/incidents', b),
-  addUpdate: (id: number, status: string, message: string) => api.post<unknown>(`/admin/incidents/${id}/updates`, { status, message }),
-  updateIncident: (id: number, b: { title?: string; severity?: string; service_ids?: number[] }) => api.put<unknown>(`/admin/incidents/${id}`, b),
+  createIncident: (b: NewIncident) => api.post<{ incident: Incident }>('/admin/incidents', b),
+  addUpdate: (id: number, status: IncidentUpdate['status'], message: string) =>
+    api.post<unknown>(`/admin/incidents/${id}/updates`, { status, message } satisfies IncidentUpdate),
+  updateIncident: (id: number, b: IncidentPatch) => api.put<unknown>(`/admin/incidents/${id}`, b),
   deleteIncident: (id: number) => api.del<unknown>(`/admin/incidents/${id}`),
   maintenances: () => api.get<{ maintenances: Maintenance[] }>('/admin/maintenance', { limit: 100 }),
-  createMaintenance: (b: { title: string; description: string; scheduled_start: string; scheduled_end: string; service_ids: number[] }) =>
-    api.post<unknown>('/admin/maintenance', b),
-  updateMaintenance: (id: number, b: Partial<{ title: string; description: string; status: string; scheduled_start: string; scheduled_end: string }>) =>
-    api.put<unknown>(`/admin/maintenance/${id}`, b),
+  createMaintenance: (b: NewMaintenance) => api.post<unknown>('/admin/maintenance', b),
+  updateMaintenance: (id: number, b: MaintenancePatch) => api.put<unknown>(`/admin/maintenance/${id}`, b),
   deleteMaintenance: (id: number) => api.del<unknown>(`/admin/maintenance/${id}`),
   audit: (q: { page: number; action?: string; username?: string; resource_type?: string; date_from?: string; date_to?: string }) =>
     api.get<{ logs: AuditRow[]; total: number; page: number; pages: number }>('/admin/audit', { ...q, limit: 50 }),

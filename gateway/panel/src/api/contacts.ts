@@ -1,4 +1,5 @@
 import { api, downloadBlob } from './client.js'
+import type { RequestBody } from './generated-types.js'
 
 export type ContactList = { id: number; name: string; item_count?: number; created_at: string; updated_at: string }
 export type ContactItem = { id: number; phone_number: string; label: string | null; created_at: string }
@@ -10,8 +11,8 @@ export type ImportReport = {
 export const contactsApi = {
   lists: () => api.get<{ lists: ContactList[] }>('/api/contacts'),
   get: (id: number) => api.get<{ list: ContactList & { items: ContactItem[] } }>(`/api/contacts/${id}`),
-  create: (name: string) => api.post<{ list: ContactList }>('/api/contacts', { name }),
-  rename: (id: number, name: string) => api.put<unknown>(`/api/contacts/${id}`, { name }),
+  create: (name: string) => api.post<{ list: ContactList }>('/api/contacts', { name } satisfies RequestBody<'POST /api/contacts'>),
+  rename: (id: number, name: string) => api.put<unknown>(`/api/contacts/${id}`, { name } satisfies RequestBody<'PUT /api/contacts/{id}'>),
   remove: (id: number) => api.del<unknown>(`/api/contacts/${id}`),
   addItems: (id: number, items: { phone_number: string; label?: string }[]) => api.post<{ items: ContactItem[] }>(`/api/contacts/${id}/items`, { items }),
   removeItem: (id: number, itemId: number) => api.del<unknown>(`/api/contacts/${id}/items/${itemId}`),

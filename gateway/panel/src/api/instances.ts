@@ -1,5 +1,5 @@
-import type { CreateBody } from '../lib/instance-rules.js'
 import { api, seg } from './client.js'
+import type { RequestBody } from './generated-types.js'
 
 /** One row of GET /instance/fetchInstances (Evolution v2 flat row plus the compat sub-object). */
 export type InstanceRow = {
@@ -85,7 +85,8 @@ export const instancesApi = {
     const found = (Array.isArray(rows) ? rows : []).map(normalizeInstance).find((i) => i.name === name)
     return found ?? null
   },
-  create: (body: CreateBody) => api.post<unknown>('/instance/create', body),
+  /** Any body the gateway and the upstream accept; the form builds a narrower one (lib/instance-rules). */
+  create: (body: RequestBody<'POST /instance/create'>) => api.post<unknown>('/instance/create', body),
   connect: (name: string, number?: string) => api.get<ConnectResult>(`/instance/connect/${seg(name)}`, number ? { number } : undefined),
   state: (name: string) => api.get<{ instance?: { instanceName?: string; state?: string } }>(`/instance/connectionState/${seg(name)}`),
   restart: (name: string) => api.post<unknown>(`/instance/restart/${seg(name)}`),

@@ -1,6 +1,6 @@
 /** Incidents: create (with affected services), timeline updates, resolve, delete. Shown on /status/. */
 import { useState } from 'preact/hooks'
-import { adminApi, type Incident } from '../api/admin.js'
+import { adminApi, type Incident, type IncidentUpdate, type NewIncident } from '../api/admin.js'
 import { Badge } from '../components/badge.js'
 import { Field, Select, Submit } from '../components/fields.js'
 import { confirm, Modal } from '../components/modal.js'
@@ -12,10 +12,13 @@ import { useLoad } from '../lib/use-load.js'
 import type { ScreenProps } from './routes.js'
 import { ServicePicker } from './service-picker.js'
 
-const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved']
+// Typed with the server's enums (generated from its schemas): a value it would refuse does not compile.
+const SEVERITIES: NewIncident['severity'][] = ['minor', 'major', 'critical']
+const STATUSES: IncidentUpdate['status'][] = ['investigating', 'identified', 'monitoring', 'resolved']
+type Status = IncidentUpdate['status']
 
 function CreateForm(props: { onCreated: () => void }) {
-  const [f, setF] = useState({ title: '', severity: 'minor', status: 'investigating', message: '' })
+  const [f, setF] = useState<{ title: string; severity: NewIncident['severity']; status: Status; message: string }>({ title: '', severity: 'minor', status: 'investigating', message: '' })
   const [services, setServices] = useState<number[]>([])
   const [busy, setBusy] = useState(false)
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
@@ -39,8 +42,8 @@ function CreateForm(props: { onCreated: () => void }) {
       <h2>New incident</h2>
       <div class="row">
         <Field label="Title" name="title" required maxLength={255} value={f.title} onInput={set('title')} />
-        <Select label="Severity" name="severity" value={f.severity} onChange={set('severity')} options={['minor', 'major', 'critical']} />
-        <Select label="Status" name="status" value={f.status} onChange={set('status')} options={['investigating', 'identified']} />
+        <Select label="Severity" name="severity" value={f.severity} onChange={set('severity')} options={SEVERITIES} />
+        <Select label="Status" name="status" value={f.status} onChange={set('status')} options={STATUSES.slice(0, 2)} />
       </div>
       <Field label="First update" name="message" required value={f.message} onInput={set('message')} />
       <ServicePicker value={services} onChange={setServices} />
@@ -50,7 +53,7 @@ function CreateForm(props: { onCreated: () => void }) {
 }
 
 function UpdateModal(props: { incident: Incident; onClose: () => void; onSaved: () => void }) {
-  const [status, setStatus] = useState(props.incident.status)
+  const [status, setStatus] = useState(props.incident.status as Status)
   const [message, setMessage] = useState('')
   const [busy, setBusy] = useState(false)
   const save = async (e: Event) => {
@@ -69,7 +72,7 @@ function UpdateModal(props: { incident: Incident; onClose: () => void; onSaved: 
   return (
     <Modal title={`Update: ${props.incident.title}`} onClose={props.onClose}>
       <form class="stack" onSubmit={save}>
-        <Select label="Status" value={status} onChange={setStatus} options={STATUSES} />
+        <Select label="Status" value={status} onChange={(v) => setStatus(v as Status)} options={STATUSES} />
         <Field label="Message" required value={message} onInput={setMessage} />
         <Submit busy={busy}>Post update</Submit>
       </form>

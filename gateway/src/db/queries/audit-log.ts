@@ -1,7 +1,7 @@
 /**
  * @module db/queries/audit-log
  * The admin audit viewer's query (R4, docs/decisions.md#r4): exact filters, a created_at range, newest first.
- * Writes go through services/audit (which scrubs secrets).
+ * `insertAudit` is called only by services/audit, which scrubs secrets first: record through it.
  */
 import type { Queryable } from '../client.js'
 
@@ -42,4 +42,22 @@ export async function listAudit(db: Queryable, f: AuditFilter, limit: number, of
     db<{ n: number }[]>`select count(*) as n from taguato.audit_log ${where}`,
   ])
   return { rows, total: count!.n }
+}
+
+/** One audit row as services/audit stores it (details already scrubbed). */
+export type NewAuditRow = {
+  userId: number | null
+  username: string | null
+  action: string
+  resourceType: string | null
+  resourceId: string | null
+  details: Record<string, unknown> | null
+  ip: string | null
+}
+
+export async function insertAudit(db: Queryable, r: NewAuditRow): Promise<void> {
+  await db`
+    insert into taguato.audit_log (user_id, username, action, resource_type, resource_id, details, ip_address)
+    values (${r.userId}, ${r.username}, ${r.action}, ${r.resourceType},
+            ${r.resourceId}, ${r.details === null ? null : db.json(r.details as never)}, ${r.ip})`
 }

@@ -114,3 +114,32 @@ export async function deleteGrant(db: Queryable, name: string, granteeId: number
     delete from taguato.instance_permissions where instance_name = ${name} and grantee_user_id = ${granteeId} returning id`
   return rows.length === 1
 }
+
+export type InstanceOwner = { instance_name: string; user_id: number | null; channel_type: string }
+
+export async function findInstance(db: Queryable, name: string): Promise<InstanceOwner | undefined> {
+  const [row] = await db<InstanceOwner[]>`
+    select instance_name, user_id, channel_type from taguato.user_instances where instance_name = ${name}`
+  return row
+}
+
+/** Owner, channel and grantees of an instance in one row (the ownership cache's load). */
+export async function instanceAccessRow(db: Queryable, name: string): Promise<{ user_id: number | null; channel_type: string; grantees: number[] } | undefined> {
+  const [row] = await db<{ user_id: number | null; channel_type: string; grantees: number[] }[]>`
+    select ui.user_id, ui.channel_type,
+           coalesce(array_agg(p.grantee_user_id) filter (where p.grantee_user_id is not null), '{}') as grantees
+    from taguato.user_instances ui
+    left join taguato.instance_permissions p on p.instance_name = ui.instance_name
+    where ui.instance_name = ${name}
+    group by ui.user_id, ui.channel_type`
+  return row
+}
+
+/** Names a user owns or was granted. */
+export async function usableInstanceNames(db: Queryable, userId: number): Promise<string[]> {
+  const rows = await db<{ instance_name: string }[]>`
+    select instance_name from taguato.user_instances where user_id = ${userId}
+    union
+    select instance_name from taguato.instance_permissions where grantee_user_id = ${userId}`
+  return rows.map((r) => r.instance_name)
+}

@@ -69,3 +69,12 @@ export async function setResetPassword(db: Queryable, userId: number, hash: stri
     where id = ${userId} returning username`
   return row
 }
+
+/** Housekeeping: rows used over an hour ago or expired over a day ago. Returns how many went. */
+export async function deleteStaleResets(db: Queryable): Promise<number> {
+  const rows = await db`
+    delete from taguato.password_resets
+    where (used_at is not null and used_at < now() - interval '1 hour') or expires_at < now() - interval '24 hours'
+    returning id`
+  return rows.length
+}

@@ -94,3 +94,16 @@ export async function purgeOld(q: Queryable): Promise<number> {
     where status in ('completed', 'cancelled', 'failed') and updated_at < now() - interval '30 days' returning id`
   return rows.length
 }
+
+/**
+ * Hands stuck messages back to the queue: their lease expired (the worker died), or they have no lease
+ * and sat idle for 10 minutes. Returns how many.
+ */
+export async function releaseStuck(q: Queryable): Promise<number> {
+  const rows = await q`
+    update taguato.scheduled_messages set status = 'pending', lease_owner = null, lease_until = null, updated_at = now()
+    where status = 'processing'
+      and (lease_until < now() or (lease_until is null and updated_at < now() - interval '10 minutes'))
+    returning id`
+  return rows.length
+}

@@ -78,3 +78,10 @@ export async function progressFor(q: Queryable, ids: number[]): Promise<Map<numb
   for (const r of rows) out.set(r.id, { sent: r.sent, failed: r.failed })
   return out
 }
+
+/** Messages waiting to be sent (pending or processing), for the metrics gauge. */
+export async function countUnsentScheduled(q: Queryable): Promise<number> {
+  const [row] = await q<{ n: number }[]>`
+    select count(*)::int as n from taguato.scheduled_messages where status in ('pending', 'processing')`
+  return row?.n ?? 0
+}

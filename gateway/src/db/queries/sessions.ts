@@ -1,7 +1,8 @@
 /**
  * @module db/queries/sessions
- * Listing queries on taguato.sessions (revocation lives in services/sessions, which also drops the
- * Redis copies). Only active and unexpired sessions are listed (R4, docs/decisions.md#r4).
+ * Queries on taguato.sessions. Only active and unexpired sessions are listed (R4, docs/decisions.md#r4).
+ * The writes are called by services/sessions (which also drops the Redis copies: revoke through it,
+ * not through these), by the cleanup job and by a backup restore.
  */
 import type { Queryable } from '../client.js'
 
@@ -41,4 +42,63 @@ export async function activeTokenHashes(db: Queryable, userId: number): Promise<
   const rows = await db<{ token_hash: string }[]>`
     select token_hash from taguato.sessions where user_id = ${userId} and is_active`
   return rows.map((r) => r.token_hash)
+}
+
+/** Inserts a session row valid for `ttlHours`; returns its id. */
+export async function insertSession(db: Queryable, s: { userId: number; tokenHash: string; ip: string; userAgent: string; ttlHours: number }): Promise<number> {
+  const [row] = await db<{ id: number }[]>`
+    insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
+    values (${s.userId}, ${s.tokenHash}, ${s.ip.slice(0, 45)}, ${s.userAgent}, now() + make_interval(hours => ${s.ttlHours}))
+    returning id`
+  return row!.id
+}
+
+/** Sliding expiry: the session lives `ttlHours` from now (no-op once revoked). */
+export async function slideSession(db: Queryable, sessionId: number, ttlHours: number): Promise<void> {
+  await db`
+    update taguato.sessions set last_active = now(), expires_at = now() + make_interval(hours => ${ttlHours})
+    where id = ${sessionId} and is_active`
+}
+
+export async function deactivateSessionByHash(db: Queryable, tokenHash: string): Promise<void> {
+  await db`update taguato.sessions set is_active = false where token_hash = ${tokenHash}`
+}
+
+export type DeactivatedSession = { id: number; user_id: number; token_hash: string }
+
+/** Deactivates one session by id; with userId, only if it belongs to that user. */
+export async function deactivateSessionById(db: Queryable, id: number, userId?: number): Promise<DeactivatedSession | undefined> {
+  const rows = userId === undefined
+    ? await db<DeactivatedSession[]>`
+        update taguato.sessions set is_active = false where id = ${id} returning id, user_id, token_hash`
+    : await db<DeactivatedSession[]>`
+        update taguato.sessions set is_active = false where id = ${id} and user_id = ${userId} returning id, user_id, token_hash`
+  return rows[0]
+}
+
+/** Deactivates every live session of a user; returns their token hashes (to drop the cached copies). */
+export async function deactivateUserSessions(db: Queryable, userId: number): Promise<string[]> {
+  const rows = await db<{ token_hash: string }[]>`
+    update taguato.sessions set is_active = false where user_id = ${userId} and is_active returning token_hash`
+  return rows.map((r) => r.token_hash)
+}
+
+/** Deactivates the sessions past their expiry; returns their token hashes. */
+export async function deactivateExpiredSessions(db: Queryable): Promise<string[]> {
+  const rows = await db<{ token_hash: string }[]>`
+    update taguato.sessions set is_active = false where is_active and expires_at < now() returning token_hash`
+  return rows.map((r) => r.token_hash)
+}
+
+/** After a restore: every session but the one with `keepHash` is deactivated. */
+export async function deactivateSessionsExcept(db: Queryable, keepHash: string): Promise<void> {
+  await db`update taguato.sessions set is_active = false where is_active and token_hash <> ${keepHash}`
+}
+
+/** Re-creates (or revives) a session row under a known token hash, valid for `ttlHours`. */
+export async function upsertSession(db: Queryable, s: { userId: number; tokenHash: string; ip: string; userAgent: string; ttlHours: number }): Promise<void> {
+  await db`
+    insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
+    values (${s.userId}, ${s.tokenHash}, ${s.ip.slice(0, 45)}, ${s.userAgent}, now() + make_interval(hours => ${s.ttlHours}))
+    on conflict (token_hash) do update set user_id = excluded.user_id, is_active = true, expires_at = excluded.expires_at, last_active = now()`
 }

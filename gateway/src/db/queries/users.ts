@@ -4,7 +4,6 @@
  * TOTP secrets into a response by accident.
  */
 import type { Queryable } from '../client.js'
-import type { AuthUser } from '../../env.js'
 
 /** The public user shape returned by admin routes (R4, docs/decisions.md#r4; null instead of absent, D11 (docs/decisions.md#d11)). */
 export type PublicUser = {
@@ -37,6 +36,28 @@ export async function findUserForLogin(db: Queryable, username: string): Promise
            totp_last_step
     from taguato.users where username = ${username}`
   return row
+}
+
+/**
+ * The caller as resolved from the session token (never carries secrets): the row of
+ * `findSessionUser`, cached in Redis and put on the Hono context by the session middleware. It lives
+ * here, beside the query that builds it, so that the session store and env.ts can share it without
+ * importing each other.
+ */
+export type AuthUser = {
+  id: number
+  username: string
+  role: 'admin' | 'user'
+  max_instances: number
+  is_active: boolean
+  rate_limit: number | null
+  must_change_password: boolean
+  email: string | null
+  phone_number: string | null
+  created_at: string
+  totp_enabled: boolean
+  session_id: number
+  token_hash: string
 }
 
 /** The session -> user join used on a session-cache miss. */
@@ -214,6 +235,22 @@ export async function lockActiveAdminIds(db: Queryable): Promise<number[]> {
   const rows = await db<{ id: number }[]>`
     select id from taguato.users where role = 'admin' and is_active order by id for update`
   return rows.map((r) => r.id)
+}
+
+/** Locks a user's row until the transaction ends; false when there is no such user. */
+export async function lockUserRow(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db`select id from taguato.users where id = ${id} for update`
+  return rows.length > 0
+}
+
+export async function userExists(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db`select 1 from taguato.users where id = ${id}`
+  return rows.length > 0
+}
+
+export async function isActiveUser(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db<{ id: number }[]>`select id from taguato.users where id = ${id} and is_active`
+  return rows.length > 0
 }
 
 export async function deleteUser(db: Queryable, id: number): Promise<{ id: number; username: string } | undefined> {

@@ -7,10 +7,15 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from '../../env.js'
 import type { Metrics } from '../../services/metrics/metrics.js'
-import { ROUTES } from '../../routes/proxy/route-table.js'
+import { proxiedFamilies } from '../../services/openapi/proxied-routes.js'
 
-/** First path segments of the upstream routes (D1 (docs/decisions.md#d1) table, plus admin-only pages); the rest are "other". */
-const UPSTREAM_FAMILIES = new Set([...ROUTES.map((r) => r.path.split('/')[1]!), 'manager', 'docs', 'assets'])
+/**
+ * First path segments of the upstream routes: those of the D1 (docs/decisions.md#d1) table, which the
+ * routes layer publishes when it is mounted (read at request time, by then it is), plus admin-only
+ * pages; the rest are "other".
+ */
+const ADMIN_ONLY_FAMILIES = new Set(['manager', 'docs', 'assets'])
+const isUpstreamFamily = (first: string) => proxiedFamilies().has(first) || ADMIN_ONLY_FAMILIES.has(first)
 const ACTION = /^[A-Za-z]{1,40}$/
 /** Hard ceiling on distinct families, whatever the routes: beyond it everything is "other". */
 const MAX_FAMILIES = 300
@@ -39,7 +44,7 @@ export function routeFamily(pattern: string, path: string): string {
     return family
   }
   const [, first = '', second = ''] = path.split('/', 3)
-  if (!UPSTREAM_FAMILIES.has(first)) return 'other'
+  if (!isUpstreamFamily(first)) return 'other'
   return bounded(ACTION.test(second) ? `/${first}/${second}` : `/${first}`)
 }
 

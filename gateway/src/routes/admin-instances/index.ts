@@ -7,20 +7,30 @@
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
 import { deleteGrant, findInstanceOwner, insertGrant, listInstancesWithGrants } from '../../db/queries/instances.js'
+import { userExists } from '../../db/queries/users.js'
 import { ApiError } from '../../errors/api-error.js'
-import { readJsonObject } from '../../lib/body.js'
+import { parseBody } from '../../lib/body.js'
+import { fields } from '../../lib/body-schema.js'
 import { register, type Router } from '../../lib/route.js'
 
 const USER_ID_REQUIRED = 'user_id is required'
+const NOT_A_USER_ID = 'user_id must be a number'
 
-/** user_id as the reference takes it: an integer or a numeric string. */
-export function parseGranteeId(body: Record<string, unknown>): number {
-  const raw = body.user_id
-  if (raw === undefined || raw === null) throw new ApiError(400, USER_ID_REQUIRED)
-  const n = typeof raw === 'string' && /^\s*\d{1,9}\s*$/.test(raw) ? Number(raw) : raw
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2_147_483_647) throw new ApiError(400, 'user_id must be a number')
-  return n
-}
+/**
+ * The grant body, validated by the route and shown by GET /api/openapi.json: user_id as the reference
+ * takes it, an integer or a numeric string; absent or null is "required", anything else not a positive
+ * int4 is "must be a number".
+ */
+export const GrantBody = fields({
+  user_id: v.pipe(
+    v.union([v.number(), v.string()], (issue) => (issue.input === undefined || issue.input === null ? USER_ID_REQUIRED : NOT_A_USER_ID)),
+    v.transform((x) => (typeof x === 'string' && /^\s*\d{1,9}\s*$/.test(x) ? Number(x) : x)),
+    v.number(NOT_A_USER_ID),
+    v.integer(NOT_A_USER_ID),
+    v.minValue(1, NOT_A_USER_ID),
+    v.maxValue(2_147_483_647, NOT_A_USER_ID),
+  ),
+})
 
 export function adminInstanceRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/admin/instances', access: 'admin', summary: 'Registered instances with owner and grants', tags: ['admin', 'instances'], response: { status: 200, description: '{instances:[{instance_name, channel_type, created_at, owner_id, owner_username, grants:[{user_id, username, granted_at}]}]}' } }, async (c) =>
@@ -29,16 +39,15 @@ export function adminInstanceRoutes(r: Router, deps: Deps): void {
 
   register(
     r,
-    { method: 'POST', path: '/admin/instances/:name/grant', access: 'admin', summary: 'Grant a user access to an instance', tags: ['admin', 'instances'], body: v.object({ user_id: v.union([v.number(), v.string()]) }), response: { status: 201, description: '{message:"Access granted", instance, user_id}' } },
+    { method: 'POST', path: '/admin/instances/:name/grant', access: 'admin', summary: 'Grant a user access to an instance', tags: ['admin', 'instances'], body: GrantBody, response: { status: 201, description: '{message:"Access granted", instance, user_id}' } },
     async (c) => {
       const name = c.req.param('name') ?? ''
       const admin = c.get('user')
-      const granteeId = parseGranteeId(await readJsonObject(c, USER_ID_REQUIRED))
+      const { user_id: granteeId } = await parseBody(c, GrantBody, USER_ID_REQUIRED)
       const inst = await findInstanceOwner(deps.sql, name)
       if (!inst) throw new ApiError(404, 'Instance not found')
       if (inst.user_id === granteeId) throw new ApiError(400, 'User is already the instance owner')
-      const [target] = await deps.sql`select 1 from taguato.users where id = ${granteeId}`
-      if (!target) throw new ApiError(404, 'Target user not found')
+      if (!(await userExists(deps.sql, granteeId))) throw new ApiError(404, 'Target user not found')
       if (!(await insertGrant(deps.sql, name, granteeId, admin.id))) throw new ApiError(409, 'User already has access to this instance')
       deps.instances.invalidate(name)
       await deps.audit.record({ userId: admin.id, username: admin.username, action: 'instance_grant_created', resourceType: 'instance', resourceId: name, details: { grantee_user_id: granteeId }, ip: c.get('clientIp') })

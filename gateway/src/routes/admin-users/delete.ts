@@ -7,7 +7,7 @@
  */
 import type { Deps } from '../../deps.js'
 import { activeTokenHashes } from '../../db/queries/sessions.js'
-import { deleteUser, listOwnedInstanceChannels } from '../../db/queries/users.js'
+import { deleteUser, listOwnedInstanceChannels, lockUserRow } from '../../db/queries/users.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseId } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
@@ -44,8 +44,7 @@ export function deleteUserRoute(r: Router, deps: Deps): void {
         // Admin rows first, then the target's: the same order as update, so the two cannot deadlock.
         await refuseLastActiveAdmin(tx, id)
         // Lock the row so sessions and instances read here are the ones the cascade removes.
-        const [locked] = await tx`select id from taguato.users where id = ${id} for update`
-        if (!locked) return undefined
+        if (!(await lockUserRow(tx, id))) return undefined
         const hashes = await activeTokenHashes(tx, id)
         const instances = (await listOwnedInstanceChannels(tx, id)).filter((i) => i.channel_type !== 'telegram').map((i) => i.instance_name)
         const deleted = await deleteUser(tx, id)

@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import { ApiError } from '../../errors/api-error.js'
 import { validate } from '../../lib/body.js'
+import { fields } from '../../lib/body-schema.js'
 import { EmailRule, PasswordRule, PhoneRule, UsernameRule } from '../../lib/rules.js'
 
 const INT_MAX = 2_147_483_647
@@ -31,81 +32,58 @@ export const RateLimitRule = v.nullable(intRule('rate_limit must be a non-negati
 const PhoneColumnRule = v.pipe(PhoneRule, v.maxBytes(30, 'Phone number must be at most 30 characters'))
 const bool = (name: string) => v.boolean(`${name} must be a boolean`)
 
-/** "" or null clears an optional text column; anything else must pass the rule. */
-const optionalText = (rule: v.GenericSchema<unknown, string>, value: unknown): string | null =>
-  value === '' || value === null ? null : validate(rule, value)
+/**
+ * An optional text column: "" or null clears it (null); anything else must pass the rule, with the
+ * rule's own message (a union would answer its own).
+ */
+const clearable = (rule: v.GenericSchema<unknown, string>) =>
+  v.pipe(
+    v.union([v.literal(''), v.null(), rule], (issue) => v.safeParse(rule, issue.input, { abortEarly: true }).issues?.[0]?.message ?? issue.message),
+    v.transform((x): string | null => (x === '' ? null : x)),
+  )
 
-export const CreateUserBody = v.object({
-  username: v.string(),
-  password: v.string(),
-  role: v.optional(RoleRule),
-  max_instances: v.optional(CreateMaxInstancesRule),
-  email: v.optional(v.nullable(v.string())),
-  phone_number: v.optional(v.nullable(v.string())),
-  rate_limit: v.optional(RateLimitRule),
+/**
+ * The schemas the routes validate with and GET /api/openapi.json shows: `fields` checks the keys in the
+ * reference's order with its messages; defaults are the schema's.
+ */
+export const CreateUserBody = fields({
+  username: UsernameRule,
+  password: PasswordRule,
+  role: v.optional(RoleRule, 'user'),
+  max_instances: v.optional(CreateMaxInstancesRule, 1),
+  email: v.optional(clearable(EmailRule), null),
+  phone_number: v.optional(clearable(PhoneColumnRule), null),
+  rate_limit: v.optional(RateLimitRule, null),
 })
 
-export type CreateUserInput = {
-  username: string
-  password: string
-  role: 'user' | 'admin'
-  max_instances: number
-  email: string | null
-  phone_number: string | null
-  rate_limit: number | null
-}
+export type CreateUserInput = v.InferOutput<typeof CreateUserBody>
 
+/** username and password are looked at together first, as the reference does; then the body in key order. */
 export function readCreate(b: Record<string, unknown>): CreateUserInput {
   if (b.username === undefined || b.password === undefined) throw new ApiError(400, 'username and password are required')
-  const username = validate(UsernameRule, b.username)
-  const password = validate(PasswordRule, b.password)
-  return {
-    username,
-    password,
-    role: b.role === undefined ? 'user' : validate(RoleRule, b.role),
-    max_instances: b.max_instances === undefined ? 1 : validate(CreateMaxInstancesRule, b.max_instances),
-    email: b.email === undefined ? null : optionalText(EmailRule, b.email),
-    phone_number: b.phone_number === undefined ? null : optionalText(PhoneColumnRule, b.phone_number),
-    rate_limit: b.rate_limit === undefined ? null : validate(RateLimitRule, b.rate_limit),
-  }
+  return validate(CreateUserBody, b)
 }
 
-export const UpdateUserBody = v.object({
+/** Every field optional, each validated when given; `regenerate_token`/`unlock` count only when true. */
+export const UpdateUserBody = fields({
   max_instances: v.optional(UpdateMaxInstancesRule),
-  is_active: v.optional(v.boolean()),
+  is_active: v.optional(bool('is_active')),
   role: v.optional(RoleRule),
   rate_limit: v.optional(RateLimitRule),
-  email: v.optional(v.nullable(v.string())),
-  phone_number: v.optional(v.nullable(v.string())),
-  password: v.optional(v.string()),
-  regenerate_token: v.optional(v.boolean()),
-  unlock: v.optional(v.boolean()),
+  email: v.optional(clearable(EmailRule)),
+  phone_number: v.optional(clearable(PhoneColumnRule)),
+  password: v.optional(PasswordRule),
+  regenerate_token: v.optional(bool('regenerate_token')),
+  unlock: v.optional(bool('unlock')),
 })
 
-export type UpdateUserInput = Partial<{
-  max_instances: number
-  is_active: boolean
-  role: 'user' | 'admin'
-  rate_limit: number | null
-  email: string | null
-  phone_number: string | null
-  password: string
-  regenerate_token: true
-  unlock: true
-}>
+export type UpdateUserInput = Partial<Omit<v.InferOutput<typeof UpdateUserBody>, 'regenerate_token' | 'unlock'> & { regenerate_token: true; unlock: true }>
 
-/** Validates every given field (reference order); `regenerate_token`/`unlock` count only when true. */
 export function readUpdate(b: Record<string, unknown>): UpdateUserInput {
-  const out: UpdateUserInput = {}
-  if (b.max_instances !== undefined) out.max_instances = validate(UpdateMaxInstancesRule, b.max_instances)
-  if (b.is_active !== undefined) out.is_active = validate(bool('is_active'), b.is_active)
-  if (b.role !== undefined) out.role = validate(RoleRule, b.role)
-  if (b.rate_limit !== undefined) out.rate_limit = validate(RateLimitRule, b.rate_limit)
-  if (b.email !== undefined) out.email = optionalText(EmailRule, b.email)
-  if (b.phone_number !== undefined) out.phone_number = optionalText(PhoneColumnRule, b.phone_number)
-  if (b.password !== undefined) out.password = validate(PasswordRule, b.password)
-  if (b.regenerate_token !== undefined && validate(bool('regenerate_token'), b.regenerate_token)) out.regenerate_token = true
-  if (b.unlock !== undefined && validate(bool('unlock'), b.unlock)) out.unlock = true
+  const { regenerate_token, unlock, ...rest } = validate(UpdateUserBody, b)
+  const out: UpdateUserInput = { ...rest }
+  if (regenerate_token) out.regenerate_token = true
+  if (unlock) out.unlock = true
   if (Object.keys(out).length === 0) throw new ApiError(400, 'No fields to update')
   return out
 }

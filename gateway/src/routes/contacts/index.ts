@@ -6,30 +6,26 @@
 import type { Deps } from '../../deps.js'
 import { createList, deleteList, findList, listItems, listLists, renameList } from '../../db/queries/contacts.js'
 import { ApiError } from '../../errors/api-error.js'
-import { parseId, readJsonObject } from '../../lib/body.js'
+import { parseBody, parseId } from '../../lib/body.js'
+import { fields } from '../../lib/body-schema.js'
 import { parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
-import { ruleError, stringRule } from '../../lib/rules.js'
+import { stringRule } from '../../lib/rules.js'
 import { contactCsvRoutes } from './csv.js'
 import { contactItemRoutes } from './items.js'
 
 const LIST_NOT_FOUND = 'List not found'
-const NameRule = stringRule('name', 1, 100)
 const tags = ['contacts']
-
-async function readName(c: Parameters<typeof readJsonObject>[0]): Promise<string> {
-  const body = await readJsonObject(c, 'name is required')
-  const err = ruleError(NameRule, body.name)
-  if (err) throw new ApiError(400, err)
-  return body.name as string
-}
+/** The body of create and rename, validated by both and shown by GET /api/openapi.json. */
+export const ListNameBody = fields({ name: stringRule('name', 1, 100) })
+const readName = async (c: Parameters<typeof parseBody>[0]): Promise<string> => (await parseBody(c, ListNameBody, 'name is required')).name
 
 export function contactRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/api/contacts', access: 'session', summary: 'List own contact lists with item counts', tags,
     response: { status: 200, description: '{lists:[{id,name,created_at,updated_at,item_count}]}' } }, async (c) =>
     c.json({ lists: await listLists(deps.sql, c.get('user').id) }))
 
-  register(r, { method: 'POST', path: '/api/contacts', access: 'session', summary: 'Create a contact list', tags,
+  register(r, { method: 'POST', path: '/api/contacts', access: 'session', summary: 'Create a contact list', tags, body: ListNameBody,
     response: { status: 201, description: '{list:{id,name,created_at,updated_at}}' } }, async (c) => {
     const name = await readName(c)
     return c.json({ list: await createList(deps.sql, c.get('user').id, name) }, 201)
@@ -48,7 +44,7 @@ export function contactRoutes(r: Router, deps: Deps): void {
     return c.json({ list: { ...list, items }, total, page: paged ? p.page : 1, limit, pages: Math.ceil(total / limit) })
   })
 
-  register(r, { method: 'PUT', path: '/api/contacts/:id', access: 'session', summary: 'Rename a list', tags,
+  register(r, { method: 'PUT', path: '/api/contacts/:id', access: 'session', summary: 'Rename a list', tags, body: ListNameBody,
     response: { status: 200, description: '{list:{id,name,updated_at}}' } }, async (c) => {
     const id = parseId(c.req.param('id'), LIST_NOT_FOUND)
     const name = await readName(c)

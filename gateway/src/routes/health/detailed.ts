@@ -7,14 +7,14 @@ import type { Deps } from '../../deps.js'
 import { register, type Router } from '../../lib/route.js'
 import { breakerView } from '../../services/status/breaker-view.js'
 import { probeDb, probeRedis, probeUpstream, type ProbeResult } from '../../services/status/probes.js'
-import { lastRuns } from '../../workers/scheduler.js'
+import { lastJobRuns } from '../../db/queries/job-runs.js'
 
 const view = (p: ProbeResult) => ({ status: p.status === 'operational' ? 'up' : 'down', latency_ms: p.response_time, error: p.error })
 
 export function healthDetailedRoute(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/health/detailed', access: 'admin', summary: 'Dependencies with latency, breaker, workers, process', tags: ['health', 'admin'], response: { status: 200, description: '{status, dependencies, breaker, workers, process}' } }, async (c) => {
     const [db, redis, upstream] = await Promise.all([probeDb(deps, 3000), probeRedis(deps, 3000), probeUpstream(deps, 3000)])
-    const runs = await lastRuns(deps).catch(() => [])
+    const runs = await lastJobRuns(deps.sql).catch(() => [])
     const byJob = new Map(runs.map((r) => [r.job, r]))
     const workers = deps.scheduler.list().map((j) => {
       const run = byJob.get(j.name)

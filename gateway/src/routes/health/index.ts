@@ -4,12 +4,13 @@
  * Redis reachable: what a load balancer should ask). /health/detailed lives with the operations routes.
  */
 import type { Deps } from '../../deps.js'
+import { ping } from '../../db/queries/server.js'
 import { register, type Router } from '../../lib/route.js'
 
 export async function pingDb(deps: Deps): Promise<{ ok: boolean; ms: number }> {
   const t = performance.now()
   try {
-    await deps.sql`select 1`
+    await ping(deps.sql)
     return { ok: true, ms: Math.round(performance.now() - t) }
   } catch {
     return { ok: false, ms: Math.round(performance.now() - t) }

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../../deps.js'
 import { ApiError } from '../../errors/api-error.js'
-import { readJsonObject, parseId, validate } from '../../lib/body.js'
+import { parseBody, parseId } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
 import * as q from '../../db/queries/incidents.js'
@@ -32,12 +32,8 @@ export function incidentRoutes(r: Router, deps: Deps): void {
   })
 
   register(r, { method: 'POST', path: '/admin/incidents', access: 'admin', summary: 'Create an incident with its first timeline entry', tags, body: s.CreateIncidentBody, response: { status: 201, description: '{incident}' } }, async (c) => {
-    const b = await readJsonObject(c)
-    const title = validate(s.TitleRule, b.title)
-    const severity = validate(s.SeverityRule, b.severity)
-    const status = b.status === undefined ? 'investigating' : validate(s.StatusRule, b.status)
-    const message = validate(s.MessageRule, b.message)
-    const serviceIds = (await readServiceIds(sql, b.service_ids)) ?? []
+    const { title, severity, status, message, service_ids } = await parseBody(c, s.CreateIncidentBody)
+    const serviceIds = (await readServiceIds(sql, service_ids)) ?? []
     const user = c.get('user')
     const incident = await sql.begin(async (tx) => {
       const row = await q.insertIncident(tx, { title, severity, status, message, serviceIds, createdBy: user.id })
@@ -50,10 +46,8 @@ export function incidentRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'PUT', path: '/admin/incidents/:id', access: 'admin', summary: 'Edit title, severity or affected services', tags, body: s.UpdateIncidentBody, response: { status: 200, description: '{incident} or {message}' } }, async (c) => {
     const id = parseId(c.req.param('id'), NOT_FOUND)
-    const b = await readJsonObject(c)
-    const title = b.title === undefined ? undefined : validate(s.TitleRule, b.title)
-    const severity = b.severity === undefined ? undefined : validate(s.SeverityRule, b.severity)
-    const serviceIds = await readServiceIds(sql, b.service_ids)
+    const { title, severity, service_ids } = await parseBody(c, s.UpdateIncidentBody)
+    const serviceIds = await readServiceIds(sql, service_ids)
     if (title === undefined && severity === undefined && serviceIds === undefined) throw new ApiError(400, 'No fields to update')
     const user = c.get('user')
     const result = await sql.begin(async (tx) => {
@@ -69,9 +63,7 @@ export function incidentRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'POST', path: '/admin/incidents/:id/updates', access: 'admin', summary: 'Add a timeline entry and move the incident to its status', tags, body: s.AddUpdateBody, response: { status: 201, description: '{update}' } }, async (c) => {
     const id = parseId(c.req.param('id'), NOT_FOUND)
-    const b = await readJsonObject(c)
-    const status = validate(s.UpdateStatusRule, b.status)
-    const message = validate(s.UpdateMessageRule, b.message)
+    const { status, message } = await parseBody(c, s.AddUpdateBody)
     const user = c.get('user')
     const update = await sql.begin(async (tx) => {
       if (!(await q.lockIncident(tx, id))) throw new ApiError(404, NOT_FOUND)

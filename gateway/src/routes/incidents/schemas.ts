@@ -1,28 +1,46 @@
 /**
  * @module routes/incidents/schemas
- * Bodies of /admin/incidents (R7, docs/decisions.md#r7): check order and messages are the reference's; every
- * field is read through its rule, and `service_ids` must name existing services.
+ * Bodies of /admin/incidents (R7, docs/decisions.md#r7). Each body is the schema the handler validates with
+ * (`parseBody`) and the one GET /api/openapi.json shows: `fields` checks the keys in the reference's
+ * order with its messages. `service_ids` must also name existing services (a database check the route
+ * makes after the schema).
  */
 import * as v from 'valibot'
+import { fields } from '../../lib/body-schema.js'
 import { enumRule } from '../../lib/rules.js'
-import { requiredText } from '../../services/status/inputs.js'
+import { requiredText, ServiceIdsRule } from '../../services/status/inputs.js'
 
 export const SEVERITIES = ['minor', 'major', 'critical'] as const
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const
 
-const TITLE_SEVERITY = 'title and severity are required'
-export const SeverityRule = v.pipe(v.string(TITLE_SEVERITY), v.nonEmpty(TITLE_SEVERITY), enumRule('severity', SEVERITIES))
-export const TitleRule = requiredText(TITLE_SEVERITY, 'title', 255)
-export const StatusRule = enumRule('status', INCIDENT_STATUSES)
-export const MessageRule = requiredText('message is required (initial update)', 'message', 10_000)
+/**
+ * The reference's `string + non-empty + enum` check as ONE picklist, so the document shows the enum
+ * (a pipe of two schemas is documented as its first one, a bare string): absent, not a string or ""
+ * -> `missing`; any other string -> `<name> must be one of: ...`.
+ */
+const requiredEnum = <const T extends readonly string[]>(missing: string, name: string, values: T) =>
+  v.picklist(values, (issue) => (typeof issue.input === 'string' && issue.input !== '' ? `${name} must be one of: ${values.join(', ')}` : missing))
 
-const anyField = v.optional(v.unknown())
-/** For the OpenAPI document; routes read each field through its rule in the reference's order. */
-export const CreateIncidentBody = v.object({ title: v.string(), severity: v.picklist(SEVERITIES), status: v.optional(v.picklist(INCIDENT_STATUSES)), message: v.string(), service_ids: v.optional(v.array(v.number())) })
-export const UpdateIncidentBody = v.object({ title: anyField, severity: anyField, service_ids: anyField })
-export const AddUpdateBody = v.object({ status: v.picklist(INCIDENT_STATUSES), message: v.string() })
-export const ListQuery = v.object({ page: v.optional(v.string()), limit: v.optional(v.string()), status: v.optional(v.string()) })
+const TITLE_SEVERITY = 'title and severity are required'
+const TitleRule = requiredText(TITLE_SEVERITY, 'title', 255)
+const SeverityRule = requiredEnum(TITLE_SEVERITY, 'severity', SEVERITIES)
+const ServiceIds = v.optional(ServiceIdsRule)
+
+export const CreateIncidentBody = fields({
+  title: TitleRule,
+  severity: SeverityRule,
+  status: v.optional(enumRule('status', INCIDENT_STATUSES), 'investigating'),
+  message: requiredText('message is required (initial update)', 'message', 10_000),
+  service_ids: ServiceIds,
+})
+
+/** Every field optional; at least one must be given ("No fields to update", checked by the route). */
+export const UpdateIncidentBody = fields({ title: v.optional(TitleRule), severity: v.optional(SeverityRule), service_ids: ServiceIds })
 
 const UPDATE_REQUIRED = 'status and message are required'
-export const UpdateStatusRule = v.pipe(v.string(UPDATE_REQUIRED), v.nonEmpty(UPDATE_REQUIRED), enumRule('status', INCIDENT_STATUSES))
-export const UpdateMessageRule = requiredText(UPDATE_REQUIRED, 'message', 10_000)
+export const AddUpdateBody = fields({
+  status: requiredEnum(UPDATE_REQUIRED, 'status', INCIDENT_STATUSES),
+  message: requiredText(UPDATE_REQUIRED, 'message', 10_000),
+})
+
+export const ListQuery = v.object({ page: v.optional(v.string()), limit: v.optional(v.string()), status: v.optional(v.string()) })

@@ -5,14 +5,14 @@
  */
 import type { Deps } from '../../deps.js'
 import { ApiError } from '../../errors/api-error.js'
-import { parseId, readJsonObject } from '../../lib/body.js'
+import { parseBody, parseId, readJsonObject } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
 import * as q from '../../db/queries/maintenance.js'
 import { invalidateStatusCache } from '../../services/status/cache.js'
 import { readServiceIds } from '../../services/status/inputs.js'
 import { withMaintenanceServices } from '../../services/status/views.js'
-import { checkWindow, ListQuery, MaintenanceBody, readCreate, readUpdate } from './schemas.js'
+import { checkWindow, CreateMaintenanceBody, ListQuery, readCreate, UpdateMaintenanceBody } from './schemas.js'
 
 const NOT_FOUND = 'Maintenance not found'
 const tags = ['admin', 'maintenance']
@@ -26,10 +26,9 @@ export function maintenanceRoutes(r: Router, deps: Deps): void {
     return c.json(pageEnvelope('maintenances', await withMaintenanceServices(sql, rows, false), total, p))
   })
 
-  register(r, { method: 'POST', path: '/admin/maintenance', access: 'admin', summary: 'Schedule a maintenance window', tags, body: MaintenanceBody, response: { status: 201, description: '{maintenance}' } }, async (c) => {
-    const b = await readJsonObject(c)
-    const f = readCreate(b)
-    const serviceIds = (await readServiceIds(sql, b.service_ids)) ?? []
+  register(r, { method: 'POST', path: '/admin/maintenance', access: 'admin', summary: 'Schedule a maintenance window', tags, body: CreateMaintenanceBody, response: { status: 201, description: '{maintenance}' } }, async (c) => {
+    const { service_ids, ...f } = readCreate(await readJsonObject(c))
+    const serviceIds = (await readServiceIds(sql, service_ids)) ?? []
     const user = c.get('user')
     const maintenance = await sql.begin(async (tx) => {
       const row = await q.insertMaintenance(tx, f, user.id)
@@ -41,11 +40,10 @@ export function maintenanceRoutes(r: Router, deps: Deps): void {
     return c.json({ maintenance }, 201)
   })
 
-  register(r, { method: 'PUT', path: '/admin/maintenance/:id', access: 'admin', summary: 'Edit a maintenance window', tags, body: MaintenanceBody, response: { status: 200, description: '{maintenance} or {message}' } }, async (c) => {
+  register(r, { method: 'PUT', path: '/admin/maintenance/:id', access: 'admin', summary: 'Edit a maintenance window', tags, body: UpdateMaintenanceBody, response: { status: 200, description: '{maintenance} or {message}' } }, async (c) => {
     const id = parseId(c.req.param('id'), NOT_FOUND)
-    const b = await readJsonObject(c)
-    const f = readUpdate(b)
-    const serviceIds = await readServiceIds(sql, b.service_ids)
+    const { service_ids, ...f } = await parseBody(c, UpdateMaintenanceBody)
+    const serviceIds = await readServiceIds(sql, service_ids)
     const scalar = Object.values(f).some((x) => x !== undefined)
     if (!scalar && serviceIds === undefined) throw new ApiError(400, 'No fields to update')
     const user = c.get('user')

@@ -6,32 +6,50 @@
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
-import { ApiError } from '../../errors/api-error.js'
-import { readJsonObject, validate } from '../../lib/body.js'
+import { parseBody } from '../../lib/body.js'
+import { fields } from '../../lib/body-schema.js'
 import { register, type Router } from '../../lib/route.js'
 import { PasswordRule } from '../../lib/rules.js'
 import { forgotPassword, GENERIC_MESSAGE, resetPassword, verifyResetCode } from '../../services/recovery/recovery.js'
 
 const tags = ['auth', 'recovery']
-const any = v.optional(v.unknown())
-export const ForgotBody = v.object({ username: any, email: any })
-export const VerifyBody = v.object({ username: any, email: any, code: v.string() })
-export const ResetBody = v.object({ reset_token: v.string(), new_password: v.string() })
+const ID_REQUIRED = 'username or email is required'
+const IdText = v.pipe(v.string(ID_REQUIRED), v.nonEmpty(ID_REQUIRED))
 
-function identifier(b: Record<string, unknown>): string {
-  const id = 'username' in b ? b.username : b.email
-  if (typeof id !== 'string' || id === '') throw new ApiError(400, 'username or email is required')
-  return id
-}
+/**
+ * The identifier is `username` when that key is present (whatever `email` holds), else `email`: two
+ * alternatives, each a non-empty string, and a present `username` rules the second one out. Every way
+ * of failing says "username or email is required".
+ */
+const Identifier = v.union(
+  [v.looseObject({ username: IdText }), v.looseObject({ username: v.optional(v.never()), email: IdText })],
+  ID_REQUIRED,
+)
+const identifier = (b: v.InferOutput<typeof Identifier>): string => (typeof b.username === 'string' ? b.username : (b.email as string))
 
-const required = (value: unknown, message: string): string => {
-  if (typeof value !== 'string' || value === '') throw new ApiError(400, message)
-  return value
-}
+const CODE_REQUIRED = 'code is required'
+const NEW_PASSWORD_REQUIRED = 'new_password is required'
+
+/** The bodies the routes validate with and GET /api/openapi.json shows. */
+export const ForgotBody = Identifier
+/** The identifier first, then `code` (any JSON value but null or "": as before, a non-string one is simply a wrong code). */
+export const VerifyBody = v.intersect([
+  Identifier,
+  fields({ code: v.pipe(v.unknown(), v.check((x) => x !== undefined && x !== null && x !== '', CODE_REQUIRED), v.description('The 6-digit code sent by email')) }),
+])
+export const ResetBody = fields({
+  reset_token: v.pipe(v.string('reset_token is required'), v.nonEmpty('reset_token is required')),
+  // Absent, null or "" is "required"; any other value is checked by the password rule (its messages).
+  new_password: v.pipe(
+    v.string((issue) => (issue.input === undefined || issue.input === null ? NEW_PASSWORD_REQUIRED : 'Password is required')),
+    v.nonEmpty(NEW_PASSWORD_REQUIRED),
+    PasswordRule,
+  ),
+})
 
 export function recoveryRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'POST', path: '/api/auth/forgot-password', access: 'public', summary: 'Send a recovery code (always the same answer)', tags, body: ForgotBody, response: { status: 200, description: '{message}' } }, async (c) => {
-    const id = identifier(await readJsonObject(c))
+    const id = identifier(await parseBody(c, ForgotBody))
     try {
       await forgotPassword(deps, id, c.get('clientIp'))
     } catch (err) {
@@ -42,19 +60,14 @@ export function recoveryRoutes(r: Router, deps: Deps): void {
   })
 
   register(r, { method: 'POST', path: '/api/auth/verify-reset-code', access: 'public', summary: 'Trade a recovery code for a reset token', tags, body: VerifyBody, response: { status: 200, description: '{reset_token}' } }, async (c) => {
-    const b = await readJsonObject(c)
-    const id = identifier(b)
-    if (b.code === undefined || b.code === null || b.code === '') throw new ApiError(400, 'code is required')
-    const token = await verifyResetCode(deps, id, b.code, c.get('clientIp'))
+    const b = await parseBody(c, VerifyBody)
+    const token = await verifyResetCode(deps, identifier(b), b.code, c.get('clientIp'))
     return c.json({ reset_token: token })
   })
 
   register(r, { method: 'POST', path: '/api/auth/reset-password', access: 'public', summary: 'Set a new password with a reset token', tags, body: ResetBody, response: { status: 200, description: '{message}' } }, async (c) => {
-    const b = await readJsonObject(c)
-    const token = required(b.reset_token, 'reset_token is required')
-    if (b.new_password === undefined || b.new_password === null || b.new_password === '') throw new ApiError(400, 'new_password is required')
-    const password = validate(PasswordRule, b.new_password)
-    await resetPassword(deps, token, password, c.get('clientIp'))
+    const b = await parseBody(c, ResetBody)
+    await resetPassword(deps, b.reset_token, b.new_password, c.get('clientIp'))
     return c.json({ message: 'Password has been reset successfully. Please login with your new password.' })
   })
 }

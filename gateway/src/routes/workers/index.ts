@@ -6,13 +6,13 @@
 import type { Deps } from '../../deps.js'
 import { ApiError } from '../../errors/api-error.js'
 import { register, type Router } from '../../lib/route.js'
-import { lastRuns } from '../../workers/scheduler.js'
+import { lastJobRuns } from '../../db/queries/job-runs.js'
 
 const tags = ['admin', 'workers']
 
 export function workerRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/admin/workers', access: 'admin', summary: 'Background jobs with their schedule and last run', tags, response: { status: 200, description: '{workers:[{name, schedule, last_run}]}' } }, async (c) => {
-    const runs = new Map((await lastRuns(deps)).map((run) => [run.job, run]))
+    const runs = new Map((await lastJobRuns(deps.sql)).map((run) => [run.job, run]))
     const workers = deps.scheduler.list().map((j) => ({ name: j.name, schedule: j.schedule, last_run: runs.get(j.name) ?? null }))
     return c.json({ workers, enabled: deps.config.WORKERS_ENABLED })
   })

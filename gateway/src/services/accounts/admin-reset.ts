@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto'
 import type { Deps } from '../../deps.js'
+import { replaceResetCode } from '../../db/queries/password-resets.js'
 import { ApiError } from '../../errors/api-error.js'
 import { sendMail } from '../mail/mailer.js'
 import { adminResetCodeMail } from '../mail/templates.js'
@@ -32,12 +33,7 @@ export async function sendAdminResetEmail(deps: Deps, mail: AdminResetMail): Pro
 export async function issueAdminReset(deps: Deps, target: { id: number; username: string; email: string }, adminUsername: string): Promise<void> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
   try {
-    await deps.sql.begin(async (tx) => {
-      await tx`update taguato.password_resets set used_at = now() where user_id = ${target.id} and used_at is null`
-      await tx`
-        insert into taguato.password_resets (user_id, reset_code, method, expires_at)
-        values (${target.id}, ${sha256Hex(code)}, 'admin_email', now() + interval '15 minutes')`
-    })
+    await deps.sql.begin((tx) => replaceResetCode(tx, target.id, sha256Hex(code), 'admin_email', 15))
   } catch (err) {
     deps.log.error({ err: (err as Error).message }, 'admin reset: insert failed')
     throw new ApiError(500, 'Failed to create reset record')

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino'
 import type { Db, Queryable } from '../../db/client.js'
+import { insertAudit } from '../../db/queries/audit-log.js'
 
 export type AuditEntry = {
   userId: number | null
@@ -45,11 +46,15 @@ export class Audit {
   async record(e: AuditEntry, tx: Queryable = this.db): Promise<void> {
     const details = e.details ? scrubDetails(e.details) : null
     try {
-      await tx`
-        insert into taguato.audit_log (user_id, username, action, resource_type, resource_id, details, ip_address)
-        values (${e.userId}, ${e.username}, ${e.action}, ${e.resourceType ?? null},
-                ${e.resourceId === undefined || e.resourceId === null ? null : String(e.resourceId)},
-                ${details === null ? null : tx.json(details as never)}, ${e.ip ? e.ip.slice(0, 45) : null})`
+      await insertAudit(tx, {
+        userId: e.userId,
+        username: e.username,
+        action: e.action,
+        resourceType: e.resourceType ?? null,
+        resourceId: e.resourceId === undefined || e.resourceId === null ? null : String(e.resourceId),
+        details,
+        ip: e.ip ? e.ip.slice(0, 45) : null,
+      })
     } catch (err) {
       this.log.warn({ err: (err as Error).message, action: e.action }, 'audit write failed')
     }

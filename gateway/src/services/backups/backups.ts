@@ -11,6 +11,9 @@ import { resolve, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../../deps.js'
 import { migrate } from '../../../../db/migrate.js'
+import { serverVersionNum } from '../../db/queries/server.js'
+import { deactivateSessionsExcept, upsertSession } from '../../db/queries/sessions.js'
+import { isActiveUser } from '../../db/queries/users.js'
 import { ApiError } from '../../errors/api-error.js'
 import { STATUS_CACHE_KEY } from '../status/cache.js'
 import { backupName, beyondRetention, isBackupName, type BackupKind } from './names.js'
@@ -35,8 +38,7 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 export const backupDir = (deps: Deps): string => resolve(deps.config.BACKUP_DIR)
 
 async function serverMajor(deps: Deps): Promise<number> {
-  const [row] = await deps.sql<{ v: string }[]>`select current_setting('server_version_num') as v`
-  return Math.floor(Number(row!.v) / 10000)
+  return Math.floor((await serverVersionNum(deps.sql)) / 10000)
 }
 
 export async function listBackups(deps: Deps): Promise<BackupInfo[]> {
@@ -144,15 +146,11 @@ export function restoreBackup(deps: Deps, name: string, caller: Caller): Promise
  * re-created when the backup predates it (possible only if their user exists in the backup).
  */
 async function keepOnlyCallerSession(deps: Deps, c: Caller): Promise<boolean> {
-  const ttl = deps.config.SESSION_TTL_HOURS
+  const ttlHours = deps.config.SESSION_TTL_HOURS
   return deps.sql.begin(async (tx) => {
-    await tx`update taguato.sessions set is_active = false where is_active and token_hash <> ${c.tokenHash}`
-    const [user] = await tx<{ id: number }[]>`select id from taguato.users where id = ${c.userId} and is_active`
-    if (!user) return false
-    await tx`
-      insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
-      values (${c.userId}, ${c.tokenHash}, ${c.ip.slice(0, 45)}, ${c.userAgent}, now() + make_interval(hours => ${ttl}))
-      on conflict (token_hash) do update set user_id = excluded.user_id, is_active = true, expires_at = excluded.expires_at, last_active = now()`
+    await deactivateSessionsExcept(tx, c.tokenHash)
+    if (!(await isActiveUser(tx, c.userId))) return false
+    await upsertSession(tx, { userId: c.userId, tokenHash: c.tokenHash, ip: c.ip, userAgent: c.userAgent, ttlHours })
     return true
   })
 }

@@ -7,10 +7,11 @@
  * `invalidate(name)`, which reaches every replica.
  */
 import type { Db } from '../../db/client.js'
-import type { AuthUser } from '../../env.js'
+import { findInstance, usableInstanceNames, type InstanceOwner } from '../../db/queries/instances.js'
+import type { AuthUser } from '../../db/queries/users.js'
 import { InstanceCache, type InstanceCacheOptions, type InstanceEntry } from './instance-cache.js'
 
-export type InstanceOwner = { instance_name: string; user_id: number | null; channel_type: string }
+export type { InstanceOwner }
 
 export class InstanceAccess {
   private readonly cache: InstanceCache
@@ -23,9 +24,7 @@ export class InstanceAccess {
   }
 
   async find(name: string): Promise<InstanceOwner | undefined> {
-    const [row] = await this.db<InstanceOwner[]>`
-      select instance_name, user_id, channel_type from taguato.user_instances where instance_name = ${name}`
-    return row
+    return findInstance(this.db, name)
   }
 
   /** Cached {owner, grantees, channel} of an instance, or null when the gateway does not know it. */
@@ -55,11 +54,7 @@ export class InstanceAccess {
   /** Names a user may use (owned and granted); admins get null meaning "all". */
   async usableNames(user: Pick<AuthUser, 'id' | 'role'>): Promise<Set<string> | null> {
     if (user.role === 'admin') return null
-    const rows = await this.db<{ instance_name: string }[]>`
-      select instance_name from taguato.user_instances where user_id = ${user.id}
-      union
-      select instance_name from taguato.instance_permissions where grantee_user_id = ${user.id}`
-    return new Set(rows.map((r) => r.instance_name))
+    return new Set(await usableInstanceNames(this.db, user.id))
   }
 
   /** Call after instances or grants change (all replicas drop their copy); no name = everything. */

@@ -10,6 +10,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
+import { instanceAccessRow } from '../../db/queries/instances.js'
 
 export type InstanceEntry = { owner: number | null; grantees: ReadonlySet<number>; channel: string } | null
 
@@ -75,13 +76,7 @@ export class InstanceCache {
   }
 
   private async load(name: string): Promise<InstanceEntry> {
-    const [row] = await this.db<{ user_id: number | null; channel_type: string; grantees: number[] }[]>`
-      select ui.user_id, ui.channel_type,
-             coalesce(array_agg(p.grantee_user_id) filter (where p.grantee_user_id is not null), '{}') as grantees
-      from taguato.user_instances ui
-      left join taguato.instance_permissions p on p.instance_name = ui.instance_name
-      where ui.instance_name = ${name}
-      group by ui.user_id, ui.channel_type`
+    const row = await instanceAccessRow(this.db, name)
     return row ? { owner: row.user_id, grantees: new Set(row.grantees), channel: row.channel_type } : null
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/client.js'
+import { countUnsentScheduled } from '../../db/queries/scheduled.js'
 import { joinClusterMetrics } from './cluster.js'
 import { Metrics } from './metrics.js'
 
@@ -13,11 +14,7 @@ export { Metrics, type BreakerStateName } from './metrics.js'
 export function createMetrics(config: Config, sql: Db): Metrics {
   // Process metrics only when someone can scrape them: their event-loop monitor is not free.
   const m = new Metrics({ defaultMetrics: config.METRICS_TOKEN !== '' })
-  m.gaugeOnScrape('taguato_scheduled_messages_pending', 'Scheduled messages waiting to be sent (pending or processing)', async () => {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from taguato.scheduled_messages where status in ('pending', 'processing')`
-    return row?.n ?? 0
-  })
+  m.gaugeOnScrape('taguato_scheduled_messages_pending', 'Scheduled messages waiting to be sent (pending or processing)', () => countUnsentScheduled(sql))
   joinClusterMetrics(m.registry)
   return m
 }

@@ -1,13 +1,16 @@
 /**
  * @module services/openapi/document
  * Builds the OpenAPI 3.1 document from the native route definitions (lib/route.ts registry, valibot
- * schemas converted with @valibot/to-json-schema) plus the upstream routes users may call through the
- * proxy (its D1 (docs/decisions.md#d1) route table). Generated, never hand-written, so it cannot drift from the routes.
+ * schemas converted by ./json-schema.ts) plus the upstream routes users may call through the proxy (its
+ * D1 (docs/decisions.md#d1) route table, published by the routes layer in ./proxied-routes.ts), whose
+ * bodies are the upstream's own schemas (./upstream-bodies.ts). Generated, never hand-written, so it
+ * cannot drift from the routes.
  */
-import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema'
+import type { JsonSchema } from '@valibot/to-json-schema'
 import type * as v from 'valibot'
 import type { Access, RouteDef } from '../../lib/route.js'
-import { ROUTES, type RouteRule } from '../../routes/proxy/route-table.js'
+import { schemaOf } from './json-schema.js'
+import type { ProxiedRoute } from './proxied-routes.js'
 import { upstreamBody } from './upstream-bodies.js'
 
 type Json = Record<string, unknown>
@@ -24,10 +27,14 @@ export function openApiPath(honoPath: string): { path: string; params: string[] 
   return { path, params }
 }
 
-function schemaOf(s: v.GenericSchema): JsonSchema {
-  // typeMode input: a request documents what the client sends, before transforms.
-  const { $schema: _drop, ...rest } = toJsonSchema(s, { target: 'draft-2020-12', errorMode: 'ignore', typeMode: 'input' })
-  return rest
+/**
+ * `get` + `/api/templates/{id}` -> `getApiTemplatesId`. Built from the OpenAPI path (not Hono's, whose
+ * `{[0-9]+}` constraints would leak in), and a trailing slash counts: `/admin` and `/admin/` are two
+ * operations and OpenAPI wants their ids unique.
+ */
+function operationId(prefix: string, path: string): string {
+  const camel = path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())
+  return `${prefix}${camel}${path.length > 1 && path.endsWith('/') ? 'Slash' : ''}`
 }
 
 const SECURITY: Record<Access, Json[]> = {
@@ -65,7 +72,7 @@ function queryParams(schema: v.GenericSchema): Json[] {
   return Object.entries(js.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, schema: s }))
 }
 
-function nativeOperation(d: RouteDef, params: string[]): Operation {
+function nativeOperation(d: RouteDef, path: string, params: string[]): Operation {
   const status = String(d.response?.status ?? 200)
   const contentType = d.produces ?? 'application/json'
   const ok: Json = { description: d.response?.description ?? 'Success' }
@@ -75,7 +82,7 @@ function nativeOperation(d: RouteDef, params: string[]): Operation {
     summary: d.summary,
     description: ACCESS_NOTE[d.access],
     tags: d.tags?.length ? d.tags : [d.path.split('/')[1] || 'root'],
-    operationId: `${d.method.toLowerCase()}${d.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+    operationId: operationId(d.method.toLowerCase(), path),
     security: SPECIAL_SECURITY[d.path] ?? SECURITY[d.access],
     'x-access': d.access,
     parameters: [...pathParams(params), ...(d.query ? queryParams(d.query) : [])],
@@ -85,14 +92,14 @@ function nativeOperation(d: RouteDef, params: string[]): Operation {
   return op
 }
 
-function proxiedOperation(r: RouteRule, params: string[]): Operation {
+function proxiedOperation(r: ProxiedRoute, path: string, params: string[]): Operation {
   const family = r.path.split('/')[1] ?? 'upstream'
   const who = r.adminOnly ? 'Admin only (users configure webhooks through /api/webhooks).' : 'Callers must own the instance, be granted it, or be admin.'
   const op: Operation = {
     summary: `Evolution API v2: ${r.method} ${r.path.replace(':instance', '{instance}')}`,
     description: `Forwarded to the upstream with the gateway's key. ${who} Request and response bodies are Evolution's.`,
     tags: [`upstream ${family}`],
-    operationId: `upstream${r.method}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+    operationId: operationId(`upstream${r.method}`, path),
     security: [{ apikey: [] }],
     'x-access': r.adminOnly ? 'admin' : 'session',
     'x-proxied': true,
@@ -110,7 +117,7 @@ function proxiedOperation(r: RouteRule, params: string[]): Operation {
   return op
 }
 
-export function buildOpenApi(defs: RouteDef[], proxied: RouteRule[] = ROUTES): Json {
+export function buildOpenApi(defs: readonly RouteDef[], proxied: readonly ProxiedRoute[]): Json {
   const paths: Record<string, Record<string, Operation>> = {}
   const add = (p: string, method: string, op: Operation) => {
     const item = (paths[p] ??= {})
@@ -118,11 +125,11 @@ export function buildOpenApi(defs: RouteDef[], proxied: RouteRule[] = ROUTES): J
   }
   for (const d of defs) {
     const { path, params } = openApiPath(d.path)
-    add(path, d.method, nativeOperation(d, params))
+    add(path, d.method, nativeOperation(d, path, params))
   }
   for (const r of proxied) {
     const { path, params } = openApiPath(r.path)
-    add(path, r.method, proxiedOperation(r, params))
+    add(path, r.method, proxiedOperation(r, path, params))
   }
   return {
     openapi: '3.1.0',

@@ -3,6 +3,8 @@
  * its access as security, and the proxied upstream routes; /metrics is token-guarded. Real deps on a
  * throwaway database (migrated, so the app's routes see the real schema).
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/db.js'
@@ -13,9 +15,12 @@ import { buildDeps, type Deps } from '../../deps.js'
 import { createLogger } from '../../lib/logger.js'
 import { ROUTES } from '../../routes/proxy/route-table.js'
 import { routeFamily } from '../../middleware/metrics/index.js'
+import { SendTextBody } from '../../../../common/src/evolution/request-bodies.js'
 import { openApiPath } from './document.js'
+import { schemaOf } from './json-schema.js'
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { security: unknown[]; 'x-access': string; requestBody?: unknown }>> }
+type Body = { content: { 'application/json': { schema: Record<string, unknown> } } }
+type Doc = { openapi: string; paths: Record<string, Record<string, { security: unknown[]; 'x-access': string; operationId: string; requestBody?: Body }>> }
 
 let db: TestDatabase
 let deps: Deps
@@ -69,6 +74,34 @@ describe('GET /api/openapi.json', () => {
   it('documents the proxied upstream routes from the D1 (docs/decisions.md#d1) route table', () => {
     for (const r of ROUTES) expect(doc.paths[openApiPath(r.path).path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined()
     expect(doc.paths['/message/sendText/{instance}']?.post?.requestBody).toBeDefined()
+  })
+
+  it('shows each native body as the schema the route declares (and validates with)', () => {
+    for (const d of gw.router.defs.filter((x) => x.body)) {
+      const shown = doc.paths[openApiPath(d.path).path]?.[d.method.toLowerCase()]?.requestBody?.content['application/json'].schema
+      expect(shown, `${d.method} ${d.path}`).toEqual(schemaOf(d.body!))
+    }
+  })
+
+  it("shows the upstream's own schemas for its bodies, with what a check says in metadata", () => {
+    const body = (p: string) => doc.paths[p]?.post?.requestBody?.content['application/json'].schema
+    expect(body('/message/sendText/{instance}')).toEqual(schemaOf(SendTextBody))
+    expect(body('/chat/whatsappNumbers/{instance}')).toMatchObject({ properties: { numbers: { type: 'array', minItems: 1, uniqueItems: true } }, required: ['numbers'] })
+    // The gateway's own name rule (it intercepts create) over the upstream's.
+    expect(body('/instance/create')).toMatchObject({ properties: { instanceName: { type: 'string', pattern: '^[a-zA-Z0-9][a-zA-Z0-9_-]*$' } }, required: ['instanceName'] })
+  })
+
+  it('gives every operation its own operationId', () => {
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId))
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([])
+  })
+
+  it('services/ and middleware/ import nothing from routes/ (the route table is handed down)', () => {
+    const src = fileURLToPath(new URL('../../', import.meta.url))
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []))
+    const offenders = [...files(path.join(src, 'services')), ...files(path.join(src, 'middleware'))].filter((f) => /from '(\.\.\/)+routes\//.test(fs.readFileSync(f, 'utf8')))
+    expect(offenders.map((f) => path.relative(src, f))).toEqual([])
   })
 
   it('converts Hono paths', () => {

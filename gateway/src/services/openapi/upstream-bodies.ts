@@ -1,59 +1,37 @@
 /**
  * @module services/openapi/upstream-bodies
- * Request bodies of the most used upstream routes (R6, docs/decisions.md#r6), for the
- * OpenAPI document. The upstream validates them; these are documentation, so other routes stay open.
+ * Request bodies of the proxied upstream routes, for the document: the schemas the upstream's handlers
+ * validate with (common/src/evolution/request-bodies, shared because the two services may not import
+ * each other), converted like every native body. A route without an entry is documented as an open
+ * object.
  */
 import type { JsonSchema } from '@valibot/to-json-schema'
+import * as v from 'valibot'
+import { InstanceNameRule } from '../../lib/rules.js'
+import * as M from '../../../../common/src/evolution/request-bodies.js'
+import { schemaOf } from './json-schema.js'
 
-const str = { type: 'string' } as const
-const num = { type: 'number' } as const
-
-const BODIES: Record<string, JsonSchema> = {
-  '/instance/create': {
-    type: 'object',
-    required: ['instanceName'],
-    properties: { instanceName: str, integration: { type: 'string', examples: ['WHATSAPP-BAILEYS'] }, qrcode: { type: 'boolean' } },
-  },
-  '/message/sendText/:instance': {
-    type: 'object',
-    required: ['number', 'text'],
-    properties: { number: { type: 'string', examples: ['595981123456'] }, text: str, delay: num },
-  },
-  '/message/sendMedia/:instance': {
-    type: 'object',
-    required: ['number', 'mediatype', 'media'],
-    properties: {
-      number: str,
-      mediatype: { enum: ['image', 'video', 'document', 'audio'] },
-      media: { type: 'string', description: 'URL, base64 or data: URL' },
-      caption: str,
-      fileName: str,
-      mimetype: str,
-    },
-  },
-  '/message/sendLocation/:instance': {
-    type: 'object',
-    required: ['number', 'latitude', 'longitude', 'name', 'address'],
-    properties: { number: str, latitude: num, longitude: num, name: str, address: str },
-  },
-  '/chat/whatsappNumbers/:instance': {
-    type: 'object',
-    required: ['numbers'],
-    properties: { numbers: { type: 'array', items: str, minItems: 1, uniqueItems: true } },
-  },
-  '/webhook/set/:instance': {
-    type: 'object',
-    required: ['webhook'],
-    properties: {
-      webhook: {
-        type: 'object',
-        required: ['enabled', 'url'],
-        properties: { enabled: { type: 'boolean' }, url: str, byEvents: { type: 'boolean' }, base64: { type: 'boolean' }, events: { type: 'array', items: str } },
-      },
-    },
-  },
+/** Keyed by the proxy's path pattern (routes/proxy/route-table.ts). */
+export const UPSTREAM_BODIES: Readonly<Record<string, v.GenericSchema>> = {
+  // The gateway intercepts create and checks the name with its own, stricter rule before the upstream's.
+  '/instance/create': v.object({ ...M.CreateBody.entries, instanceName: InstanceNameRule }),
+  '/message/sendText/:instance': M.SendTextBody,
+  '/message/sendMedia/:instance': M.SendMediaBody,
+  '/message/sendWhatsAppAudio/:instance': M.SendAudioBody,
+  '/message/sendLocation/:instance': M.SendLocationBody,
+  '/message/sendContact/:instance': M.SendContactBody,
+  '/message/sendReaction/:instance': M.SendReactionBody,
+  '/message/sendPoll/:instance': M.SendPollBody,
+  '/message/sendList/:instance': M.SendListBody,
+  '/message/sendButtons/:instance': M.SendButtonsBody,
+  '/message/sendTemplate/:instance': M.SendTemplateBody,
+  '/chat/whatsappNumbers/:instance': M.NumbersBody,
+  '/settings/set/:instance': M.SettingsBody,
+  // The upstream takes v2's nested body or, as a tolerant alias (D14, docs/decisions.md#d14), the v1 flat one.
+  '/webhook/set/:instance': v.union([M.WebhookSetBody, M.LegacyWebhookBody]),
 }
 
 export function upstreamBody(path: string): JsonSchema {
-  return BODIES[path] ?? { type: 'object', description: 'As Evolution API v2 defines for this route', additionalProperties: true }
+  const schema = UPSTREAM_BODIES[path]
+  return schema ? schemaOf(schema) : { type: 'object', description: 'As Evolution API v2 defines for this route', additionalProperties: true }
 }

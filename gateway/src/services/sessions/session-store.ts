@@ -12,8 +12,15 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db, Queryable } from '../../db/client.js'
-import { findSessionUser } from '../../db/queries/users.js'
-import type { AuthUser } from '../../env.js'
+import {
+  activeTokenHashes,
+  deactivateSessionByHash,
+  deactivateSessionById,
+  deactivateUserSessions,
+  insertSession,
+  slideSession,
+} from '../../db/queries/sessions.js'
+import { findSessionUser, type AuthUser } from '../../db/queries/users.js'
 import { generateToken, sha256Hex } from './tokens.js'
 
 const KEY_PREFIX = 'taguato:sess:'
@@ -39,12 +46,8 @@ export class SessionStore {
   /** Creates a session row and returns the raw token (shown once, never stored). */
   async create(userId: number, ip: string, userAgent: string, tx: Queryable = this.db): Promise<{ token: string; id: number }> {
     const token = generateToken()
-    const hash = sha256Hex(token)
-    const [row] = await tx<{ id: number }[]>`
-      insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
-      values (${userId}, ${hash}, ${ip.slice(0, 45)}, ${userAgent}, now() + make_interval(hours => ${this.opts.ttlHours}))
-      returning id`
-    return { token, id: row!.id }
+    const id = await insertSession(tx, { userId, tokenHash: sha256Hex(token), ip, userAgent, ttlHours: this.opts.ttlHours })
+    return { token, id }
   }
 
   /** Resolves a raw token to its user, or null when unknown, expired or revoked. */
@@ -87,26 +90,19 @@ export class SessionStore {
     if (last !== undefined && now - last < SLIDE_EVERY_MS) return
     this.lastSlide.set(hash, now)
     if (this.lastSlide.size > 100_000) this.lastSlide.clear()
-    this.db`
-      update taguato.sessions set last_active = now(), expires_at = now() + make_interval(hours => ${this.opts.ttlHours})
-      where id = ${sessionId} and is_active`
+    slideSession(this.db, sessionId, this.opts.ttlHours)
       .catch((err: Error) => this.log.warn({ err: err.message }, 'session slide failed'))
   }
 
   /** Revokes one session by its token hash (logout). */
   async revokeHash(hash: string): Promise<void> {
-    await this.db`update taguato.sessions set is_active = false where token_hash = ${hash}`
+    await deactivateSessionByHash(this.db, hash)
     await this.forget([hash])
   }
 
   /** Revokes one session by id; with userId, only if it belongs to that user. Returns the row or null. */
   async revokeById(id: number, userId?: number): Promise<{ id: number; user_id: number } | null> {
-    const rows = userId === undefined
-      ? await this.db<{ id: number; user_id: number; token_hash: string }[]>`
-          update taguato.sessions set is_active = false where id = ${id} returning id, user_id, token_hash`
-      : await this.db<{ id: number; user_id: number; token_hash: string }[]>`
-          update taguato.sessions set is_active = false where id = ${id} and user_id = ${userId} returning id, user_id, token_hash`
-    const row = rows[0]
+    const row = await deactivateSessionById(this.db, id, userId)
     if (!row) return null
     await this.forget([row.token_hash])
     return { id: row.id, user_id: row.user_id }
@@ -114,9 +110,7 @@ export class SessionStore {
 
   /** Revokes every session of a user (logout-all, password change, deactivation, reset). */
   async revokeAllForUser(userId: number, tx: Queryable = this.db): Promise<void> {
-    const rows = await tx<{ token_hash: string }[]>`
-      update taguato.sessions set is_active = false where user_id = ${userId} and is_active returning token_hash`
-    await this.forget(rows.map((r) => r.token_hash))
+    await this.forget(await deactivateUserSessions(tx, userId))
   }
 
   /**
@@ -124,9 +118,7 @@ export class SessionStore {
    * Postgres (role, limits, is_active changed). Call after the change is committed.
    */
   async refreshUser(userId: number): Promise<void> {
-    const rows = await this.db<{ token_hash: string }[]>`
-      select token_hash from taguato.sessions where user_id = ${userId} and is_active`
-    await this.forget(rows.map((r) => r.token_hash), false)
+    await this.forget(await activeTokenHashes(this.db, userId), false)
   }
 
   /**

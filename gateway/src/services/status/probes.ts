@@ -5,6 +5,7 @@
  * (PING). Each resolves, never throws, with its latency in ms.
  */
 import type { Deps } from '../../deps.js'
+import { ping } from '../../db/queries/server.js'
 import type { ServiceState } from './overall.js'
 
 export const SERVICE_NAMES = ['Gateway', 'Evolution API', 'PostgreSQL', 'Redis'] as const
@@ -34,7 +35,7 @@ export function probeUpstream(deps: Deps, timeoutMs: number): Promise<ProbeResul
 
 export function probeDb(deps: Deps, timeoutMs: number): Promise<ProbeResult> {
   return timed('PostgreSQL', async () => {
-    await withTimeout(deps.sql`select 1`.execute(), timeoutMs)
+    await withTimeout(ping(deps.sql), timeoutMs)
     return null
   })
 }

@@ -4,8 +4,7 @@
  * POST /webhook/meta calls `deliver` with each change, routed by phone number id.
  */
 import type { UpstreamConfig } from '../../config.js'
-import type { DriverContext } from '../index.js'
-import type { DriverEvents, SessionInfo, WhatsAppDriver } from '../types.js'
+import type { DriverContext, DriverEvents, SessionInfo, WhatsAppDriver } from '../types.js'
 import { GraphClient } from './graph-client.js'
 import { CloudSession } from './session.js'
 import type { RoutedChange } from './webhook.js'

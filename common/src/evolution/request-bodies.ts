@@ -1,0 +1,197 @@
+/**
+ * @module common/evolution/request-bodies
+ * The request bodies of the Evolution API v2 routes, as valibot schemas: the ONE definition the
+ * upstream validates with (its routes import them through upstream/src/routes/*-schemas.ts) and the
+ * gateway's OpenAPI document shows (gateway/src/services/openapi/upstream-bodies.ts converts them).
+ * Messages are worded like v2's jsonschema errors (upstream/src/lib/validation.ts renders the issues);
+ * `number` carries v2's description "Invalid format", which is what any problem with it reports.
+ *
+ * `v.examples`, `v.description` and `v.metadata` change nothing in validation: they are what the document
+ * says besides the rules, including what a `v.check` enforces in code JSON Schema cannot carry.
+ */
+import * as v from 'valibot'
+import { WEBHOOK_EVENTS } from './webhook-events.js'
+
+// ---- /message/* ------------------------------------------------------------------------------------
+
+export const NumberField = v.pipe(v.string('Invalid format'), v.examples(['595981123456']))
+const delay = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(300_000)))
+const strOpt = v.optional(v.string())
+
+export const SendTextBody = v.object({
+  number: NumberField,
+  text: v.string(),
+  delay,
+  linkPreview: v.optional(v.boolean()),
+  quoted: v.optional(v.record(v.string(), v.unknown())),
+  mentionsEveryOne: v.optional(v.boolean()),
+  mentioned: v.optional(v.array(v.string())),
+})
+
+export const SendMediaBody = v.object({
+  number: NumberField,
+  mediatype: v.picklist(['image', 'document', 'video', 'audio']),
+  media: v.pipe(v.string(), v.description('URL, base64 or data: URL')),
+  mimetype: strOpt,
+  fileName: strOpt,
+  caption: strOpt,
+  delay,
+})
+
+export const SendAudioBody = v.object({ number: NumberField, audio: v.string(), encoding: v.optional(v.boolean()), delay })
+
+export const SendLocationBody = v.object({
+  number: NumberField,
+  latitude: v.number(),
+  longitude: v.number(),
+  name: v.string(),
+  address: v.string(),
+  delay,
+})
+
+export const SendContactBody = v.object({
+  number: NumberField,
+  contact: v.pipe(
+    v.array(
+      v.object({
+        fullName: v.string(),
+        wuid: strOpt,
+        phoneNumber: v.string(),
+        organization: strOpt,
+        email: strOpt,
+        url: strOpt,
+      }),
+    ),
+    v.minLength(1),
+  ),
+  delay,
+})
+
+export const SendReactionBody = v.object({
+  key: v.object({ id: v.string(), remoteJid: v.string(), fromMe: v.boolean() }),
+  reaction: v.string(),
+})
+
+export const SendPollBody = v.object({
+  number: NumberField,
+  name: v.string(),
+  selectableCount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(12)),
+  values: v.pipe(v.array(v.string()), v.minLength(2), v.maxLength(12)),
+  delay,
+})
+
+export const SendListBody = v.object({
+  number: NumberField,
+  title: v.string(),
+  description: strOpt,
+  buttonText: v.string(),
+  footerText: strOpt,
+  sections: v.pipe(
+    v.array(
+      v.object({
+        title: v.string(),
+        rows: v.pipe(v.array(v.object({ title: v.string(), description: strOpt, rowId: strOpt })), v.minLength(1)),
+      }),
+    ),
+    v.minLength(1),
+  ),
+  delay,
+})
+
+export const SendButtonsBody = v.object({
+  number: NumberField,
+  title: v.string(),
+  description: strOpt,
+  footer: strOpt,
+  buttons: v.pipe(
+    v.array(v.object({ type: v.picklist(['reply', 'copy', 'url', 'call', 'pix']), displayText: strOpt, id: strOpt, copyCode: strOpt, url: strOpt, phoneNumber: strOpt })),
+    v.minLength(1),
+  ),
+  delay,
+})
+
+/** Evolution's sendTemplate body: Meta template name, language code (`en_US`, `es`), optional components. */
+export const SendTemplateBody = v.object({
+  number: NumberField,
+  name: v.pipe(v.string(), v.minLength(1, 'name does not meet minimum length of 1')),
+  language: v.pipe(v.string(), v.minLength(1, 'language does not meet minimum length of 1')),
+  components: v.optional(v.array(v.record(v.string(), v.unknown()))),
+  delay,
+})
+
+// ---- /chat/whatsappNumbers ---------------------------------------------------------------------------
+
+export const NumbersBody = v.object({
+  numbers: v.pipe(
+    v.array(v.string()),
+    v.minLength(1),
+    v.check((a) => new Set(a).size === a.length, 'numbers contains duplicate item'),
+    v.metadata({ uniqueItems: true }),
+  ),
+})
+
+// ---- /instance/create, /webhook/set (v2 and the legacy flat v1 alias), /settings/set ----------------------
+
+const bool = v.optional(v.boolean())
+
+export const EventList = v.array(v.picklist(WEBHOOK_EVENTS))
+
+/** The nested v2 webhook object (create's `webhook`, webhook/set's `webhook`). */
+export const WebhookObject = v.object({
+  enabled: v.boolean(),
+  url: v.string(),
+  headers: v.optional(v.record(v.string(), v.unknown())),
+  byEvents: bool,
+  base64: bool,
+  events: v.optional(EventList),
+})
+
+export const CreateBody = v.object({
+  instanceName: v.pipe(
+    v.string(),
+    v.minLength(1, 'The "instanceName" cannot be empty'),
+    // Not in v2; a name with "/" could never be addressed by the path-based routes.
+    v.check((s) => !s.includes('/'), 'instanceName does not match pattern "^[^/]+$"'),
+  ),
+  // The create service checks it (400 "Invalid integration").
+  integration: v.optional(v.pipe(v.string(), v.examples(['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS']))),
+  token: strOpt,
+  qrcode: bool,
+  number: v.optional(v.pipe(v.string(), v.regex(/^\d+[.@\w-]+/, 'number does not match pattern "^\\d+[\\.@\\w-]+"'))),
+  businessId: strOpt,
+  rejectCall: bool,
+  msgCall: strOpt,
+  groupsIgnore: bool,
+  alwaysOnline: bool,
+  readMessages: bool,
+  readStatus: bool,
+  syncFullHistory: bool,
+  wavoipToken: strOpt,
+  webhook: v.optional(WebhookObject),
+})
+
+export const WebhookSetBody = v.object({ webhook: WebhookObject })
+
+/**
+ * The gateway's v1 flat body: `{url, webhook_by_events, webhook_base64, events, enabled?}`. The
+ * "clear" call sends `events:{}` (an empty Lua table), so an object means no events.
+ */
+export const LegacyWebhookBody = v.object({
+  url: v.string(),
+  enabled: bool,
+  webhook_by_events: bool,
+  webhook_base64: bool,
+  headers: v.optional(v.record(v.string(), v.unknown())),
+  events: v.optional(v.union([v.array(v.string()), v.record(v.string(), v.unknown())])),
+})
+
+export const SettingsBody = v.object({
+  rejectCall: v.boolean(),
+  msgCall: strOpt,
+  groupsIgnore: v.boolean(),
+  alwaysOnline: v.boolean(),
+  readMessages: v.boolean(),
+  readStatus: v.boolean(),
+  syncFullHistory: v.boolean(),
+  wavoipToken: strOpt,
+})
