@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the web panel (gateway/panel, Vite + Preact) into gateway/public/admin, served at /admin/.
 # Called by `npm start` and `npm test` when present. Skips the build when the output is newer than every
-# source file (and than package-lock.json), so it costs a few milliseconds when nothing changed.
+# source file (and than package-lock.json), so it costs a few milliseconds when nothing changed. The
+# panel's unit tests (*.test.ts beside the code, run by vitest) are not part of the bundle and do not count.
 # PANEL_FORCE_BUILD=1 rebuilds anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ OUT=gateway/public/admin
 STAMP="$OUT/index.html"
 
 if [ "${PANEL_FORCE_BUILD:-0}" != 1 ] && [ -f "$STAMP" ]; then
-  newer=$(find "$SRC" package-lock.json -type f -newer "$STAMP" -print -quit 2>/dev/null || true)
+  newer=$(find "$SRC" package-lock.json -type f ! -name '*.test.ts' -newer "$STAMP" -print -quit 2>/dev/null || true)
   if [ -z "$newer" ]; then
     echo "[panel] up to date ($OUT)"
     exit 0

@@ -1,9 +1,10 @@
 /**
  * @module scripts/deps/sql-placement.test
- * The other half of "SQL only in gateway/src/db/queries" (gateway/AGENTS.md). The dependency rule
- * gw-sql-only-in-db sees imports, but a service handed the pool as a `Db` type can still call it as a
- * tagged template; this looks for such calls (and `.unsafe(`) in gateway/src outside db/.
- * Tests are left out: they set up rows with SQL of their own.
+ * The other half of "SQL only in db/" (gateway/AGENTS.md, upstream/src/db/README.md). The dependency
+ * rules gw-sql-only-in-db and up-postgres-only-in-db see imports, but code handed the pool as a type can
+ * still call it as a tagged template; this looks for such calls (and `.unsafe(`) in gateway/src and
+ * upstream/src outside their db/. Tests are left out: they set up rows with SQL of their own. Comment
+ * lines are left out too: prose names the pool in backquotes (`sql`).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -16,21 +17,24 @@ import { REPO_ROOT } from '../lib/paths.js'
  */
 const SQL_CALL = /(?<![\w$])(?:(?:this|deps|ctx)\.)?(?:sql|db|tx|conn|q)\s*(?:<[^`;]*?>)?`|\.unsafe\(/
 
-/** `file:line: text` for each line of gateway/src (outside db/, tests aside) that writes SQL. */
-function sqlOutsideQueries(root = path.join(REPO_ROOT, 'gateway', 'src')): string[] {
+const COMMENT = /^\s*(\/\/|\/\*|\*)/
+
+/** `file:line: text` for each line of `<service>/src` (outside db/, tests and comments aside) that writes SQL. */
+function sqlOutsideQueries(service: 'gateway' | 'upstream'): string[] {
+  const root = path.join(REPO_ROOT, service, 'src')
   const hits: string[] = []
   for (const rel of fs.readdirSync(root, { recursive: true }).map(String).sort()) {
     const posix = rel.split(path.sep).join('/')
     if (!posix.endsWith('.ts') || posix.endsWith('.test.ts') || posix.startsWith('db/')) continue
     const lines = fs.readFileSync(path.join(root, rel), 'utf8').split('\n')
     lines.forEach((line, i) => {
-      if (SQL_CALL.test(line)) hits.push(`gateway/src/${posix}:${i + 1}: ${line.trim()}`)
+      if (SQL_CALL.test(line) && !COMMENT.test(line)) hits.push(`${service}/src/${posix}:${i + 1}: ${line.trim()}`)
     })
   }
   return hits
 }
 
-describe('SQL only in gateway/src/db/', () => {
+describe('SQL only in db/', () => {
   it('recognises a statement however the pool is named', () => {
     for (const line of [
       'await sql`select 1`',
@@ -45,8 +49,11 @@ describe('SQL only in gateway/src/db/', () => {
     }
   })
 
-  it('finds no statement outside db/', () => {
-    const hits = sqlOutsideQueries()
-    expect(hits, 'move these statements into a gateway/src/db/queries/<table>.ts function').toEqual([])
+  it('finds no statement in the gateway outside db/', () => {
+    expect(sqlOutsideQueries('gateway'), 'move these statements into a gateway/src/db/queries/<table>.ts function').toEqual([])
+  })
+
+  it('finds no statement in the upstream outside db/', () => {
+    expect(sqlOutsideQueries('upstream'), 'move these statements into an upstream/src/db/<table>.ts function').toEqual([])
   })
 })

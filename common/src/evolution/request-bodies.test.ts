@@ -1,6 +1,6 @@
 /**
  * @module common/evolution/request-bodies tests: what the schemas accept and refuse (the upstream's
- * wording of each issue is tested in upstream/test), and that the annotations for the document leave
+ * wording of each issue is tested in upstream/src/routes/*.test.ts), and that the annotations for the document leave
  * validation alone.
  */
 import * as v from 'valibot'

@@ -28,6 +28,8 @@ export type RouteDef = {
   summary: string
   tags?: string[]
   body?: v.GenericSchema
+  /** A media type the route also reads as plain text instead of the JSON `body` (CSV import: text/csv). */
+  textBody?: string
   query?: v.GenericSchema
   /** Documented success status and a short description of the response. */
   response?: { status: number; description: string; schema?: v.GenericSchema }

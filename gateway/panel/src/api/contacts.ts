@@ -14,8 +14,9 @@ export const contactsApi = {
   create: (name: string) => api.post<{ list: ContactList }>('/api/contacts', { name } satisfies RequestBody<'POST /api/contacts'>),
   rename: (id: number, name: string) => api.put<unknown>(`/api/contacts/${id}`, { name } satisfies RequestBody<'PUT /api/contacts/{id}'>),
   remove: (id: number) => api.del<unknown>(`/api/contacts/${id}`),
-  addItems: (id: number, items: { phone_number: string; label?: string }[]) => api.post<{ items: ContactItem[] }>(`/api/contacts/${id}/items`, { items }),
+  addItems: (id: number, items: { phone_number: string; label?: string }[]) =>
+    api.post<{ items: ContactItem[] }>(`/api/contacts/${id}/items`, { items } satisfies RequestBody<'POST /api/contacts/{id}/items'>),
   removeItem: (id: number, itemId: number) => api.del<unknown>(`/api/contacts/${id}/items/${itemId}`),
-  importCsv: (id: number, csv: string) => api.post<ImportReport>(`/api/contacts/${id}/import`, { csv }),
+  importCsv: (id: number, csv: string) => api.post<ImportReport>(`/api/contacts/${id}/import`, { csv } satisfies RequestBody<'POST /api/contacts/{id}/import'>),
   exportCsv: (id: number, name: string) => downloadBlob(`/api/contacts/${id}/export`, `${name || 'contacts'}.csv`),
 }

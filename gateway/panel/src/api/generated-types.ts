@@ -129,6 +129,51 @@ export type RequestBodies = {
   "PUT /api/contacts/{id}": {
     name: string
   }
+  /** Import items from CSV (header phone_number[,label]); body text/csv or JSON {csv} */
+  "POST /api/contacts/{id}/import": {
+    csv: string
+  }
+  /** Add items: {items:[{phone_number,label?}]} or one {phone_number,label?} */
+  "POST /api/contacts/{id}/items": {
+    items: {
+      /** 8-20 digits (spaces ignored), at most 20 characters */
+      phone_number: string | number
+      label?: string | null
+    }[]
+  } | {
+    /** 8-20 digits (spaces ignored), at most 20 characters */
+    phone_number: string | number
+    label?: string | null
+  }
+  /** Record a send attempt (compatibility) */
+  "POST /api/messages/log": {
+    /** Default: "text" */
+    message_type?: "text" | "image" | "document" | "audio" | "video" | null
+    /** Default: "sent" */
+    status?: "sent" | "failed" | "cancelled" | null
+    instance_name: string
+    phone_number: string
+    error_message?: string | null
+  }
+  /** Schedule a message (scheduled_at "now" or a past time = bulk send now) */
+  "POST /api/scheduled": {
+    instance_name: string
+    recipients: (string | number)[]
+    message_content: string
+    /** "now", or an ISO 8601 date-time (no zone = UTC); a past time also means now */
+    scheduled_at: string
+    /** Default: "text" */
+    message_type?: "text" | "image" | "document" | "audio" | "video"
+  }
+  /** Update a pending message (same rules as create) */
+  "PUT /api/scheduled/{id}": {
+    instance_name?: string
+    recipients?: (string | number)[]
+    message_content?: string
+    /** "now", or an ISO 8601 date-time (no zone = UTC); a past time also means now */
+    scheduled_at?: string
+    message_type?: "text" | "image" | "document" | "audio" | "video"
+  }
   /** Create a template */
   "POST /api/templates": {
     name: string
@@ -138,6 +183,21 @@ export type RequestBodies = {
   "PUT /api/templates/{id}": {
     name?: string
     content?: string
+  }
+  /** Create the webhook of an instance (signing_secret shown once) */
+  "POST /api/webhooks": {
+    instance_name: string
+    /** http(s) URL without credentials; it must not point to localhost, private, internal or cloud-metadata addresses */
+    webhook_url: string
+    /** Event names; [] = all. Names Evolution does not know are kept but never delivered (ignored_events). Default: [] */
+    events?: string[]
+  }
+  /** Update webhook_url, events or is_active */
+  "PUT /api/webhooks/{id}": {
+    /** http(s) URL without credentials; it must not point to localhost, private, internal or cloud-metadata addresses */
+    webhook_url?: string
+    events?: ("APPLICATION_STARTUP" | "QRCODE_UPDATED" | "MESSAGES_SET" | "MESSAGES_UPSERT" | "MESSAGES_EDITED" | "MESSAGES_UPDATE" | "MESSAGES_DELETE" | "SEND_MESSAGE" | "SEND_MESSAGE_UPDATE" | "CONTACTS_SET" | "CONTACTS_UPSERT" | "CONTACTS_UPDATE" | "PRESENCE_UPDATE" | "CHATS_SET" | "CHATS_UPSERT" | "CHATS_UPDATE" | "CHATS_DELETE" | "GROUPS_UPSERT" | "GROUP_UPDATE" | "GROUP_PARTICIPANTS_UPDATE" | "CONNECTION_UPDATE" | "LABELS_EDIT" | "LABELS_ASSOCIATION" | "CALL" | "TYPEBOT_START" | "TYPEBOT_CHANGE_STATUS" | "REMOVE_INSTANCE" | "LOGOUT_INSTANCE" | "INSTANCE_CREATE" | "INSTANCE_DELETE" | "STATUS_INSTANCE" | "GROUPS_UPDATE")[]
+    is_active?: boolean
   }
   /** Evolution API v2: POST /chat/whatsappNumbers/{instance} */
   "POST /chat/whatsappNumbers/{instance}": {

@@ -1,4 +1,5 @@
 import { api } from './client.js'
+import type { RequestBody } from './generated-types.js'
 
 export type Progress = { total: number; sent: number; failed: number; pending: number; skipped?: number }
 export type Scheduled = {
@@ -14,13 +15,10 @@ export type Scheduled = {
   created_at: string
   updated_at?: string
 }
-export type NewScheduled = {
-  instance_name: string
-  message_type: string
-  message_content: string
-  recipients: string[]
-  scheduled_at: string
-}
+/** The body the server validates (generated from its schema, generated-types.ts). */
+export type NewScheduled = RequestBody<'POST /api/scheduled'>
+export type ScheduledType = NonNullable<NewScheduled['message_type']>
+export const SCHEDULED_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const satisfies readonly ScheduledType[]
 
 export function recipientsOf(m: Scheduled): string[] {
   if (Array.isArray(m.recipients)) return m.recipients.map(String)

@@ -1,4 +1,5 @@
 import { api } from './client.js'
+import type { RequestBody } from './generated-types.js'
 
 export type Webhook = {
   id: number
@@ -16,15 +17,21 @@ export type Webhook = {
   updated_at?: string | null
 }
 
+/** The bodies the server validates (generated from its schemas, generated-types.ts). */
+export type NewWebhook = RequestBody<'POST /api/webhooks'>
+export type WebhookPatch = RequestBody<'PUT /api/webhooks/{id}'>
+/** A name update accepts (create keeps any name; update refuses those Evolution does not know). */
+export type WebhookEvent = NonNullable<WebhookPatch['events']>[number]
+
 export const WEBHOOK_EVENTS = [
   'MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'MESSAGES_DELETE', 'SEND_MESSAGE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED', 'CALL',
   'CONTACTS_SET', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE', 'PRESENCE_UPDATE', 'CHATS_SET', 'CHATS_UPDATE', 'CHATS_UPSERT',
   'CHATS_DELETE', 'GROUPS_UPSERT', 'GROUPS_UPDATE', 'GROUP_PARTICIPANTS_UPDATE', 'LABELS_EDIT', 'LABELS_ASSOCIATION',
-] as const
+] as const satisfies readonly WebhookEvent[]
 
 export const webhooksApi = {
   list: () => api.get<{ webhooks: Webhook[] }>('/api/webhooks'),
-  create: (b: { instance_name: string; webhook_url: string; events: string[] }) => api.post<{ webhook: Webhook; secret?: string; signing_secret?: string }>('/api/webhooks', b),
-  update: (id: number, b: { webhook_url?: string; events?: string[]; is_active?: boolean }) => api.put<{ webhook: Webhook }>(`/api/webhooks/${id}`, b),
+  create: (b: NewWebhook) => api.post<{ webhook: Webhook; secret?: string; signing_secret?: string }>('/api/webhooks', b),
+  update: (id: number, b: WebhookPatch) => api.put<{ webhook: Webhook }>(`/api/webhooks/${id}`, b),
   remove: (id: number) => api.del<unknown>(`/api/webhooks/${id}`),
 }

@@ -2,7 +2,7 @@
  * Why an instance's WhatsApp connection closed, in words. The upstream records the close's reason
  * code as `disconnectionReasonCode` on the instance (GET /instance/fetchInstances); the codes are
  * Baileys' DisconnectReason values, which Evolution passes through. The wording says what the user
- * should do, because "401" alone tells them nothing. Pure: unit-tested in tests/unit/panel/.
+ * should do, because "401" alone tells them nothing. Pure: unit-tested in disconnect-reasons.test.ts.
  */
 
 /** `tone` picks the colour: `bad` needs the user, `warn` fixes itself (the upstream reconnects). */

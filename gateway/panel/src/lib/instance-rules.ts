@@ -1,7 +1,7 @@
 /**
  * The create-instance form's client-side checks, mirroring the gateway's (routes/proxy/instance-create.ts
  * and lib/rules.ts InstanceNameRule), so a typo is caught before a request; the gateway stays the
- * authority. Pure: unit-tested in tests/unit/panel/.
+ * authority. Pure: unit-tested in instance-rules.test.ts.
  */
 
 export const BAILEYS = 'WHATSAPP-BAILEYS'

@@ -9,7 +9,7 @@ import { Pager } from '../components/pager.js'
 import { Table } from '../components/table.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 const EMPTY = { action: '', username: '', resource_type: '', from: '', to: '' }
 

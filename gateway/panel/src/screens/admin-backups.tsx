@@ -7,7 +7,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtBytes, fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function AdminBackupsScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => adminApi.backups().then((r) => r.backups))

@@ -5,7 +5,7 @@ import { PageHead, Stat } from '../components/page.js'
 import { Loading } from '../components/table.js'
 import { fmtDate, fmtDuration } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 const ICON: Record<string, string> = { user_created: 'U', instance_created: 'I', message_sent: 'M', message_failed: 'M', user_login: 'L' }
 

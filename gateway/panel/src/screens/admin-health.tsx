@@ -6,7 +6,7 @@ import { Loading, Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate, fmtDuration } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 type Dep = { name: string; status?: string; latency_ms?: number | null; error?: string | null }
 type Run = { started_at?: string; finished_at?: string | null; duration_ms?: number | null; outcome?: string; error?: string | null; summary?: unknown }

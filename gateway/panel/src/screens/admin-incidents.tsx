@@ -9,7 +9,7 @@ import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 import { ServicePicker } from './service-picker.js'
 
 // Typed with the server's enums (generated from its schemas): a value it would refuse does not compile.

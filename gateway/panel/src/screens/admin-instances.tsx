@@ -9,7 +9,7 @@ import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 function GrantModal(props: { inst: InstanceGrants; onClose: () => void; onSaved: () => void }) {
   const users = useLoad(() => adminApi.users(1).then((r) => r.users))

@@ -9,7 +9,7 @@ import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate, localInputValue } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 import { ServicePicker } from './service-picker.js'
 
 function CreateForm(props: { onCreated: () => void }) {

@@ -8,7 +8,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function AdminSessionsScreen(_: ScreenProps) {
   const [page, setPage] = useState(1)

@@ -10,7 +10,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { useLoad } from '../lib/use-load.js'
 import { UserForm } from './admin-user-form.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function AdminUsersScreen(props: ScreenProps) {
   const [page, setPage] = useState(1)

@@ -10,7 +10,7 @@ import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function ContactsScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => contactsApi.lists().then((r) => r.lists))

@@ -4,7 +4,7 @@ import { BarChart, lastDays, shortDay } from '../components/chart.js'
 import { PageHead, Stat } from '../components/page.js'
 import { Loading } from '../components/table.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function DashboardScreen(props: ScreenProps) {
   const { data, reload } = useLoad(() => dashboardApi.mine())

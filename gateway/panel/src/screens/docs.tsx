@@ -4,7 +4,7 @@ import { healthApi, type OpenApiDoc, type OpenApiOperation } from '../api/health
 import { PageHead } from '../components/page.js'
 import { toast } from '../components/toast.js'
 import { curlFor, STATIC_DOCS, type DocGroup } from './docs-data.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 const HIDDEN_TAGS = new Set(['panel', 'internal', 'meta'])
 const STATIC_BODIES = new Map(STATIC_DOCS.flatMap((g) => g.routes).filter((r) => r.body !== undefined).map((r) => [`${r.method} ${r.path}`, r.body]))

@@ -9,7 +9,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 function toQuery(f: { status: string; type: string; instance: string; from: string; to: string }): LogFilters {
   return {

@@ -12,7 +12,7 @@ import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
 import { ConnectionCard } from './instance-connection.js'
 import { repliesHref, useInstanceActions } from './instances.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export function InstanceDetailScreen(props: ScreenProps) {
   const name = props.params.name ?? ''

@@ -10,7 +10,7 @@ import { BAILEYS, CLOUD_API, integrationLabel } from '../lib/instance-rules.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { ConnectModal, type ConnectTab, type ConnectTarget } from './connect-modal.js'
 import { CreateInstanceForm } from './create-instance-form.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 export const repliesHref = (name: string) => `#/instances/${encodeURIComponent(name)}/replies`
 

@@ -7,7 +7,7 @@ import { toast } from '../components/toast.js'
 import { readFileAsDataUrl } from '../lib/format.js'
 import { BulkSend } from './bulk.js'
 import { InstancePicker } from './instance-picker.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 const MAX_UPLOAD = 10 * 1024 * 1024
 

@@ -1,6 +1,5 @@
 /** Hash path -> screen. Paths under /admin/ are for operators (the shell guards them). */
 import type { FunctionComponent } from 'preact'
-import type { SessionUser } from '../api/client.js'
 import { AdminAuditScreen } from './admin-audit.js'
 import { AdminBackupsScreen } from './admin-backups.js'
 import { AdminDashboardScreen } from './admin-dashboard.js'
@@ -23,8 +22,8 @@ import { SecurityScreen } from './security.js'
 import { SessionsScreen } from './sessions.js'
 import { TemplatesScreen } from './templates.js'
 import { WebhooksScreen } from './webhooks.js'
+import type { ScreenProps } from './screen-props.js'
 
-export type ScreenProps = { params: Record<string, string>; user: SessionUser }
 export type RouteEntry = { path: string; screen: FunctionComponent<ScreenProps> }
 
 export const ROUTES: RouteEntry[] = [

@@ -1,6 +1,6 @@
 /** Scheduled messages: create (text or media by URL), list with progress, detail, cancel, delete. */
 import { useState } from 'preact/hooks'
-import { errorsOf, MAX_RECIPIENTS, progressOf, recipientsOf, scheduledApi, type Scheduled } from '../api/scheduled.js'
+import { errorsOf, MAX_RECIPIENTS, progressOf, recipientsOf, SCHEDULED_TYPES, scheduledApi, type Scheduled, type ScheduledType } from '../api/scheduled.js'
 import { Badge } from '../components/badge.js'
 import { Field, MessageEditor, Select, Submit } from '../components/fields.js'
 import { confirm, Modal } from '../components/modal.js'
@@ -12,12 +12,12 @@ import { toast } from '../components/toast.js'
 import { fmtDate, localInputValue, parseNumbers } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { InstancePicker } from './instance-picker.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 function CreateForm(props: { onCreated: () => void }) {
   const [instance, setInstance] = useState('')
   const [numbers, setNumbers] = useState('')
-  const [type, setType] = useState('text')
+  const [type, setType] = useState<ScheduledType>('text')
   const [content, setContent] = useState('')
   const [mediaUrl, setMediaUrl] = useState('')
   const [when, setWhen] = useState(localInputValue(new Date(Date.now() + 10 * 60_000)))
@@ -49,7 +49,8 @@ function CreateForm(props: { onCreated: () => void }) {
       <h2>Schedule a message</h2>
       <div class="row">
         <InstancePicker value={instance} onChange={setInstance} />
-        <Select label="Type" value={type} onChange={setType} options={['text', 'image', 'document', 'audio', 'video']} />
+        {/* The options are SCHEDULED_TYPES, so the value read back is one of them. */}
+        <Select label="Type" value={type} onChange={(v) => setType(v as ScheduledType)} options={[...SCHEDULED_TYPES]} />
         <Field label="Send at (your local time)" type="datetime-local" required value={when} onInput={setWhen} />
       </div>
       <div class="field">

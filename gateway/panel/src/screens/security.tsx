@@ -11,7 +11,7 @@ import { Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { useLoad } from '../lib/use-load.js'
 import { ChangePasswordForm } from './change-password.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 function Setup(props: { onDone: () => void; onCancel: () => void }) {
   const [setup, setSetup] = useState<{ secret: string; otpauth_uri: string } | null>(null)

@@ -8,7 +8,7 @@ import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
 function TemplateForm(props: { initial?: Template; onSaved: () => void }) {
   const [name, setName] = useState(props.initial?.name ?? '')

@@ -1,6 +1,6 @@
 /** Webhooks: create (the signing secret is shown once), edit URL/events/active, delete; sync state and last error. */
 import { useState } from 'preact/hooks'
-import { WEBHOOK_EVENTS, webhooksApi, type Webhook } from '../api/webhooks.js'
+import { WEBHOOK_EVENTS, webhooksApi, type Webhook, type WebhookEvent } from '../api/webhooks.js'
 import { Badge } from '../components/badge.js'
 import { Check, Field, Submit } from '../components/fields.js'
 import { confirm, Modal } from '../components/modal.js'
@@ -9,14 +9,14 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { useLoad } from '../lib/use-load.js'
 import { InstancePicker } from './instance-picker.js'
-import type { ScreenProps } from './routes.js'
+import type { ScreenProps } from './screen-props.js'
 
-const COMMON = ['MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED', 'SEND_MESSAGE']
+const COMMON: WebhookEvent[] = ['MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED', 'SEND_MESSAGE']
 
-function EventPicker(props: { value: string[]; onChange: (v: string[]) => void }) {
+function EventPicker(props: { value: WebhookEvent[]; onChange: (v: WebhookEvent[]) => void }) {
   const [all, setAll] = useState(props.value.some((e) => !COMMON.includes(e)))
   const list = all ? [...WEBHOOK_EVENTS] : COMMON
-  const toggle = (e: string, on: boolean) => props.onChange(on ? [...props.value, e] : props.value.filter((x) => x !== e))
+  const toggle = (e: WebhookEvent, on: boolean) => props.onChange(on ? [...props.value, e] : props.value.filter((x) => x !== e))
   return (
     <fieldset class="events">
       <legend>Events (none = all)</legend>
@@ -38,7 +38,9 @@ function syncState(w: Webhook): { value: string; label: string } {
 
 function EditModal(props: { hook: Webhook; onClose: () => void; onSaved: () => void }) {
   const [url, setUrl] = useState(props.hook.webhook_url)
-  const [events, setEvents] = useState<string[]>(props.hook.events ?? [])
+  // A webhook created through the API may hold names update refuses: they are sent back as they are and
+  // the server answers `Invalid event: <name>`, as it always did.
+  const [events, setEvents] = useState<WebhookEvent[]>((props.hook.events ?? []) as WebhookEvent[])
   const [active, setActive] = useState(props.hook.is_active)
   const [busy, setBusy] = useState(false)
   const save = async (e: Event) => {
@@ -70,7 +72,7 @@ export function WebhooksScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => webhooksApi.list().then((r) => r.webhooks))
   const [instance, setInstance] = useState('')
   const [url, setUrl] = useState('')
-  const [events, setEvents] = useState<string[]>(['MESSAGES_UPSERT'])
+  const [events, setEvents] = useState<WebhookEvent[]>(['MESSAGES_UPSERT'])
   const [busy, setBusy] = useState(false)
   const [secret, setSecret] = useState<string | null>(null)
   const [editing, setEditing] = useState<Webhook | null>(null)

@@ -9,27 +9,24 @@ import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
 import { findList, insertItems, listItems } from '../../db/queries/contacts.js'
 import { ApiError } from '../../errors/api-error.js'
-import { parseId, readJsonObject } from '../../lib/body.js'
+import { parseBody, parseId } from '../../lib/body.js'
 import { csvLine } from '../../lib/csv.js'
 import { readRawBody } from '../../lib/raw-body.js'
 import { decodeTextBody } from '../../lib/text.js'
 import { register, type Router } from '../../lib/route.js'
 import { parseImportCsv } from '../../services/contacts/items.js'
+import { ImportCsvBody } from './schemas.js'
 const LIST_NOT_FOUND = 'List not found'
 
 const tags = ['contacts']
 
 async function readCsvText(c: Context<AppEnv>): Promise<string> {
-  if (/json/i.test(c.req.header('content-type') ?? '')) {
-    const body = await readJsonObject(c)
-    if (typeof body.csv !== 'string') throw new ApiError(400, 'csv is required')
-    return body.csv
-  }
+  if (/json/i.test(c.req.header('content-type') ?? '')) return (await parseBody(c, ImportCsvBody)).csv
   return decodeTextBody(await readRawBody(c), 'csv')
 }
 
 export function contactCsvRoutes(r: Router, deps: Deps): void {
-  register(r, { method: 'POST', path: '/api/contacts/:id/import', access: 'session', tags, produces: 'application/json',
+  register(r, { method: 'POST', path: '/api/contacts/:id/import', access: 'session', tags, produces: 'application/json', body: ImportCsvBody, textBody: 'text/csv',
     summary: 'Import items from CSV (header phone_number[,label]); body text/csv or JSON {csv}',
     response: { status: 201, description: '{accepted:<n>, rejected:[{row,phone_number,error}], items:[...]}' } }, async (c) => {
     const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))

@@ -7,17 +7,14 @@ import type { Deps } from '../../deps.js'
 import { createList, deleteList, findList, listItems, listLists, renameList } from '../../db/queries/contacts.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseBody, parseId } from '../../lib/body.js'
-import { fields } from '../../lib/body-schema.js'
 import { parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
-import { stringRule } from '../../lib/rules.js'
 import { contactCsvRoutes } from './csv.js'
 import { contactItemRoutes } from './items.js'
+import { ListNameBody } from './schemas.js'
 
 const LIST_NOT_FOUND = 'List not found'
 const tags = ['contacts']
-/** The body of create and rename, validated by both and shown by GET /api/openapi.json. */
-export const ListNameBody = fields({ name: stringRule('name', 1, 100) })
 const readName = async (c: Parameters<typeof parseBody>[0]): Promise<string> => (await parseBody(c, ListNameBody, 'name is required')).name
 
 export function contactRoutes(r: Router, deps: Deps): void {

@@ -5,19 +5,19 @@
 import type { Deps } from '../../deps.js'
 import { deleteItem, findList, insertItems } from '../../db/queries/contacts.js'
 import { ApiError } from '../../errors/api-error.js'
-import { parseId, readJsonObject } from '../../lib/body.js'
+import { parseBody, parseId } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
-import { itemsFromBody } from '../../services/contacts/items.js'
+import { AddItemsBody } from './schemas.js'
 const LIST_NOT_FOUND = 'List not found'
 
 const tags = ['contacts']
 
 export function contactItemRoutes(r: Router, deps: Deps): void {
-  register(r, { method: 'POST', path: '/api/contacts/:id/items', access: 'session', summary: 'Add items: {items:[{phone_number,label?}]} or one {phone_number,label?}', tags,
+  register(r, { method: 'POST', path: '/api/contacts/:id/items', access: 'session', summary: 'Add items: {items:[{phone_number,label?}]} or one {phone_number,label?}', tags, body: AddItemsBody,
     response: { status: 201, description: '{items:[{id,phone_number,label,created_at}]}' } }, async (c) => {
     const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))
     if (!list) throw new ApiError(404, LIST_NOT_FOUND)
-    const items = itemsFromBody(await readJsonObject(c))
+    const items = await parseBody(c, AddItemsBody)
     const inserted = items.length ? await deps.sql.begin((tx) => insertItems(tx, list.id, items)) : []
     return c.json({ items: inserted }, 201)
   })

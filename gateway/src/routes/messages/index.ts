@@ -8,15 +8,14 @@
 import type { Deps } from '../../deps.js'
 import { exportCursor, insertLog, listHistory } from '../../db/queries/message-history.js'
 import { ApiError } from '../../errors/api-error.js'
-import { readJsonObject } from '../../lib/body.js'
+import { parseBody } from '../../lib/body.js'
 import { csvLine } from '../../lib/csv.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
-import { MESSAGE_TYPES } from '../../lib/rules.js'
 import { parseHistoryFilters } from './filters.js'
 import { inboundRoutes } from './inbound.js'
+import { LogBody } from './schemas.js'
 
-const LOG_STATUSES = ['sent', 'failed', 'cancelled'] as const
 const tags = ['messages']
 
 export function messageRoutes(r: Router, deps: Deps): void {
@@ -31,22 +30,13 @@ export function messageRoutes(r: Router, deps: Deps): void {
     return c.json(pageEnvelope('logs', rows, total, p))
   })
 
-  register(r, { method: 'POST', path: '/api/messages/log', access: 'session', tags, summary: 'Record a send attempt (compatibility)',
+  register(r, { method: 'POST', path: '/api/messages/log', access: 'session', tags, summary: 'Record a send attempt (compatibility)', body: LogBody,
     response: { status: 201, description: '{log:{...}}' } }, async (c) => {
-    const b = await readJsonObject(c)
-    const type = b.message_type ?? 'text'
-    if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) throw new ApiError(400, `message_type must be one of: ${MESSAGE_TYPES.join(', ')}`)
-    const status = b.status ?? 'sent'
-    if (typeof status !== 'string' || !(LOG_STATUSES as readonly string[]).includes(status)) throw new ApiError(400, `status must be one of: ${LOG_STATUSES.join(', ')}`)
-    if (typeof b.instance_name !== 'string' || b.instance_name === '' || typeof b.phone_number !== 'string' || b.phone_number === '') {
-      throw new ApiError(400, 'instance_name and phone_number are required')
-    }
-    if (b.phone_number.length > 128) throw new ApiError(400, 'phone_number must be at most 128 characters')
-    if (b.error_message !== undefined && b.error_message !== null && typeof b.error_message !== 'string') throw new ApiError(400, 'error_message must be a string')
+    const b = await parseBody(c, LogBody)
     const user = c.get('user')
     if (!(await deps.instances.mayUse(user, b.instance_name))) throw new ApiError(403, 'You do not own this instance')
     const log = await insertLog(deps.sql, {
-      userId: user.id, instance: b.instance_name, phone: b.phone_number, type, status, error: (b.error_message as string | undefined)?.slice(0, 5000) ?? null,
+      userId: user.id, instance: b.instance_name, phone: b.phone_number, type: b.message_type, status: b.status, error: b.error_message?.slice(0, 5000) ?? null,
     })
     return c.json({ log }, 201)
   })

@@ -4,17 +4,19 @@
  * (D11, docs/decisions.md#d11); update runs the same validation and may-use check as create (D2, docs/decisions.md#d2, R5); every message carries
  * live `progress` {total, sent, failed, pending} from message_logs; `POST /:id/cancel` also stops a
  * processing one (before its next recipient). A message due now wakes the worker at once (bulk send).
+ * Bodies: ./schemas.ts, validated in two steps around the instance check (the reference's order).
  */
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
 import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
 import { ApiError } from '../../errors/api-error.js'
-import { parseId, readJsonObject } from '../../lib/body.js'
+import { parseId, readJsonObject, validate } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
-import { checkContentForType, parseContent, parseMessageType, parseRecipients, parseScheduledAt } from '../../services/scheduled/validate.js'
+import { checkContentForType, MessageTypeRule } from '../../services/scheduled/validate.js'
 import { nudgeScheduled } from '../../workers/scheduled-messages.js'
+import { CreateScheduledBody, CreateScheduledTarget, UpdateScheduledBody, UpdateScheduledTarget } from './schemas.js'
 
 const NOT_FOUND = 'Scheduled message not found'
 const tags = ['scheduled']
@@ -64,22 +66,17 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
     return c.json({ message: (await present(deps, [row]))[0] })
   })
 
-  register(r, { method: 'POST', path: '/api/scheduled', access: 'session', summary: 'Schedule a message (scheduled_at "now" or a past time = bulk send now)', tags,
+  register(r, { method: 'POST', path: '/api/scheduled', access: 'session', summary: 'Schedule a message (scheduled_at "now" or a past time = bulk send now)', tags, body: CreateScheduledBody,
     response: { status: 201, description: '{message:{...}}' } }, async (c) => {
     const body = await readJsonObject(c)
-    if (typeof body.instance_name !== 'string' || body.instance_name === '') throw new ApiError(400, 'instance_name is required')
-    const recipients = parseRecipients(body.recipients)
-    const content = parseContent(body.message_content)
-    const at = parseScheduledAt(body.scheduled_at)
-    await mayUse(c, body.instance_name)
-    const type = parseMessageType(body.message_type)
-    checkContentForType(type, content)
-    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: body.instance_name, type, content, recipients, at })
+    await mayUse(c, validate(CreateScheduledTarget, body).instance_name)
+    const { instance_name, message_type: type, message_content: content, recipients, scheduled_at: at } = validate(CreateScheduledBody, body)
+    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: instance_name, type, content, recipients, at })
     afterSave(row)
     return c.json({ message: (await present(deps, [row]))[0] }, 201)
   })
 
-  register(r, { method: 'PUT', path: '/api/scheduled/:id', access: 'session', summary: 'Update a pending message (same rules as create)', tags,
+  register(r, { method: 'PUT', path: '/api/scheduled/:id', access: 'session', summary: 'Update a pending message (same rules as create)', tags, body: UpdateScheduledBody,
     response: { status: 200, description: '{message:{...}}' } }, async (c) => {
     const body = await readJsonObject(c)
     const cur = await findScheduled(deps.sql, c.get('user').id, parseId(c.req.param('id'), NOT_FOUND))
@@ -87,15 +84,14 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
     if (cur.status !== 'pending') throw new ApiError(400, 'Only pending messages can be updated')
     const keys = ['instance_name', 'message_type', 'message_content', 'recipients', 'scheduled_at'] as const
     if (!keys.some((k) => body[k] !== undefined)) throw new ApiError(400, 'No fields to update')
-    if (body.instance_name !== undefined && (typeof body.instance_name !== 'string' || body.instance_name === '')) {
-      throw new ApiError(400, 'instance_name is required')
-    }
-    const instance = (body.instance_name as string | undefined) ?? cur.instance_name
-    const recipients = body.recipients !== undefined ? parseRecipients(body.recipients) : recipientsOf(cur)
-    const content = body.message_content !== undefined ? parseContent(body.message_content) : cur.message_content
-    const at = body.scheduled_at !== undefined ? parseScheduledAt(body.scheduled_at) : cur.scheduled_at
-    await mayUse(c, instance)
-    const type = body.message_type !== undefined ? parseMessageType(body.message_type) : parseMessageType(cur.message_type)
+    await mayUse(c, validate(UpdateScheduledTarget, body).instance_name ?? cur.instance_name)
+    const f = validate(UpdateScheduledBody, body)
+    const instance = f.instance_name ?? cur.instance_name
+    const recipients = f.recipients ?? recipientsOf(cur)
+    const content = f.message_content ?? cur.message_content
+    const at = f.scheduled_at ?? cur.scheduled_at
+    // Either may be the stored one, so the pair is checked here rather than by the schema.
+    const type = f.message_type ?? validate(MessageTypeRule, cur.message_type)
     checkContentForType(type, content)
     const row = await updatePending(deps.sql, c.get('user').id, cur.id, { instance, type, content, recipients, at })
     if (!row) throw new ApiError(400, 'Only pending messages can be updated')

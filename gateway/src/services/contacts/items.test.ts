@@ -1,7 +1,7 @@
-/** @module services/contacts/items tests: JSON item validation and the CSV import parser. */
+/** @module services/contacts/items tests: the CSV import parser (JSON items: routes/contacts/schemas.test.ts). */
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../errors/api-error.js'
-import { itemsFromBody, parseImportCsv } from './items.js'
+import { parseImportCsv } from './items.js'
 
 const err = (fn: () => unknown) => {
   try {
@@ -11,25 +11,6 @@ const err = (fn: () => unknown) => {
   }
   return 'no error'
 }
-
-describe('itemsFromBody', () => {
-  it('accepts an array or a single item, skips empty phones, trims', () => {
-    expect(itemsFromBody({ items: [{ phone_number: ' 595981000001 ', label: 'a' }, { phone_number: '' }, { label: 'x' }] })).toEqual([
-      { phone_number: '595981000001', label: 'a' },
-    ])
-    expect(itemsFromBody({ phone_number: 595981000002 })).toEqual([{ phone_number: '595981000002', label: '' }])
-  })
-  it('rejects the first invalid phone with the value as given', () => {
-    expect(err(() => itemsFromBody({ items: [{ phone_number: '595981000001' }, { phone_number: '+595981' }] }))).toBe(
-      '400 Phone number must contain only digits (+595981)',
-    )
-    expect(err(() => itemsFromBody({ items: [{ phone_number: '1234' }] }))).toBe('400 Phone number must be between 8 and 20 digits (1234)')
-    expect(err(() => itemsFromBody({ items: [{ phone_number: '5959 8100 0001 2345 678' }] }))).toBe(
-      '400 Phone number must be at most 20 characters (5959 8100 0001 2345 678)',
-    )
-    expect(err(() => itemsFromBody({ items: [{ phone_number: '595981000001', label: 'x'.repeat(101) }] }))).toMatch(/label must be at most 100/)
-  })
-})
 
 describe('parseImportCsv', () => {
   it('splits accepted and rejected rows with their line numbers', () => {

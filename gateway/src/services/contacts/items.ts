@@ -4,6 +4,7 @@
  * rule, plus the column limits it silently failed on (phone <= 20, label <= 100 characters).
  * Everything is validated before anything is inserted.
  */
+import * as v from 'valibot'
 import { ApiError } from '../../errors/api-error.js'
 import { CsvSyntaxError, parseCsv } from '../../lib/csv.js'
 import { PhoneRule, ruleError } from '../../lib/rules.js'
@@ -21,26 +22,36 @@ export function itemError(phone: string, label: unknown): string | null {
   return null
 }
 
-const asPhone = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : null)
+const asPhone = (x: unknown): string | null => (typeof x === 'string' ? x.trim() : typeof x === 'number' ? String(x) : null)
 
 /**
- * `{items:[{phone_number, label?}]}` or a single `{phone_number, label?}`. Items without a phone are skipped
- * (reference); the first invalid one is a 400 `<rule message> (<phone as given>)` and nothing is stored.
+ * One entry of an add (routes/contacts/schemas.ts): null, i.e. skipped as the reference does, when it is not
+ * an object or has no phone; otherwise the phone rule, then the label's, failing as `<rule message> (<phone
+ * as given>)`. The message names the value as sent, so this reads the raw entry rather than a v.object.
  */
-export function itemsFromBody(body: Record<string, unknown>): NewItem[] {
-  const raw = Array.isArray(body.items) ? body.items : [body]
-  if (raw.length > MAX_ITEMS) throw new ApiError(400, `Maximum ${MAX_ITEMS} items per request`)
-  const out: NewItem[] = []
-  for (const it of raw) {
-    if (!it || typeof it !== 'object') continue
+export const ItemEntryRule = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): NewItem | null => {
+    const it = dataset.value
+    if (!it || typeof it !== 'object') return null
     const o = it as Record<string, unknown>
-    if (o.phone_number === undefined || o.phone_number === null || o.phone_number === '') continue
+    if (o.phone_number === undefined || o.phone_number === null || o.phone_number === '') return null
     const phone = asPhone(o.phone_number)
     const err = phone === null ? 'Phone number is required' : itemError(phone, o.label)
-    if (err) throw new ApiError(400, `${err} (${String(o.phone_number)})`)
-    out.push({ phone_number: phone!, label: typeof o.label === 'string' ? o.label : '' })
-  }
-  return out
+    if (phone !== null && err === null) return { phone_number: phone, label: typeof o.label === 'string' ? o.label : '' }
+    addIssue({ message: `${err} (${String(o.phone_number)})` })
+    return NEVER
+  }),
+)
+
+/** How the document describes one item (what ItemEntryRule accepts; the rule itself is not convertible). */
+export const ITEM_DOC = {
+  type: 'object',
+  properties: {
+    phone_number: { type: ['string', 'number'], description: '8-20 digits (spaces ignored), at most 20 characters', 'x-maxBytes': 20 },
+    label: { type: ['string', 'null'], 'x-maxBytes': 100 },
+  },
+  required: ['phone_number'],
 }
 
 export type ImportRow = { row: number; phone_number: string; label: string }

@@ -88,7 +88,11 @@ function nativeOperation(d: RouteDef, path: string, params: string[]): Operation
     parameters: [...pathParams(params), ...(d.query ? queryParams(d.query) : [])],
     responses: { [status]: ok, ...errorResponses(d.access, !!(d.body || d.query)) },
   }
-  if (d.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(d.body) } } }
+  if (d.body) {
+    const content: Json = { 'application/json': { schema: schemaOf(d.body) } }
+    if (d.textBody) content[d.textBody] = { schema: { type: 'string' } }
+    op.requestBody = { required: true, content }
+  }
   return op
 }
 

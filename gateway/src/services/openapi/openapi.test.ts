@@ -83,6 +83,12 @@ describe('GET /api/openapi.json', () => {
     }
   })
 
+  it('shows a second, plain-text body where a route reads one (CSV import: text/csv or JSON {csv})', () => {
+    const content = doc.paths['/api/contacts/{id}/import']?.post?.requestBody?.content as Record<string, { schema: unknown }> | undefined
+    expect(content?.['text/csv']?.schema).toEqual({ type: 'string' })
+    expect(content?.['application/json']?.schema).toMatchObject({ properties: { csv: { type: 'string' } }, required: ['csv'] })
+  })
+
   it("shows the upstream's own schemas for its bodies, with what a check says in metadata", () => {
     const body = (p: string) => doc.paths[p]?.post?.requestBody?.content['application/json'].schema
     expect(body('/message/sendText/{instance}')).toEqual(schemaOf(SendTextBody))

@@ -1,7 +1,9 @@
 /** @module services/scheduled tests: results math and input rules. */
+import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
+import { ruleError } from '../../lib/rules.js'
 import { finalStatus, summarize } from './results.js'
-import { checkContentForType, parseIsoDateTime, parseRecipients, parseScheduledAt } from './validate.js'
+import { checkContentForType, parseIsoDateTime, RecipientsRule, ScheduledAtRule } from './validate.js'
 
 describe('summarize / finalStatus', () => {
   it('counts a fresh run', () => {
@@ -38,15 +40,22 @@ describe('scheduled input rules', () => {
     expect(parseIsoDateTime('2030-01-15T10:30:00+0530')?.toISOString()).toBe('2030-01-15T05:00:00.000Z')
     expect(parseIsoDateTime('2030-01-15')?.toISOString()).toBe('2030-01-15T00:00:00.000Z')
     for (const bad of ['2030-02-30T00:00', '2030-13-01', '2030-01-15T24:00', 'tomorrow', '15/01/2030', '']) expect(parseIsoDateTime(bad)).toBeNull()
-    expect(() => parseScheduledAt('nope')).toThrow(/ISO 8601/)
-    expect(() => parseScheduledAt(undefined)).toThrow('scheduled_at is required')
+    expect(ruleError(ScheduledAtRule, 'nope')).toMatch(/ISO 8601/)
+    expect(ruleError(ScheduledAtRule, 5)).toMatch(/ISO 8601/)
+    for (const missing of [undefined, null, '']) expect(ruleError(ScheduledAtRule, missing)).toBe('scheduled_at is required')
+    expect(v.parse(ScheduledAtRule, '2030-01-15T10:30').toISOString()).toBe('2030-01-15T10:30:00.000Z')
+    expect(Math.abs(v.parse(ScheduledAtRule, 'now').getTime() - Date.now())).toBeLessThan(1000)
   })
   it('validates recipients', () => {
-    expect(parseRecipients([' 595981000001 ', 595981000002])).toEqual(['595981000001', '595981000002'])
-    expect(() => parseRecipients([])).toThrow('recipients must be a non-empty array')
-    expect(() => parseRecipients('595981000001')).toThrow('recipients must be a non-empty array')
-    expect(() => parseRecipients(Array(501).fill('595981000001'))).toThrow('Maximum 500 recipients allowed')
-    expect(() => parseRecipients(['595981000001', 'abc'])).toThrow('Invalid recipient: Phone number must contain only digits')
+    expect(v.parse(RecipientsRule, [' 595981000001 ', 595981000002])).toEqual(['595981000001', '595981000002'])
+    expect(ruleError(RecipientsRule, [])).toBe('recipients must be a non-empty array')
+    expect(ruleError(RecipientsRule, '595981000001')).toBe('recipients must be a non-empty array')
+    expect(ruleError(RecipientsRule, Array(501).fill('595981000001'))).toBe('Maximum 500 recipients allowed')
+    // The count comes before the numbers, as in the reference.
+    expect(ruleError(RecipientsRule, Array(501).fill('abc'))).toBe('Maximum 500 recipients allowed')
+    expect(ruleError(RecipientsRule, ['595981000001', 'abc'])).toBe('Invalid recipient: Phone number must contain only digits')
+    expect(ruleError(RecipientsRule, ['595981000001', null])).toBe('Invalid recipient: Phone number is required')
+    expect(ruleError(RecipientsRule, [1.5])).toBe('Invalid recipient: Phone number must contain only digits')
   })
   it('validates media content', () => {
     expect(checkContentForType('text', '{oops')).toBeNull()

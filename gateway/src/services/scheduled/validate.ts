@@ -2,15 +2,16 @@
  * @module services/scheduled/validate
  * The rules of a scheduled message, applied identically on create and update (R5, docs/decisions.md#r5):
  * 1-500 recipients passing the phone rule, content 1-5000 bytes (for media a JSON object Evolution's
- * sendMedia accepts), an ISO 8601 `scheduled_at` (no zone = UTC; `now` = at once).
+ * sendMedia accepts), an ISO 8601 `scheduled_at` (no zone = UTC; `now` = at once). Each field is a valibot
+ * rule with the reference's messages: the bodies of routes/scheduled/schemas.ts are built from them.
  */
+import * as v from 'valibot'
 import { ApiError } from '../../errors/api-error.js'
-import { MESSAGE_TYPES, PhoneRule, ruleError } from '../../lib/rules.js'
+import { enumRule, MESSAGE_TYPES, PhoneRule, ruleError } from '../../lib/rules.js'
 import { storable } from '../../lib/timestamp-range.js'
 
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 export const MAX_RECIPIENTS = 500
-const bad = (msg: string) => new ApiError(400, msg)
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 
@@ -28,44 +29,56 @@ export function parseIsoDateTime(value: string): Date | null {
   return Number.isNaN(t) || !storable(new Date(t)) ? null : new Date(t)
 }
 
-export function parseScheduledAt(value: unknown): Date {
-  if (value === undefined || value === null || value === '') throw bad('scheduled_at is required')
-  if (value === 'now') return new Date()
-  const d = typeof value === 'string' ? parseIsoDateTime(value) : null
-  if (!d) throw bad('scheduled_at must be an ISO 8601 date-time (e.g. 2025-01-15T10:30:00Z)')
-  return d
-}
+const AT_REQUIRED = 'scheduled_at is required'
+const AT_FORMAT = 'scheduled_at must be an ISO 8601 date-time (e.g. 2025-01-15T10:30:00Z)'
 
-/** Recipients as trimmed strings. */
-export function parseRecipients(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw bad('recipients must be a non-empty array')
-  if (value.length > MAX_RECIPIENTS) throw bad(`Maximum ${MAX_RECIPIENTS} recipients allowed`)
-  return value.map((r) => {
-    const s = typeof r === 'string' ? r.trim() : typeof r === 'number' ? String(r) : null
-    const err = s === null ? 'Phone number is required' : ruleError(PhoneRule, s)
-    if (err) throw bad(`Invalid recipient: ${err}`)
-    return s!
-  })
-}
+/** "now" or an ISO 8601 date-time; absent, null and "" are "required", anything else unparseable the format message. */
+export const ScheduledAtRule = v.pipe(
+  v.unknown(),
+  v.check((x) => x !== undefined && x !== null && x !== '', AT_REQUIRED),
+  v.metadata({ type: 'string', description: '"now", or an ISO 8601 date-time (no zone = UTC); a past time also means now', examples: ['now', '2025-01-15T10:30:00Z'] }),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const at = dataset.value === 'now' ? new Date() : typeof dataset.value === 'string' ? parseIsoDateTime(dataset.value) : null
+    if (at) return at
+    addIssue({ message: AT_FORMAT })
+    return NEVER
+  }),
+)
 
-export function parseContent(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw bad('message_content is required')
-  if (Buffer.byteLength(value) > 5000) throw bad('message_content must be at most 5000 characters')
-  return value
-}
+const RECIPIENTS = 'recipients must be a non-empty array'
 
-export function parseMessageType(value: unknown): MessageType {
-  if (value === undefined) return 'text'
-  if (typeof value !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(value)) {
-    throw bad(`message_type must be one of: ${MESSAGE_TYPES.join(', ')}`)
-  }
-  return value as MessageType
-}
+/** One recipient: a phone number as a string (trimmed) or a number. */
+const RecipientRule = v.pipe(
+  v.union([v.string(), v.number()], 'Invalid recipient: Phone number is required'),
+  v.transform((r) => (typeof r === 'string' ? r.trim() : String(r))),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const error = dataset.typed ? ruleError(PhoneRule, dataset.value) : null
+    if (error) addIssue({ message: `Invalid recipient: ${error}` })
+  }),
+)
+
+/**
+ * The list's size is checked before any number in it (the reference's order), so the items are a second
+ * schema of the pipe, which the document cannot show: `metadata` says what they are.
+ */
+export const RecipientsRule = v.pipe(
+  v.array(v.unknown(), RECIPIENTS),
+  v.minLength(1, RECIPIENTS),
+  v.maxLength(MAX_RECIPIENTS, `Maximum ${MAX_RECIPIENTS} recipients allowed`),
+  v.metadata({ items: { type: ['string', 'number'], description: 'Phone number: 8-20 digits (spaces ignored)' } }),
+  v.array(RecipientRule),
+)
+
+const CONTENT_REQUIRED = 'message_content is required'
+/** The text, or for media the sendMedia body without `number` as a JSON string (`contentProblem`). */
+export const ContentRule = v.pipe(v.string(CONTENT_REQUIRED), v.nonEmpty(CONTENT_REQUIRED), v.maxBytes(5000, 'message_content must be at most 5000 characters'))
+
+export const MessageTypeRule = enumRule('message_type', MESSAGE_TYPES)
 
 export type MediaContent = { mediatype: string; media: string; caption?: string; fileName?: string; mimetype?: string }
 
-/** For media types the content is the sendMedia body minus `number`; throws 400 with the first problem. */
-export function checkContentForType(type: MessageType, content: string): MediaContent | null {
+/** For media types the content must be the sendMedia body minus `number`: the first problem, or null. */
+export function contentProblem(type: MessageType, content: string): string | null {
   if (type === 'text') return null
   let o: unknown
   try {
@@ -74,14 +87,21 @@ export function checkContentForType(type: MessageType, content: string): MediaCo
     o = null
   }
   if (!o || typeof o !== 'object' || Array.isArray(o)) {
-    throw bad('message_content must be a JSON object {mediatype, media, caption?, fileName?} for media messages')
+    return 'message_content must be a JSON object {mediatype, media, caption?, fileName?} for media messages'
   }
   const m = o as Record<string, unknown>
-  if (m.mediatype !== type) throw bad(`mediatype must be "${type}" (the message_type)`)
-  if (typeof m.media !== 'string' || m.media.trim() === '') throw bad('media is required')
-  if (!/^https?:\/\/\S+$/i.test(m.media) && !/^[A-Za-z0-9+/\s]+={0,2}$/.test(m.media)) throw bad('media must be an http(s) URL or base64')
+  if (m.mediatype !== type) return `mediatype must be "${type}" (the message_type)`
+  if (typeof m.media !== 'string' || m.media.trim() === '') return 'media is required'
+  if (!/^https?:\/\/\S+$/i.test(m.media) && !/^[A-Za-z0-9+/\s]+={0,2}$/.test(m.media)) return 'media must be an http(s) URL or base64'
   for (const k of ['caption', 'fileName', 'mimetype'] as const) {
-    if (m[k] !== undefined && typeof m[k] !== 'string') throw bad(`${k} must be a string`)
+    if (m[k] !== undefined && typeof m[k] !== 'string') return `${k} must be a string`
   }
-  return m as MediaContent
+  return null
+}
+
+/** `contentProblem` as a 400; for media the parsed content. */
+export function checkContentForType(type: MessageType, content: string): MediaContent | null {
+  const problem = contentProblem(type, content)
+  if (problem) throw new ApiError(400, problem)
+  return type === 'text' ? null : (JSON.parse(content) as MediaContent)
 }

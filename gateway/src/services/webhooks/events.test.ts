@@ -1,15 +1,16 @@
 /** @module services/webhooks/events tests: validation, aliases, matching and the upstream union. */
+import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { eventConfigName, parseCreateEvents, parseEvents, unionEvents, upstreamEvents, wants } from './events.js'
+import { ruleError } from '../../lib/rules.js'
+import { CreateEventsRule, EventsRule, eventConfigName, ignoredEvents, unionEvents, upstreamEvents, wants } from './events.js'
 import { upstreamBody } from './sync.js'
 
-describe('parseEvents', () => {
+describe('EventsRule (update)', () => {
   it('accepts v2 names and the reference spelling, drops duplicates', () => {
-    expect(parseEvents(['MESSAGES_UPSERT', 'GROUPS_UPDATE', 'GROUP_UPDATE', 'MESSAGES_UPSERT', 'STATUS_INSTANCE'])).toEqual([
+    expect(v.parse(EventsRule, ['MESSAGES_UPSERT', 'GROUPS_UPDATE', 'GROUP_UPDATE', 'MESSAGES_UPSERT', 'STATUS_INSTANCE'])).toEqual([
       'MESSAGES_UPSERT', 'GROUPS_UPDATE', 'GROUP_UPDATE', 'STATUS_INSTANCE',
     ])
-    expect(parseEvents(undefined)).toEqual([])
-    expect(parseEvents([])).toEqual([])
+    expect(v.parse(EventsRule, [])).toEqual([])
   })
   it.each([
     ['MESSAGES_UPSERT', 'events must be an array'],
@@ -19,8 +20,9 @@ describe('parseEvents', () => {
     [['NOPE'], 'Invalid event: NOPE'],
     [['MESSAGES_UPSERT', 7], 'Invalid event: 7'],
     [['A,B'], 'Invalid event: A,B'],
+    [['MESSAGES_UPSERT', null], 'Invalid event: null'],
   ])('rejects %j', (value, msg) => {
-    expect(() => parseEvents(value)).toThrow(msg)
+    expect(ruleError(EventsRule, value)).toBe(msg)
   })
 })
 
@@ -43,12 +45,12 @@ describe('matching', () => {
 
 describe('create events (as the reference: any names)', () => {
   it('keeps unknown names and reports them; a non-array is [] (all)', () => {
-    expect(parseCreateEvents(['MESSAGE', 'MESSAGES_UPSERT', 'MESSAGE', 'messages.upsert'])).toEqual({
-      events: ['MESSAGE', 'MESSAGES_UPSERT', 'messages.upsert'], ignored: ['MESSAGE', 'messages.upsert'],
-    })
-    expect(parseCreateEvents('CALL')).toEqual({ events: [], ignored: [] })
-    expect(parseCreateEvents(undefined)).toEqual({ events: [], ignored: [] })
-    expect(() => parseCreateEvents(['CALL', 7])).toThrow('Invalid event: 7')
+    const events = v.parse(CreateEventsRule, ['MESSAGE', 'MESSAGES_UPSERT', 'MESSAGE', 'messages.upsert'])
+    expect(events).toEqual(['MESSAGE', 'MESSAGES_UPSERT', 'messages.upsert'])
+    expect(ignoredEvents(events)).toEqual(['MESSAGE', 'messages.upsert'])
+    for (const x of ['CALL', undefined, null, {}]) expect(v.parse(CreateEventsRule, x)).toEqual([])
+    expect(ruleError(CreateEventsRule, ['CALL', 7])).toBe('Invalid event: 7')
+    expect(ruleError(CreateEventsRule, [{ a: 1 }])).toBe('Invalid event: {"a":1}')
   })
   it('unknown names never reach the upstream, and a list of only unknown names is not "all"', () => {
     expect(upstreamEvents([])).toEqual([])

@@ -4,14 +4,19 @@
  * GROUPS_UPDATE (v2 says GROUP_UPDATE; both are accepted and mean the same). Create takes any list of
  * names, as the reference does (clients send names such as "MESSAGE"): unknown ones are kept on the row,
  * reported as `ignored_events` and never synced upstream. Update refuses them (`Invalid event: <name>`).
+ * Both are valibot rules: the webhook bodies (routes/webhooks/schemas.ts) validate with them and the
+ * OpenAPI document shows them.
  */
+import * as v from 'valibot'
 import { configName, WEBHOOK_EVENTS } from '../../../../common/src/evolution/webhook-events.js'
-import { ApiError } from '../../errors/api-error.js'
 
 /** Evolution v2's list, shared with the upstream. */
 export const V2_EVENTS = WEBHOOK_EVENTS
 
-export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>([...V2_EVENTS, 'GROUPS_UPDATE'])
+/** The names update accepts, in the order the document lists them. */
+export const SUBSCRIBABLE_EVENTS = [...V2_EVENTS, 'GROUPS_UPDATE'] as const
+
+export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>(SUBSCRIBABLE_EVENTS)
 
 /** One spelling per event: the v2 config name. */
 export const canonicalEvent = (name: string): string => (name === 'GROUPS_UPDATE' ? 'GROUP_UPDATE' : name)
@@ -19,32 +24,32 @@ export const canonicalEvent = (name: string): string => (name === 'GROUPS_UPDATE
 /** Envelope `event` (`messages.update`, `groups.update`) -> canonical config name. */
 export const eventConfigName = (dotted: string): string => canonicalEvent(configName(dotted))
 
-/** `events` of a create/update body: absent = [] (all events); duplicates removed, order kept. */
-export function parseEvents(value: unknown): string[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value)) throw new ApiError(400, 'events must be an array')
-  const out: string[] = []
-  for (const ev of value) {
-    if (typeof ev !== 'string' || !ALLOWED_EVENTS.has(ev)) throw new ApiError(400, `Invalid event: ${typeof ev === 'string' ? ev : JSON.stringify(ev)}`)
-    if (!out.includes(ev)) out.push(ev)
-  }
-  return out
-}
+const invalidEvent = (ev: unknown) => `Invalid event: ${typeof ev === 'string' ? ev : JSON.stringify(ev)}`
+/** Duplicates removed, first occurrence kept in place. */
+const distinct = <T extends string>(list: T[]): T[] => [...new Set(list)]
+
+/** `events` of an update: an array of known names ([] = all events); duplicates removed, order kept. */
+export const EventsRule = v.pipe(
+  v.array(v.picklist(SUBSCRIBABLE_EVENTS, (issue) => invalidEvent(issue.input)), 'events must be an array'),
+  v.transform((list) => distinct(list)),
+)
 
 /**
  * `events` of a create body, as the reference takes them: a non-array is [] (all events), strings are
- * kept (duplicates removed, order kept) whether Evolution knows them or not; `ignored` lists the unknown
- * ones. Only a non-string entry is refused (it has no name to keep).
+ * kept (duplicates removed, order kept) whether Evolution knows them or not (`ignoredEvents` lists the
+ * unknown ones). Only a non-string entry is refused (it has no name to keep). The document shows the
+ * array clients send; the leniency for anything else is the reference's, not an invitation.
  */
-export function parseCreateEvents(value: unknown): { events: string[]; ignored: string[] } {
-  if (!Array.isArray(value)) return { events: [], ignored: [] }
-  const events: string[] = []
-  for (const ev of value) {
-    if (typeof ev !== 'string') throw new ApiError(400, `Invalid event: ${JSON.stringify(ev)}`)
-    if (!events.includes(ev)) events.push(ev)
-  }
-  return { events, ignored: events.filter((e) => !ALLOWED_EVENTS.has(e)) }
-}
+export const CreateEventsRule = v.pipe(
+  v.unknown(),
+  v.metadata({ type: 'array', items: { type: 'string' }, description: 'Event names; [] = all. Names Evolution does not know are kept but never delivered (ignored_events)' }),
+  v.transform((x) => (Array.isArray(x) ? (x as unknown[]) : [])),
+  v.array(v.string((issue) => invalidEvent(issue.input))),
+  v.transform((list) => distinct(list)),
+)
+
+/** The names of a create's list that Evolution does not know (kept on the row, never synced). */
+export const ignoredEvents = (events: readonly string[]): string[] => events.filter((e) => !ALLOWED_EVENTS.has(e))
 
 /**
  * What a stored list asks of the upstream: its known names ([] = all). null when it names only events

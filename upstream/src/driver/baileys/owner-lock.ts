@@ -5,18 +5,22 @@
  * off (440) forever. All locks of this process live on ONE reserved connection (a connection per
  * instance would exhaust the pool). If that connection dies its locks die with it: the next acquire
  * reserves a fresh one, and the warning in the log says the running sessions are unguarded until
- * they reconnect.
+ * they reconnect. The statements are in db/owner-locks.ts.
  */
 import type { Logger } from 'pino'
-import type postgres from 'postgres'
 import type { Sql } from '../../db/client.js'
-
-/** First half of the two-int advisory key; the second is hashtext(instance id). */
-export const BAILEYS_OWNER_LOCK_SPACE = 727_002
+import {
+  pingLockConnection,
+  releaseAllOwnerLocks,
+  releaseOwnerLock,
+  reserveLockConnection,
+  tryOwnerLock,
+  type LockConnection,
+} from '../../db/owner-locks.js'
 
 export class OwnerLocks {
-  private conn: postgres.ReservedSql | null = null
-  private connecting: Promise<postgres.ReservedSql> | null = null
+  private conn: LockConnection | null = null
+  private connecting: Promise<LockConnection> | null = null
   private readonly held = new Set<string>()
   private chain: Promise<unknown> = Promise.resolve()
 
@@ -29,11 +33,9 @@ export class OwnerLocks {
   acquire(instanceId: string): Promise<boolean> {
     return this.serial(async () => {
       if (this.held.has(instanceId)) return true
-      const conn = await this.connection()
-      const [row] = await conn<{ ok: boolean }[]>`
-        select pg_try_advisory_lock(${BAILEYS_OWNER_LOCK_SPACE}, hashtext(${instanceId})) as ok`
-      if (row?.ok) this.held.add(instanceId)
-      return row?.ok === true
+      const ok = await tryOwnerLock(await this.connection(), instanceId)
+      if (ok) this.held.add(instanceId)
+      return ok
     })
   }
 
@@ -41,7 +43,7 @@ export class OwnerLocks {
   release(instanceId: string): Promise<void> {
     return this.serial(async () => {
       if (!this.held.delete(instanceId) || !this.conn) return
-      await this.conn`select pg_advisory_unlock(${BAILEYS_OWNER_LOCK_SPACE}, hashtext(${instanceId}))`
+      await releaseOwnerLock(this.conn, instanceId)
     })
   }
 
@@ -53,17 +55,17 @@ export class OwnerLocks {
       this.conn = null
       if (!conn) return
       try {
-        await conn`select pg_advisory_unlock_all()`
+        await releaseAllOwnerLocks(conn)
       } finally {
         conn.release()
       }
     })
   }
 
-  private async connection(): Promise<postgres.ReservedSql> {
+  private async connection(): Promise<LockConnection> {
     if (this.conn) {
       try {
-        await this.conn`select 1`
+        await pingLockConnection(this.conn)
         return this.conn
       } catch (err) {
         // The session (and every lock on it) is gone: start over with a fresh one.
@@ -72,7 +74,7 @@ export class OwnerLocks {
         this.held.clear()
       }
     }
-    this.connecting ??= this.sql.reserve().finally(() => (this.connecting = null))
+    this.connecting ??= reserveLockConnection(this.sql).finally(() => (this.connecting = null))
     this.conn = await this.connecting
     return this.conn
   }

@@ -4,13 +4,13 @@
 import { randomUUID } from 'node:crypto'
 import { initAuthCreds, proto } from '@whiskeysockets/baileys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createSql, migrateUpstream, type Sql } from '../src/db/client.js'
-import { insertInstance } from '../src/db/instances.js'
-import { BaileysDriver } from '../src/driver/baileys/index.js'
-import { PgAuthState } from '../src/driver/baileys/auth-state.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from './baileys-fake.js'
-import { createInstance, startUpstream, waitFor, withDb } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { createSql, migrateUpstream, type Sql } from '../../db/client.js'
+import { insertInstance } from '../../db/instances.js'
+import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
+import { createInstance, startUpstream, waitFor, withDb } from '../../testing/upstream-harness.js'
+import { PgAuthState } from './auth-state.js'
+import { BaileysDriver } from './index.js'
 
 let db: TestDatabase
 let sql: Sql

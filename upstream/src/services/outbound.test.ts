@@ -3,8 +3,8 @@
 // gets the full envelope, configured headers cannot replace the dispatcher's own.
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, KEY, openInstance, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, KEY, openInstance, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 const N = '595981123456'
 let db: TestDatabase
@@ -158,7 +158,7 @@ describe('instance webhooks', () => {
 
 describe('configuration', () => {
   it('OUTBOUND_TEST_RESOLVE is refused in production', async () => {
-    const { loadConfig } = await import('../src/config.js')
+    const { loadConfig } = await import('../config.js')
     expect(() => loadConfig({ AUTHENTICATION_API_KEY: 'k', NODE_ENV: 'production', OUTBOUND_TEST_RESOLVE: 'a.test=127.0.0.1' })).toThrow(/OUTBOUND_TEST_RESOLVE/)
     expect(() => loadConfig({ AUTHENTICATION_API_KEY: 'k', OUTBOUND_TEST_RESOLVE: 'nonsense' })).toThrow(/name=ip/)
   })

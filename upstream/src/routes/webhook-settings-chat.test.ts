@@ -1,8 +1,7 @@
-// Contract tests for webhook/set|find (v2 and legacy bodies), settings/set|find, chat/whatsappNumbers, config.
+// Contract tests for webhook/set|find (v2 and legacy bodies), settings/set|find, chat/whatsappNumbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { ConfigError, loadConfig } from '../src/config.js'
-import { createInstance, openInstance, startUpstream, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, openInstance, startUpstream, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 let up: Upstream
@@ -16,21 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await up?.close()
   await db?.drop()
-})
-
-describe('config', () => {
-  it('lists every problem at once', () => {
-    try {
-      loadConfig({ UPSTREAM_PORT: 'abc', SANDBOX_ACK_DELAY_MS: '-5' })
-      throw new Error('should have thrown')
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError)
-      const problems = (err as ConfigError).problems.join('\n')
-      expect(problems).toContain('UPSTREAM_PORT')
-      expect(problems).toContain('AUTHENTICATION_API_KEY is required')
-      expect(problems).toContain('SANDBOX_ACK_DELAY_MS')
-    }
-  })
 })
 
 describe('webhook/set and webhook/find', () => {

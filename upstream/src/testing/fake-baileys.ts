@@ -1,16 +1,17 @@
 /**
- * @module upstream/test/baileys-fake
- * A scripted Baileys socket (emits what the test tells it, records what the driver asked), manual
- * timers (backoff and liveness fire when the test says), and a driver wired to them on a real database.
+ * @module upstream/testing/fake-baileys
+ * TEST SUPPORT (imported only by *.test.ts, never built into dist): a scripted Baileys socket (emits
+ * what the test tells it, records what the driver asked), manual timers (backoff and liveness fire when
+ * the test says), and a driver wired to them on a real database.
  */
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import pino from 'pino'
 import type { BinaryNode } from '@whiskeysockets/baileys'
-import { createSql, migrateUpstream, type Sql } from '../src/db/client.js'
-import { insertInstance } from '../src/db/instances.js'
-import { BaileysDriver, type BaileysDriverOptions, type SocketParams, type Timers } from '../src/driver/baileys/index.js'
-import type { DriverEvents, SessionInfo } from '../src/driver/types.js'
+import { createSql, migrateUpstream, type Sql } from '../db/client.js'
+import { insertInstance } from '../db/instances.js'
+import { BaileysDriver, type BaileysDriverOptions, type SocketParams, type Timers } from '../driver/baileys/index.js'
+import type { DriverEvents, SessionInfo } from '../driver/types.js'
 
 export const silent = pino({ level: 'silent' })
 

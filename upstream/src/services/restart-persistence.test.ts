@@ -1,7 +1,7 @@
 // A restart (new app on the same database) keeps instances, tokens, webhooks, settings and open sessions.
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, openInstance, startUpstream, withDb } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, openInstance, startUpstream, withDb } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 

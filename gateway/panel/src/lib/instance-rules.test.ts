@@ -1,6 +1,6 @@
 /** The create-instance form's checks (gateway/panel/src/lib/instance-rules.ts), which mirror the gateway's. */
 import { describe, expect, it } from 'vitest'
-import { buildCreateBody, integrationLabel, type CreateInput } from '../../../gateway/panel/src/lib/instance-rules.js'
+import { buildCreateBody, integrationLabel, type CreateInput } from './instance-rules.js'
 
 const base: CreateInput = { name: 'shop', integration: 'WHATSAPP-BAILEYS', token: '', number: '', businessId: '' }
 const cloud: CreateInput = { ...base, integration: 'WHATSAPP-BUSINESS', token: ' EAAGtoken \n', number: '106 540 352', businessId: '' }

@@ -2,14 +2,14 @@
 // reason (with manual timers and fixed randomness), creds kept or wiped in the real database,
 // liveness, the owner lock, logout/restart/end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { readCredsJson } from '../src/db/baileys-auth.js'
-import { createSql } from '../src/db/client.js'
-import type { BaileysSession } from '../src/driver/baileys/index.js'
-import { Backoff, decideOnClose } from '../src/driver/baileys/reconnect-policy.js'
-import { ConnectionClosedError } from '../src/driver/errors.js'
-import { makeRig, recordEvents, settle, type Rig } from './baileys-fake.js'
-import { waitFor, withDb } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { readCredsJson } from '../../db/baileys-auth.js'
+import { createSql } from '../../db/client.js'
+import { makeRig, recordEvents, settle, type Rig } from '../../testing/fake-baileys.js'
+import { waitFor, withDb } from '../../testing/upstream-harness.js'
+import { ConnectionClosedError } from '../errors.js'
+import type { BaileysSession } from './index.js'
+import { Backoff, decideOnClose } from './reconnect-policy.js'
 
 let db: TestDatabase
 let rig: Rig

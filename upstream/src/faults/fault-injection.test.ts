@@ -1,7 +1,7 @@
 // Fault injection: forced status, path filter, latency, error rate, hang (client timeout); sandbox auth.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, startUpstream, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, startUpstream, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 let up: Upstream

@@ -1,7 +1,7 @@
 // The sandbox control contract the gateway's bats suite relies on (upstream/AGENTS.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, openInstance, startUpstream, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, openInstance, startUpstream, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 let up: Upstream

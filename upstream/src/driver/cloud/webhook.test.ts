@@ -2,9 +2,9 @@
 // inbound messages to the WHATSAPP-BUSINESS instance (upstream.messages + messages.update /
 // messages.upsert webhooks with the Baileys path's status words and `error {code, message}`).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { signMeta, startFakeGraph, type FakeGraph } from '../../tests/support/fake-graph.js'
-import { startReceiver, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { signMeta, startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
 
 const TOKEN = 'EAAG-webhook-token'
 const PHONE_ID = '109876543210987'

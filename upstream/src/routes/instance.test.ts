@@ -1,7 +1,7 @@
 // Contract tests for GET / and /instance/*: shapes, guard order, lifecycle transitions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, KEY, startUpstream, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, KEY, startUpstream, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 let up: Upstream

@@ -1,6 +1,6 @@
 /** The panel's words for the upstream's disconnect reason codes (gateway/panel/src/lib/disconnect-reasons.ts). */
 import { describe, expect, it } from 'vitest'
-import { disconnectReason, KNOWN_REASON_CODES } from '../../../gateway/panel/src/lib/disconnect-reasons.js'
+import { disconnectReason, KNOWN_REASON_CODES } from './disconnect-reasons.js'
 
 describe('disconnectReason (WhatsApp Web / Baileys codes)', () => {
   it.each([

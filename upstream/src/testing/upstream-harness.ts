@@ -1,13 +1,14 @@
 /**
- * @module upstream/test/harness
- * Builds an in-process upstream on a throwaway database (real Postgres) and a tiny request helper.
+ * @module upstream/testing/upstream-harness
+ * TEST SUPPORT (imported only by *.test.ts, never built into dist): builds an in-process upstream on a
+ * throwaway database (real Postgres) and a tiny request helper.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createTestDatabase, type TestDatabase } from '../../tests/support/db.js'
-import { createUpstreamApp, type UpstreamApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { buildDeps, closeDeps, startDeps, type DepsInjection, type UpstreamDeps } from '../src/deps.js'
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/db.js'
+import { createUpstreamApp, type UpstreamApp } from '../app.js'
+import { loadConfig } from '../config.js'
+import { buildDeps, closeDeps, startDeps, type DepsInjection, type UpstreamDeps } from '../deps.js'
 
 export const KEY = 'test-global-key'
 
@@ -31,7 +32,7 @@ export async function startUpstream(db: TestDatabase, env: Record<string, string
     WEBHOOK_TIMEOUT_MS: '2000',
     UPSTREAM_SERVER_URL: 'http://upstream.test',
     // Test receivers and media servers listen on 127.0.0.1: exempt from the outbound guard here, as
-    // OUTBOUND_ALLOWED_HOSTS exists to do. The guard's own tests set it to '' (outbound-guard.test.ts).
+    // OUTBOUND_ALLOWED_HOSTS exists to do. The guard's own tests set it to '' (services/outbound.test.ts).
     OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
     ...env,
   })

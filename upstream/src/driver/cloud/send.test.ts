@@ -2,10 +2,10 @@
 // body and Bearer token of every send kind, the answer mapping (key.id = wamid), Meta errors as 400s
 // with metaError, checkNumbers, sendTemplate and the WHATSAPP-BUSINESS create rules.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { startFakeGraph, type FakeGraph } from '../../tests/support/fake-graph.js'
-import { META_EXPLANATIONS } from '../src/driver/cloud/errors.js'
-import { startUpstream, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { startUpstream, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import { META_EXPLANATIONS } from './errors.js'
 
 const TOKEN = 'EAAG-test-access-token'
 const PHONE_ID = '106540352242922'

@@ -2,12 +2,12 @@
 // scripted socket: connect answers the socket's QR, pairing code, open, every send type's exact
 // sendMessage arguments, whatsappNumbers gaps, acks and inbound messages (LID -> phone JID).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import type { Sql } from '../src/db/client.js'
-import { BaileysDriver, type BaileysSession } from '../src/driver/baileys/index.js'
-import { EvoError } from '../src/lib/errors.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from './baileys-fake.js'
-import { createInstance, mediaBytes, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import type { Sql } from '../../db/client.js'
+import { EvoError } from '../../lib/errors.js'
+import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
+import { createInstance, mediaBytes, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import { BaileysDriver, type BaileysSession } from './index.js'
 
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`

@@ -5,12 +5,12 @@
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createSql, migrateUpstream, type Sql } from '../src/db/client.js'
-import { insertInstance } from '../src/db/instances.js'
-import { BaileysDriver, type BaileysSession } from '../src/driver/baileys/index.js'
-import { ManualTimers, recordEvents, RIG_DEFAULTS, silent } from './baileys-fake.js'
-import { waitFor, withDb } from './harness.js'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { createSql, migrateUpstream, type Sql } from '../../db/client.js'
+import { insertInstance } from '../../db/instances.js'
+import { ManualTimers, recordEvents, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
+import { waitFor, withDb } from '../../testing/upstream-harness.js'
+import { BaileysDriver, type BaileysSession } from './index.js'
 
 let db: TestDatabase
 let sql: Sql

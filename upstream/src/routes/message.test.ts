@@ -1,7 +1,7 @@
 // Contract tests for /message/*: every send route's messageRaw, failures, validation, and acks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../tests/support/db.js'
-import { createInstance, openInstance, startMediaServer, startUpstream, waitFor, withDb, type Upstream } from './harness.js'
+import type { TestDatabase } from '../../../tests/support/db.js'
+import { createInstance, openInstance, startMediaServer, startUpstream, waitFor, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
 let up: Upstream
