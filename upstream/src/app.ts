@@ -16,6 +16,7 @@ import { EvoError } from './lib/errors.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { chatRoutes } from './routes/chat.js'
+import { chatFindRoutes } from './routes/chat-find.js'
 import { instanceRoutes } from './routes/instance.js'
 import { messageRoutes } from './routes/message.js'
 import { metaWebhookRoutes } from './routes/meta-webhook.js'
@@ -38,6 +39,7 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.route('/instance', instanceRoutes(deps))
   app.route('/message', messageRoutes(deps))
   app.route('/chat', chatRoutes(deps))
+  app.route('/chat', chatFindRoutes(deps))
   // Public (Meta signs its calls); before /webhook so its own routes keep their guards.
   app.route('/webhook/meta', metaWebhookRoutes(deps))
   app.route('/webhook', webhookRoutes(deps))

@@ -87,6 +87,12 @@ export const UpstreamConfigSchema = v.object({
   /** Deadline for downloading one `media` URL, redirects included. */
   MEDIA_FETCH_TIMEOUT_MS: int(30_000, 100, 600_000),
   /**
+   * Days the chat store keeps messages (by WhatsApp time) and their status history (by write time); an
+   * hourly job deletes older ones. 0 = keep forever, the default: Evolution never deletes, and a client
+   * reading findMessages must not lose history silently; set it where disk or privacy rules ask.
+   */
+  MESSAGE_RETENTION_DAYS: int(0, 0, 36_500),
+  /**
    * TESTS ONLY: host or host:port entries the outbound-request guard lets through although they are
    * loopback/private (a test receiver on 127.0.0.1). Never put a user-reachable host here.
    */

@@ -14,6 +14,7 @@ import { FaultStore } from './faults/store.js'
 import { InstanceManager } from './services/instances.js'
 import { MediaDownloader } from './services/media-download.js'
 import { createUpstreamOutbound, type OutboundClient } from './services/outbound.js'
+import { RetentionJob } from './services/retention.js'
 import { WebhookDispatcher } from './webhooks/dispatcher.js'
 
 export type UpstreamDeps = {
@@ -29,6 +30,8 @@ export type UpstreamDeps = {
   /** The outbound-request guard's client: every request to a caller-supplied URL goes through it. */
   outbound: OutboundClient
   media: MediaDownloader
+  /** MESSAGE_RETENTION_DAYS' cleanup timer (armed by startDeps when the setting is not 0). */
+  retention: RetentionJob
 }
 
 export type DepsInjection = {
@@ -63,19 +66,22 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
     log.child({ component: 'webhooks' }),
   )
   const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
-  return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media }
+  const retention = new RetentionJob(sql, { days: config.MESSAGE_RETENTION_DAYS }, log.child({ component: 'retention' }))
+  return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media, retention }
 }
 
-/** Migrates schema `upstream` and reconnects the instances that were open or connecting. */
+/** Migrates schema `upstream`, reconnects the instances that were open or connecting, arms the retention job. */
 export async function startDeps(deps: UpstreamDeps): Promise<void> {
   const applied = await migrateUpstream(deps.sql)
   if (applied.length > 0) deps.log.info({ applied }, 'migrations applied')
   const resumed = await deps.instances.boot()
   deps.log.info({ resumed, driver: deps.driver.name }, 'instances resumed')
+  deps.retention.start()
 }
 
-/** Stops sessions, releases hung requests, cancels webhook retries, then (unless shared) ends the pool. */
+/** Stops the retention job and sessions, releases hung requests, cancels webhook retries, then (unless shared) ends the pool. */
 export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean } = {}): Promise<void> {
+  await deps.retention.stop()
   deps.faults.releaseHung()
   await deps.instances.close()
   await deps.webhooks.close()

@@ -5,7 +5,10 @@
  */
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { CreateBody, LegacyWebhookBody, NumbersBody, SendMediaBody, SendTextBody, SettingsBody, WebhookSetBody } from './request-bodies.js'
+import {
+  CreateBody, FindChatsBody, FindContactsBody, FindMessagesBody, FindStatusMessageBody, LegacyWebhookBody, NumbersBody, SendMediaBody, SendTextBody,
+  SettingsBody, toEpochSeconds, WebhookSetBody,
+} from './request-bodies.js'
 
 const ok = (s: v.GenericSchema, x: unknown) => v.safeParse(s, x).success
 
@@ -33,5 +36,28 @@ describe('Evolution v2 request bodies', () => {
     expect(ok(LegacyWebhookBody, { url: 'http://x', events: {} })).toBe(true)
     expect(ok(SettingsBody, { rejectCall: false, groupsIgnore: true, alwaysOnline: false, readMessages: false, readStatus: false, syncFullHistory: false })).toBe(true)
     expect(ok(SettingsBody, { rejectCall: false })).toBe(false)
+  })
+
+  it('find* time bounds: ISO 8601 (no zone = UTC), epoch milliseconds or epoch seconds, to epoch seconds', () => {
+    expect(toEpochSeconds('2025-01-31T00:00:00Z')).toBe(1_738_281_600)
+    expect(toEpochSeconds('2025-01-31T00:00:00')).toBe(1_738_281_600)
+    expect(toEpochSeconds('2025-01-31')).toBe(1_738_281_600)
+    expect(toEpochSeconds(1_738_281_600_000)).toBe(1_738_281_600)
+    expect(toEpochSeconds(1_738_281_600)).toBe(1_738_281_600)
+    expect(toEpochSeconds('1738281600123')).toBe(1_738_281_600)
+    expect(toEpochSeconds('yesterday')).toBeNaN()
+    const out = v.parse(FindMessagesBody, { where: { messageTimestamp: { gte: '2025-01-31T00:00:00Z' } } })
+    expect(out.where?.messageTimestamp).toEqual({ gte: 1_738_281_600, lte: undefined })
+  })
+
+  it('find* bodies: paging numbers, key.fromMe boolean, statuses, non-empty contact filters', () => {
+    expect(ok(FindMessagesBody, { where: { key: { remoteJid: 'x', fromMe: false } }, page: 2, offset: 25, sort: { x: 1 } })).toBe(true)
+    expect(ok(FindMessagesBody, { offset: 0 })).toBe(false)
+    expect(ok(FindMessagesBody, { page: '2' })).toBe(false)
+    expect(ok(FindStatusMessageBody, { where: { status: 'READ' } })).toBe(true)
+    expect(ok(FindStatusMessageBody, { where: { status: 'SEEN' } })).toBe(false)
+    expect(ok(FindContactsBody, { where: { pushName: '' } })).toBe(false)
+    expect(ok(FindChatsBody, { where: { messageTimestamp: { lte: 1 } }, take: 10, skip: 0 })).toBe(true)
+    expect(ok(FindChatsBody, { skip: -1 })).toBe(false)
   })
 })

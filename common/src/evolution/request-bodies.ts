@@ -195,3 +195,82 @@ export const SettingsBody = v.object({
   syncFullHistory: v.boolean(),
   wavoipToken: strOpt,
 })
+
+// ---- /chat/findChats, findContacts, findMessages, findStatusMessage --------------------------------------
+
+/**
+ * Epoch seconds for a time bound of `messageTimestamp: {gte, lte}`: an ISO 8601 date (without a zone =
+ * UTC), epoch milliseconds, or epoch seconds (what messageTimestamp itself is). A number below 10^11 is
+ * seconds (10^11 ms is 1973, 10^11 s the year 5138). NaN when it is none of these.
+ */
+export function toEpochSeconds(x: number | string): number {
+  if (typeof x === 'number' || /^\s*\d+(\.\d+)?\s*$/.test(x)) {
+    const n = Number(x)
+    return Math.floor(n < 1e11 ? n : n / 1000)
+  }
+  const text = x.trim()
+  return Math.floor(Date.parse(/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text) ? `${text}Z` : text) / 1000)
+}
+
+/**
+ * A bound of `messageTimestamp` (output: epoch seconds). Evolution reads only ISO text or epoch ms and
+ * ignores a range unless both bounds are given; we take either bound alone.
+ */
+const timeBound = (name: string) => {
+  const message = `where.messageTimestamp.${name} must be an ISO 8601 date, epoch milliseconds or epoch seconds`
+  return v.optional(
+    v.pipe(
+      v.union([v.number(), v.string()], message),
+      v.examples(['2025-01-31T00:00:00Z', 1738281600000, 1738281600]),
+      v.transform(toEpochSeconds),
+      v.check((n) => Number.isFinite(n), message),
+    ),
+  )
+}
+
+export const TimeRange = v.object({ gte: timeBound('gte'), lte: timeBound('lte') })
+
+/** `page` (1-based) and `offset` (the page size, as in Evolution). */
+const pageNumber = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)))
+const pageSize = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)))
+const nonEmpty = v.optional(v.pipe(v.string(), v.minLength(1)))
+
+export const FindContactsBody = v.object({
+  where: v.optional(v.object({ remoteJid: nonEmpty, id: nonEmpty, pushName: nonEmpty, _id: nonEmpty })),
+  page: pageNumber,
+  offset: pageSize,
+})
+
+export const FindMessagesBody = v.object({
+  where: v.optional(
+    v.object({
+      id: strOpt,
+      _id: strOpt,
+      source: strOpt,
+      messageType: strOpt,
+      messageTimestamp: v.optional(TimeRange),
+      key: v.optional(v.object({ id: strOpt, remoteJid: strOpt, fromMe: v.optional(v.boolean()), participant: strOpt, remoteJidAlt: strOpt })),
+    }),
+  ),
+  page: pageNumber,
+  offset: pageSize,
+  // In Evolution's schema, never read there: accepted and ignored.
+  limit: v.optional(v.number()),
+  sort: v.optional(v.unknown()),
+})
+
+export const MESSAGE_STATUSES = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED', 'DELETED', 'EDITED'] as const
+
+export const FindStatusMessageBody = v.object({
+  where: v.optional(
+    v.object({ remoteJid: nonEmpty, id: nonEmpty, fromMe: v.optional(v.boolean()), participant: nonEmpty, status: v.optional(v.picklist(MESSAGE_STATUSES)), _id: nonEmpty }),
+  ),
+  page: pageNumber,
+  offset: pageSize,
+})
+
+export const FindChatsBody = v.object({
+  where: v.optional(v.object({ remoteJid: nonEmpty, messageTimestamp: v.optional(TimeRange) })),
+  take: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  skip: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+})

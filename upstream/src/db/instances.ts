@@ -62,12 +62,16 @@ export async function instanceNameTaken(sql: Tx, name: string): Promise<boolean>
 
 export type InstanceFilter = { name?: string | undefined; id?: string | undefined; number?: string | undefined }
 
+/** fetchInstances' `_count`: rows of the instance's chat store. */
+export type InstanceCounts = { messageCount: number; contactCount: number; chatCount: number }
+
 /** Instances in creation order, with message/contact/chat counts for `_count`. */
-export async function listInstances(sql: Tx, f: InstanceFilter = {}): Promise<(InstanceRow & { messageCount: number; chatCount: number })[]> {
-  return sql<(InstanceRow & { messageCount: number; chatCount: number })[]>`
+export async function listInstances(sql: Tx, f: InstanceFilter = {}): Promise<(InstanceRow & InstanceCounts)[]> {
+  return sql<(InstanceRow & InstanceCounts)[]>`
     select i.*,
            (select count(*)::int from upstream.messages m where m.instance_id = i.id) as message_count,
-           (select count(distinct m.remote_jid)::int from upstream.messages m where m.instance_id = i.id) as chat_count
+           (select count(*)::int from upstream.contacts c where c.instance_id = i.id) as contact_count,
+           (select count(*)::int from upstream.chats c where c.instance_id = i.id) as chat_count
       from upstream.instances i
      where (${f.name ?? null}::text is null or i.name = ${f.name ?? null})
        and (${f.id ?? null}::text is null or i.id::text = ${f.id ?? null})

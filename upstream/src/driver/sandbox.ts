@@ -4,6 +4,7 @@
  * sandbox scan route (or SANDBOX_AUTOCONNECT_MS) "scans" it; then `open`. Sends succeed while open
  * and acks SERVER_ACK -> DELIVERY_ACK -> READ follow every SANDBOX_ACK_DELAY_MS. Number existence
  * follows lib/jid.ts `sandboxNumberExists`. Stored creds (`{paired, wuid}`) skip the QR, as Baileys does.
+ * The control routes also simulate received messages and a history sync (sandbox-history.ts).
  */
 import { createHash } from 'node:crypto'
 import { newMessageId, newPairingCode } from '../lib/ids.js'
@@ -11,6 +12,7 @@ import { createJid, jidUser, sandboxNumberExists } from '../lib/jid.js'
 import { ConnectionClosedError } from './errors.js'
 import { newQrString, renderQr } from './qr.js'
 import { buildMessage } from './sandbox-content.js'
+import { sandboxHistory, type HistoryOptions } from './sandbox-history.js'
 import type {
   ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage, WhatsAppDriver,
 } from './types.js'
@@ -150,6 +152,14 @@ export class SandboxSession implements DriverSession {
     }
     this.events.inbound(msg)
     return msg
+  }
+
+  /** Sandbox control: the phone synced its history (sandbox-history.ts); answers what was generated. */
+  history(opts: HistoryOptions): { chats: number; contacts: number; messages: number } {
+    this.requireOpen()
+    const batch = sandboxHistory(this.info.name, opts)
+    this.events.history(batch)
+    return { chats: batch.chats.length, contacts: batch.contacts.length, messages: batch.messages.length }
   }
 
   private requireOpen(): void {

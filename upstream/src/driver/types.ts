@@ -1,12 +1,14 @@
 /**
  * @module upstream/driver/types
  * The seam between the HTTP service and a WhatsApp backend. A driver opens one session per instance;
- * the session reports state, QR, inbound messages and acks through DriverEvents, and the service
- * persists and relays them (webhooks). Drivers: `sandbox` (simulator), `baileys` (WhatsApp Web),
+ * the session reports state, QR, messages, acks and what the chat store needs (history, chats,
+ * contacts, deletes, edits) through DriverEvents, and the service persists and relays them (webhooks). Drivers: `sandbox` (simulator), `baileys` (WhatsApp Web),
  * `cloud` (Meta's WhatsApp Cloud API); driver/index.ts picks one per instance from its integration.
  */
 import type { Logger } from 'pino'
 import type { Sql } from '../db/client.js'
+import type { ChatPatch } from '../db/chats.js'
+import type { ContactPatch } from '../db/contacts.js'
 import type { AckStatus } from '../db/messages.js'
 
 /**
@@ -30,14 +32,26 @@ export type StateEvent = {
   identity?: Identity
 }
 
+/**
+ * A WhatsApp message key. `remoteJid` is the chat (the phone JID when the driver knows it for a LID chat);
+ * `participant` is the sender inside a group (phone JID when known), absent in 1:1 chats.
+ */
+export type MessageKey = { remoteJid: string; fromMe: boolean; id: string; participant?: string | undefined }
+
+/** The device a message was written on (Evolution's `source`). */
+export type MessageSource = 'ios' | 'android' | 'web' | 'desktop' | 'unknown'
+
 /** A message the session produced (sent or received), WhatsApp-proto shaped. */
 export type WaMessage = {
-  key: { remoteJid: string; fromMe: boolean; id: string }
+  key: MessageKey
   pushName: string
   message: Record<string, unknown>
   messageType: string
+  /** Epoch seconds. */
   messageTimestamp: number
   status: AckStatus
+  /** Absent = `web` (what our own sends and the simulators are). */
+  source?: MessageSource | undefined
 }
 
 export type AckEvent = {
@@ -48,13 +62,57 @@ export type AckEvent = {
   error?: { code: number; message: string } | undefined
 }
 
+/**
+ * A chat / a contact as a driver reports it: only the JID is required, an absent field is unknown and
+ * leaves the stored value alone (db/chats.ts and db/contacts.ts say what each field means).
+ */
+export type ChatInfo = ChatPatch
+export type ContactInfo = ContactPatch
+
+/** One history-sync batch (Baileys messaging-history.set, the sandbox history route). */
+export type HistoryBatch = { chats: ChatInfo[]; contacts: ContactInfo[]; messages: WaMessage[] }
+
+export type ChatsEvent = { type: 'upsert' | 'update'; chats: ChatInfo[] } | { type: 'delete'; remoteJids: string[] }
+
+export type ContactsEvent = { type: 'upsert' | 'update'; contacts: ContactInfo[] }
+
+export type DeleteEvent =
+  /** The sender deleted it for everyone. */
+  | { type: 'revoke'; key: MessageKey }
+  /** Deleted on this account only (the phone's "delete for me"). */
+  | { type: 'local'; keys: MessageKey[] }
+  /** The phone cleared the whole chat. */
+  | { type: 'clear'; remoteJid: string }
+
+/** A message was edited (by us on the phone, or by the contact): its new content. */
+export type EditEvent = { key: MessageKey; message: Record<string, unknown>; messageType: string; editedAt: number }
+
+/** Votes on a poll (the driver already decrypted them). */
+export type PollUpdateEvent = { key: MessageKey; pollUpdates: unknown[] }
+
+/**
+ * What a session reports. Every event of one instance is handled in order (services/session-events.ts).
+ * The chat store (upstream/AGENTS.md "Chat store") is filled from inbound, outgoing, ack, history,
+ * chats, contacts, deleted, edited and poll; our own sends are stored by the send flow, never reported.
+ */
 export type DriverEvents = {
   state(ev: StateEvent): void
   qr(qr: QrCode): void
   /** New auth state to persist (null = wiped, e.g. after logout). */
   creds(session: unknown): void
+  /** A message received while connected (fromMe false): stored, messages.upsert. */
   inbound(msg: WaMessage): void
+  /** A message this account sent outside the API (the phone, another linked device; fromMe true): stored, messages.upsert. */
+  outgoing(msg: WaMessage): void
+  /** A status change of a stored message (either direction): message_updates row, messages.update. */
   ack(ev: AckEvent): void
+  /** Old chats, contacts and messages: stored, chats.set / contacts.upsert / messages.set. */
+  history(batch: HistoryBatch): void
+  chats(ev: ChatsEvent): void
+  contacts(ev: ContactsEvent): void
+  deleted(ev: DeleteEvent): void
+  edited(ev: EditEvent): void
+  poll(ev: PollUpdateEvent): void
 }
 
 /** What to send; the service has already validated and normalised it. */

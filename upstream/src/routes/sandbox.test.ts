@@ -1,6 +1,8 @@
 // The sandbox control contract the gateway's bats suite relies on (upstream/AGENTS.md).
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestDatabase } from '../../../tests/support/db.js'
+import { sandboxMediaBytes } from '../driver/sandbox-history.js'
 import { createInstance, openInstance, startUpstream, withDb, type Upstream } from '../testing/upstream-harness.js'
 
 let db: TestDatabase
@@ -19,8 +21,8 @@ afterAll(async () => {
 
 describe('instances', () => {
   it('scan and drop: 404 envelope when unknown', async () => {
-    for (const action of ['scan', 'drop', 'inbound']) {
-      const res = await up.req('POST', `/sandbox/instances/ghost/${action}`, { body: { number: '1', text: 'x' } })
+    for (const action of ['scan', 'drop', 'inbound', 'history']) {
+      const res = await up.req('POST', `/sandbox/instances/ghost/${action}`, { body: { number: '1', text: 'x', chats: 1, messagesPerChat: 1 } })
       expect(res.status).toBe(404)
       expect(res.body).toEqual({ status: 404, error: 'Not Found', response: { message: ['The "ghost" instance does not exist'] } })
     }
@@ -66,5 +68,44 @@ describe('messages', () => {
     const del = await up.req('DELETE', '/sandbox/messages')
     expect(del.status).toBe(200)
     expect((await up.req('GET', '/sandbox/messages')).body.messages).toEqual([])
+  })
+})
+
+describe('history', () => {
+  it('generates contacts, chats and messages once (a repeat adds nothing); history messages are not listed as sends', async () => {
+    const res = await up.req('POST', '/sandbox/instances/s2/history', { body: { chats: 2, messagesPerChat: 10, withMedia: true } })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ instance: 's2', chats: 2, contacts: 2, messages: 20 })
+    const count = async () => (await up.req('POST', '/chat/findMessages/s2', { body: { where: { key: { remoteJid: '595990000001@s.whatsapp.net' } } } })).body.messages.total
+    expect(await count()).toBe(10)
+    await up.req('POST', '/sandbox/instances/s2/history', { body: { chats: 2, messagesPerChat: 10, withMedia: true } })
+    expect(await count()).toBe(10)
+    expect((await up.req('GET', '/sandbox/messages?instance=s2')).body.messages).toEqual([])
+  })
+
+  it('media messages carry metadata matching the bytes sandboxMediaBytes regenerates', async () => {
+    const rows = await up.deps.sql`
+      select m.key_id, m.media_type, m.media_mimetype, m.media_file_length::int as len, m.media_file_sha256, m.media_url, m.media_key
+        from upstream.messages m join upstream.instances i on i.id = m.instance_id
+       where i.name = 's2' and m.media_type is not null order by m.message_timestamp`
+    expect(rows.map((r) => r.mediaType)).toEqual(['image', 'document', 'audio', 'video'])
+    for (const r of rows) {
+      const bytes = sandboxMediaBytes(r.keyId, r.mediaType)
+      expect(r.len).toBe(bytes.length)
+      expect(r.mediaFileSha256).toBe(createHash('sha256').update(bytes).digest('base64'))
+      expect(r.mediaUrl).toContain(r.keyId)
+      expect(r.mediaKey).toMatch(/^[A-Za-z0-9+/]{43}=$/)
+    }
+    expect(sandboxMediaBytes('X', 'image').subarray(1, 4).toString()).toBe('PNG')
+  })
+
+  it('400 when not open or for a bad body', async () => {
+    await createInstance(up, 's-hist-off')
+    expect((await up.req('POST', '/sandbox/instances/s-hist-off/history', { body: { chats: 1, messagesPerChat: 1 } })).body.response.message).toEqual(['The "s-hist-off" instance is not connected'])
+    const bad = await up.req('POST', '/sandbox/instances/s2/history', { body: { chats: 0, messagesPerChat: 'many' } })
+    expect(bad.body.response.message).toEqual([['chats must be greater than or equal to 1', 'messagesPerChat is not of a type(s) number']])
+    const big = await up.req('POST', '/sandbox/instances/s2/history', { body: { chats: 500, messagesPerChat: 1000 } })
+    expect(big.body.response.message).toEqual([['chats * messagesPerChat must be at most 50000']])
+    expect((await up.req('POST', '/sandbox/instances/s2/history', { body: { chats: 1, messagesPerChat: 1 }, key: 'wrong' })).status).toBe(401)
   })
 })

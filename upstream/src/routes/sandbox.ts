@@ -20,6 +20,15 @@ import { toMessageRaw } from '../services/message-raw.js'
 
 const AckBody = v.object({ status: v.picklist(['SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED', 'ERROR']) })
 const InboundBody = v.object({ number: v.string(), text: v.string() })
+/** At most 50 000 messages per call: enough for paging tests and the panel, small enough for one request. */
+const HistoryBody = v.pipe(
+  v.object({
+    chats: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)),
+    messagesPerChat: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
+    withMedia: v.optional(v.boolean(), false),
+  }),
+  v.check((b) => b.chats * b.messagesPerChat <= 50_000, 'chats * messagesPerChat must be at most 50000'),
+)
 /** `?reason=401`: the disconnect code the drop reports (default 428, connection lost), as Baileys would. */
 const DropQuery = v.object({
   reason: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]{2}$/, 'reason must be a three-digit disconnect code'), v.transform(Number))),
@@ -62,6 +71,19 @@ export function sandboxRoutes(deps: UpstreamDeps) {
       const msg = session.inbound(body.number, body.text)
       await instances.flush(row)
       return c.json({ instance: row.name, message: toMessageRaw(msg, row.id) })
+    } catch (err) {
+      if (err instanceof ConnectionClosedError) throw notConnected(row.name)
+      throw err
+    }
+  })
+
+  r.post('/instances/:name/history', async (c) => {
+    const { row, session } = await sandboxOf(c.req.param('name'))
+    const body = await parseBody(c, HistoryBody)
+    try {
+      const generated = session.history(body)
+      await instances.flush(row)
+      return c.json({ instance: row.name, ...generated })
     } catch (err) {
       if (err instanceof ConnectionClosedError) throw notConnected(row.name)
       throw err

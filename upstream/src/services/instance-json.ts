@@ -3,11 +3,11 @@
  * The JSON shapes of instances: fetchInstances' flat v2 row (plus the D14 (docs/decisions.md#d14) compat `instance` object),
  * connectionState, and connect's QR object.
  */
-import type { InstanceRow } from '../db/instances.js'
+import type { InstanceCounts, InstanceRow } from '../db/instances.js'
 import { settingsJson, type SettingsRow } from '../db/settings.js'
 import type { ConnectionState, QrCode } from '../driver/types.js'
 
-type Counted = InstanceRow & { messageCount: number; chatCount: number }
+type Counted = InstanceRow & InstanceCounts
 
 /** One fetchInstances element: Prisma's flat Instance row, related objects null when absent. */
 export function instanceRowJson(r: Counted, setting: SettingsRow | null, clientName: string) {
@@ -35,7 +35,7 @@ export function instanceRowJson(r: Counted, setting: SettingsRow | null, clientN
     Sqs: null,
     Websocket: null,
     Setting: setting ? settingsJson(setting) : null,
-    _count: { Message: r.messageCount, Contact: r.chatCount, Chat: r.chatCount },
+    _count: { Message: r.messageCount, Contact: r.contactCount, Chat: r.chatCount },
     // D14: what the reference gateway's workers read (`instance.instanceName`, `instance.state`).
     instance: {
       instanceName: r.name,

@@ -1,8 +1,9 @@
 /**
  * @module upstream/services/message-raw
- * Evolution's "messageRaw": the JSON a send route answers and send.message / messages.upsert carry.
+ * Evolution's "messageRaw": the JSON a send route answers and send.message / messages.upsert /
+ * messages.set carry.
  */
-import type { WaMessage } from '../driver/types.js'
+import type { MessageSource, WaMessage } from '../driver/types.js'
 
 export type MessageRaw = {
   key: WaMessage['key']
@@ -13,7 +14,7 @@ export type MessageRaw = {
   messageType: string
   messageTimestamp: number
   instanceId: string
-  source: 'web'
+  source: MessageSource
 }
 
 export function toMessageRaw(m: WaMessage, instanceId: string): MessageRaw {
@@ -26,6 +27,6 @@ export function toMessageRaw(m: WaMessage, instanceId: string): MessageRaw {
     messageType: m.messageType,
     messageTimestamp: m.messageTimestamp,
     instanceId,
-    source: 'web',
+    source: m.source ?? 'web',
   }
 }

@@ -1,11 +1,11 @@
 /**
  * @module upstream/services/send
  * The send flow every /message/* route shares, in Evolution's order: connection check, onWhatsApp
- * existence check (400 `[{jid, exists:false, number}]`), optional `delay`, send, store, send.message.
+ * existence check (400 `[{jid, exists:false, number}]`), optional `delay`, send, store (message and
+ * chat, one statement), send.message (and chats.upsert when the chat is new).
  */
-import { randomUUID } from 'node:crypto'
 import type { InstanceRow, Tx } from '../db/instances.js'
-import { insertMessage, jidKnown } from '../db/messages.js'
+import { insertSentMessage, jidKnown } from '../db/messages.js'
 import { ConnectionClosedError } from '../driver/errors.js'
 import type { OutboundContent } from '../driver/types.js'
 import { badRequest, internal } from '../lib/errors.js'
@@ -15,6 +15,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
 import type { InstanceManager } from './instances.js'
 import type { MediaDownloader } from './media-download.js'
 import { toMessageRaw, type MessageRaw } from './message-raw.js'
+import { toNewMessage } from './stored-message.js'
 
 export type SendRequest = {
   /** What the client typed (number or JID). */
@@ -65,26 +66,19 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
     throw err
   }
   const raw = toMessageRaw(sent, row.id)
-  const insert = insertMessage(sql, {
-    id: randomUUID(),
-    instanceId: row.id,
-    keyId: sent.key.id,
-    remoteJid: jid,
-    number: jidUser(jid),
-    fromMe: true,
-    kind: req.content.kind,
-    messageType: sent.messageType,
-    payload: recordable(req.payload),
-    raw,
-    status: sent.status,
-  })
+  // Stored under the JID the client asked for (Baileys may answer another spelling of it).
+  const stored = toNewMessage({ ...sent, key: { ...sent.key, remoteJid: jid } }, row.id, 'send', { kind: req.content.kind, payload: recordable(req.payload) })
+  stored.raw = raw
+  const insert = insertSentMessage(sql, stored)
   // Acks may fire before the row exists; they wait on this.
   ctx.pendingInserts.set(sent.key.id, insert.catch(() => undefined))
+  let chatCreated = false
   try {
-    await insert
+    chatCreated = (await insert).chatCreated
   } finally {
     ctx.pendingInserts.delete(sent.key.id)
   }
   webhooks.emit(ctx.src, 'send.message', raw)
+  if (chatCreated) webhooks.emit(ctx.src, 'chats.upsert', [{ remoteJid: jid, instanceId: row.id, name: null, unreadMessages: 0 }])
   return raw
 }

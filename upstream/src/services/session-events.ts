@@ -1,16 +1,17 @@
 /**
  * @module upstream/services/session-events
  * Turns one session's driver events into DB writes and webhook events, in order: every event of an
- * instance runs on that instance's queue, so a state write never overtakes an earlier one.
+ * instance runs on that instance's queue, so a state write never overtakes an earlier one. State, QR,
+ * creds and acks are handled here; the chat store's events in store-events.ts and store-changes.ts.
  */
-import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { AckEvent, DriverEvents, StateEvent, WaMessage } from '../driver/types.js'
-import { updateInstanceSession, updateInstanceStatus, type Tx } from '../db/instances.js'
-import { applyAck, insertMessage } from '../db/messages.js'
-import { jidUser } from '../lib/jid.js'
-import type { EventSource, WebhookDispatcher } from '../webhooks/dispatcher.js'
-import { toMessageRaw } from './message-raw.js'
+import { readChatUpTo } from '../db/chats.js'
+import type { AckEvent, DriverEvents, StateEvent } from '../driver/types.js'
+import { updateInstanceSession, updateInstanceStatus } from '../db/instances.js'
+import { applyAck } from '../db/messages.js'
+import { onChats, onContacts, onDeleted, onEdited, onPoll } from './store-changes.js'
+import { onHistory, onLiveMessage } from './store-events.js'
+import { emitChatChanges, type StoreContext } from './store-notify.js'
 
 /** A serial promise chain; `flush()` waits for everything queued so far. */
 export class SerialQueue {
@@ -27,12 +28,8 @@ export class SerialQueue {
   }
 }
 
-export type SessionContext = {
-  sql: Tx
-  webhooks: WebhookDispatcher
+export type SessionContext = StoreContext & {
   log: Logger
-  /** Mutable: ownerJid changes when the session opens. */
-  src: EventSource
   queue: SerialQueue
   /** Inserts of just-sent messages, so an early ack waits for its row. */
   pendingInserts: Map<string, Promise<unknown>>
@@ -72,41 +69,38 @@ async function onState(ctx: SessionContext, ev: StateEvent): Promise<void> {
   }
 }
 
-async function onInbound(ctx: SessionContext, msg: WaMessage): Promise<void> {
-  const raw = toMessageRaw(msg, ctx.src.id)
-  await insertMessage(ctx.sql, {
-    id: randomUUID(), instanceId: ctx.src.id, keyId: msg.key.id, remoteJid: msg.key.remoteJid, number: jidUser(msg.key.remoteJid),
-    fromMe: false, kind: 'text', messageType: msg.messageType, payload: msg.message, raw, status: msg.status,
-  })
-  ctx.webhooks.emit(ctx.src, 'messages.upsert', raw)
-}
-
 /**
- * Records an ack and emits messages.update; `force` bypasses the forward-only rule (sandbox ack route).
- * `error` (Cloud API `failed` statuses) is added to the webhook data as `error: {code, message}`:
- * CONTRACT, the gateway reads it to tell why a message failed.
+ * Records an ack (the message's status and a status history row) and emits messages.update; `force`
+ * bypasses the forward-only rule (sandbox ack route). `error` (Cloud API `failed` statuses) is added to
+ * the webhook data as `error: {code, message}`: CONTRACT, the gateway reads it to tell why a message
+ * failed. A received message read (on the phone) reads its chat up to it: chats.update with the count.
  */
 export async function recordAck(
   ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts'>,
   keyId: string,
-  status: Parameters<typeof applyAck>[2],
+  status: Parameters<typeof applyAck>[3],
   force: boolean,
   error?: AckEvent['error'],
 ): Promise<boolean> {
   await ctx.pendingInserts.get(keyId)
-  const row = await applyAck(ctx.sql, keyId, status, force)
+  const row = await applyAck(ctx.sql, ctx.src.id, keyId, status, force)
   if (!row) return false
   ctx.webhooks.emit(ctx.src, 'messages.update', {
     keyId,
     remoteJid: row.remoteJid,
     fromMe: row.fromMe,
+    ...(row.participant ? { participant: row.participant } : {}),
     status,
     instanceId: ctx.src.id,
     messageId: row.id,
     // Not in v2's payload; added so consumers can read `key.id` as on every other message event.
-    key: { remoteJid: row.remoteJid, fromMe: row.fromMe, id: keyId },
+    key: { remoteJid: row.remoteJid, fromMe: row.fromMe, id: keyId, ...(row.participant ? { participant: row.participant } : {}) },
     ...(error ? { error: { code: error.code, message: error.message } } : {}),
   })
+  if (!row.fromMe && (status === 'READ' || status === 'PLAYED')) {
+    const chat = await readChatUpTo(ctx.sql, ctx.src.id, row.remoteJid, Number(row.messageTimestamp))
+    if (chat) emitChatChanges(ctx, [{ ...chat, created: false }])
+  }
   return true
 }
 
@@ -121,7 +115,14 @@ export function sessionEvents(ctx: SessionContext): DriverEvents {
         })
       }),
     creds: (session) => ctx.queue.push(() => updateInstanceSession(ctx.sql, ctx.src.id, session)),
-    inbound: (msg) => ctx.queue.push(() => onInbound(ctx, msg)),
+    inbound: (msg) => ctx.queue.push(() => onLiveMessage(ctx, msg)),
+    outgoing: (msg) => ctx.queue.push(() => onLiveMessage(ctx, msg)),
     ack: (ev) => ctx.queue.push(async () => void (await recordAck(ctx, ev.keyId, ev.status, false, ev.error))),
+    history: (batch) => ctx.queue.push(() => onHistory(ctx, batch)),
+    chats: (ev) => ctx.queue.push(() => onChats(ctx, ev)),
+    contacts: (ev) => ctx.queue.push(() => onContacts(ctx, ev)),
+    deleted: (ev) => ctx.queue.push(() => onDeleted(ctx, ev)),
+    edited: (ev) => ctx.queue.push(() => onEdited(ctx, ev)),
+    poll: (ev) => ctx.queue.push(() => onPoll(ctx, ev)),
   }
 }

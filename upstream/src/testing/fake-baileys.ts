@@ -142,7 +142,10 @@ export function recordEvents(): { log: Recorded[]; events: DriverEvents; states:
   const push = (kind: keyof DriverEvents) => (data: unknown) => void log.push({ kind, data })
   return {
     log,
-    events: { state: push('state'), qr: push('qr'), creds: push('creds'), inbound: push('inbound'), ack: push('ack') },
+    events: {
+      state: push('state'), qr: push('qr'), creds: push('creds'), inbound: push('inbound'), outgoing: push('outgoing'), ack: push('ack'),
+      history: push('history'), chats: push('chats'), contacts: push('contacts'), deleted: push('deleted'), edited: push('edited'), poll: push('poll'),
+    },
     states: () => log.filter((e) => e.kind === 'state').map((e) => e.data),
   }
 }

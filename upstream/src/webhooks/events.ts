@@ -9,3 +9,6 @@ export { configName, kebabName, WEBHOOK_EVENTS, type WebhookEventName } from '..
 export type EmittedEvent =
   | 'qrcode.updated' | 'connection.update' | 'send.message' | 'messages.upsert' | 'messages.update'
   | 'instance.create' | 'instance.delete' | 'remove.instance' | 'logout.instance' | 'status.instance'
+  // The chat store's (services/store-*.ts): shapes in upstream/AGENTS.md "Chat store".
+  | 'messages.set' | 'messages.delete' | 'messages.edited' | 'chats.set' | 'chats.upsert' | 'chats.update' | 'chats.delete'
+  | 'contacts.upsert' | 'contacts.update'

@@ -1,10 +1,13 @@
 /**
  * @module upstream/driver/baileys/events
  * Baileys' messages and receipts -> the driver seam's WaMessage / AckStatus. v7 addresses some chats
- * by LID (`...@lid`); when the key carries the phone-number alternative (`remoteJidAlt`) we report the
- * `@s.whatsapp.net` JID so per-number history stays whole.
+ * and group senders by LID (`...@lid`); when the key carries the phone-number alternative
+ * (`remoteJidAlt`, `participantAlt`) we report the `@s.whatsapp.net` JID so per-number history stays
+ * whole. store-listeners.ts maps the chat store's events (history, chats, contacts, updates).
  */
-import { getContentType, isJidStatusBroadcast, jidNormalizedUser, normalizeMessageContent, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys'
+import {
+  getContentType, getDevice, isJidGroup, isJidStatusBroadcast, jidNormalizedUser, normalizeMessageContent, type WAMessage, type WAMessageKey,
+} from '@whiskeysockets/baileys'
 import type { AckStatus } from '../../db/messages.js'
 import type { WaMessage } from '../types.js'
 
@@ -22,6 +25,19 @@ export function phoneJid(key: WAMessageKey): string {
   const jid = key.remoteJid ?? ''
   if (jid.endsWith('@lid') && isPhoneJid(key.remoteJidAlt)) return jidNormalizedUser(key.remoteJidAlt)
   return jid
+}
+
+/** The sender inside a group (phone form when the key carries it, device suffix dropped); undefined elsewhere. */
+export function participantJid(key: WAMessageKey): string | undefined {
+  if (!isJidGroup(key.remoteJid ?? undefined) || !key.participant) return undefined
+  if (key.participant.endsWith('@lid') && isPhoneJid(key.participantAlt)) return jidNormalizedUser(key.participantAlt)
+  return jidNormalizedUser(key.participant)
+}
+
+/** The key as the seam reports it: phone JIDs, participant only in groups. */
+export function seamKey(key: WAMessageKey): WaMessage['key'] {
+  const participant = participantJid(key)
+  return { remoteJid: phoneJid(key), fromMe: key.fromMe === true, id: key.id ?? '', ...(participant ? { participant } : {}) }
 }
 
 /** An account JID without its device suffix ("5959...:12@s.whatsapp.net" -> "5959...@s.whatsapp.net"). */
@@ -53,24 +69,38 @@ export function plainJson(value: unknown): unknown {
 const toNumber = (t: unknown): number => (typeof t === 'number' ? t : t && typeof t === 'object' ? Number(String(t)) : Math.floor(Date.now() / 1000))
 
 /** Content keys that carry no user-visible message (key distribution, edits/revokes, history sync). */
-const NOT_INBOUND = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo'])
+const NOT_CONTENT = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo'])
 
-/** A received message as the seam's WaMessage, or null when it is not one to relay. */
-export function inboundMessage(m: WAMessage): WaMessage | null {
+/**
+ * A message of either direction (live, or from a history sync) as the seam's WaMessage, or null when
+ * it is not one to store: no key, a status broadcast, or only protocol traffic (edits and revokes arrive
+ * again as messages.update, where store-listeners.ts reads them). Ephemeral and view-once wrappers are
+ * unwrapped. Ours are signed "Você", as Evolution stores them.
+ */
+export function toWaMessage(m: WAMessage): WaMessage | null {
   const key = m.key
-  if (!key?.id || !key.remoteJid || key.fromMe) return null
-  if (isJidStatusBroadcast(key.remoteJid)) return null
+  if (!key?.id || !key.remoteJid || isJidStatusBroadcast(key.remoteJid)) return null
   const content = normalizeMessageContent(m.message)
   const type = getContentType(content ?? undefined)
-  if (!content || !type || NOT_INBOUND.has(type)) return null
+  if (!content || !type || NOT_CONTENT.has(type)) return null
+  const fromMe = key.fromMe === true
   return {
-    key: { remoteJid: phoneJid(key), fromMe: false, id: key.id },
-    pushName: m.pushName ?? '',
+    key: seamKey(key),
+    pushName: fromMe ? 'Você' : (m.pushName ?? ''),
     message: (plainJson(content) as Record<string, unknown>) ?? {},
     messageType: type,
     messageTimestamp: toNumber(m.messageTimestamp),
-    status: 'DELIVERY_ACK',
+    status: ackStatus(m.status) ?? (fromMe ? 'SERVER_ACK' : 'DELIVERY_ACK'),
+    source: getDevice(key.id),
   }
+}
+
+/** A message received live, or null when it is not one to relay (ours, or not a message: see toWaMessage). */
+export function inboundMessage(m: WAMessage): WaMessage | null {
+  const msg = toWaMessage(m)
+  if (!msg || msg.key.fromMe) return null
+  // Evolution stores an incoming message as delivered (to us) until it is read.
+  return { ...msg, status: 'DELIVERY_ACK' }
 }
 
 /** What sendMessage returned, as the seam's WaMessage (status PENDING; acks follow). */

@@ -187,7 +187,7 @@ describe('socket events', () => {
     await waitFor(async () => (await up.deps.sql`select status from upstream.messages where key_id = ${key.id}`)[0]?.status === 'PLAYED')
   })
 
-  it('messages.upsert notify -> stored and messages.upsert webhook, LID chats reported by phone JID', async () => {
+  it('messages.upsert notify and append -> stored and messages.upsert webhook (phone-sent ones too), LID chats reported by phone JID', async () => {
     sock().ev.emit('messages.upsert', {
       type: 'notify',
       messages: [
@@ -198,15 +198,21 @@ describe('socket events', () => {
         { key: { remoteJid: JID, fromMe: false, id: 'PROTO' }, message: { protocolMessage: { type: 0 } } },
       ],
     })
-    sock().ev.emit('messages.upsert', { type: 'append', messages: [{ key: { remoteJid: JID, fromMe: false, id: 'HIST' }, message: { conversation: 'old' } }] })
-    await waitFor(() => hooks('messages.upsert').length === 2)
-    const [lid, eph] = hooks('messages.upsert')
+    // `append`: received while the socket was offline; relayed like a live one (Evolution does too).
+    sock().ev.emit('messages.upsert', { type: 'append', messages: [{ key: { remoteJid: JID, fromMe: false, id: 'OFFLINE' }, message: { conversation: 'old' } }] })
+    await waitFor(() => hooks('messages.upsert').length === 4)
+    const [lid, eph, echo, offline] = hooks('messages.upsert')
     expect(lid).toMatchObject({ key: { remoteJid: '595981555444@s.whatsapp.net', fromMe: false, id: 'IN-LID' }, pushName: 'Lid Contact', messageType: 'conversation', message: { conversation: 'via lid' }, messageTimestamp: 1_700_000_100 })
     expect(eph).toMatchObject({ key: { id: 'IN-EPH' }, messageType: 'extendedTextMessage', message: { extendedTextMessage: { text: 'eph' } } })
-    const rows = await up.deps.sql`select key_id, number, remote_jid from upstream.messages where from_me = false order by seq`
-    expect(rows.map((r) => [r.keyId, r.number, r.remoteJid])).toEqual([
-      ['IN-LID', '595981555444', '595981555444@s.whatsapp.net'],
-      ['IN-EPH', N, JID],
+    // Sent from the phone: stored and relayed with fromMe true (the gateway's inbound log skips those).
+    expect(echo).toMatchObject({ key: { id: 'OUT-ECHO', fromMe: true }, pushName: 'Você', message: { conversation: 'mine' } })
+    expect(offline).toMatchObject({ key: { id: 'OFFLINE', fromMe: false } })
+    const rows = await up.deps.sql`select key_id, number, remote_jid, from_me, origin from upstream.messages where key_id in ('IN-LID', 'IN-EPH', 'OUT-ECHO', 'OFFLINE', 'STATUS', 'PROTO') order by seq`
+    expect(rows.map((r) => [r.keyId, r.number, r.remoteJid, r.fromMe, r.origin])).toEqual([
+      ['IN-LID', '595981555444', '595981555444@s.whatsapp.net', false, 'live'],
+      ['IN-EPH', N, JID, false, 'live'],
+      ['OUT-ECHO', N, JID, true, 'live'],
+      ['OFFLINE', N, JID, false, 'live'],
     ])
   })
 

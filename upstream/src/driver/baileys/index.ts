@@ -8,7 +8,8 @@
  * - reconnect-policy.ts: what each DisconnectReason means, and the backoff
  * - auth-state.ts + ../../db/baileys-auth.ts: creds and signal keys in PostgreSQL (upstream.baileys_auth)
  * - owner-lock.ts: one owner per instance across replicas (advisory lock)
- * - content.ts: OutboundContent -> Baileys content; events.ts: Baileys messages/receipts -> WaMessage/acks
+ * - content.ts: OutboundContent -> Baileys content; events.ts: Baileys messages/receipts -> WaMessage/acks;
+ *   store-listeners.ts: messages, history, chats, contacts, updates and deletes -> the chat store's DriverEvents
  * - socket-factory.ts: the socket surface used and the real makeWASocket factory; caches.ts: small LRUs
  * Operator documentation: docs/whatsapp-baileys.md.
  */

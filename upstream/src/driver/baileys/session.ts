@@ -5,7 +5,9 @@
  * socket that never said so); closes follow reconnect-policy.ts. Every socket gets a generation
  * number: events of a socket we already dropped are ignored, so a late close never undoes a restart.
  */
-import { makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto } from '@whiskeysockets/baileys'
+import {
+  generateMessageIDV2, makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto,
+} from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import { wipeAuth } from '../../db/baileys-auth.js'
 import { internal } from '../../lib/errors.js'
@@ -15,13 +17,14 @@ import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Iden
 import { PgAuthState } from './auth-state.js'
 import { Lru, lruCacheStore } from './caches.js'
 import { toBaileysContent } from './content.js'
-import { accountJid, ackStatus, inboundMessage, phoneJid, sentMessage } from './events.js'
+import { accountJid, sentMessage } from './events.js'
 import { LivenessProbe } from './liveness.js'
 import { checkNumbers } from './number-check.js'
 import { attachProtocolFixes } from './protocol-fixes.js'
 import { Backoff, decideOnClose, Reason } from './reconnect-policy.js'
 import { baileysLogger, type SessionOptions } from './session-options.js'
 import type { WaSocket } from './socket-factory.js'
+import { attachStoreListeners } from './store-listeners.js'
 import { isClosedError, isTransportError, statusCodeOf } from './socket-errors.js'
 
 /** Reason reported when another replica holds the instance's owner lock. */
@@ -46,6 +49,8 @@ export class BaileysSession implements DriverSession {
   private ended = false
   private settle: (() => void) | null = null
   private readonly recent = new Lru<proto.IMessage>(RECENT_SENT_MAX)
+  /** Ids of our API's sends: Baileys echoes each as a messages.upsert `append`, which the send flow already stored. */
+  private readonly ownSends = new Lru<true>(RECENT_SENT_MAX)
   private readonly retryCounter = lruCacheStore(1000)
   private readonly log: Logger
   private readonly baileysLog: Logger
@@ -138,8 +143,12 @@ export class BaileysSession implements DriverSession {
   async send(jid: string, content: OutboundContent): Promise<WaMessage> {
     const payload = toBaileysContent(content)
     const sock = this.requireOpen()
-    const sent = await this.call(() => sock.sendMessage(jid, payload))
+    // The id is chosen here so the echo is recognised even when it arrives before sendMessage returns.
+    const messageId = generateMessageIDV2(sock.user?.id)
+    this.ownSends.set(messageId, true)
+    const sent = await this.call(() => sock.sendMessage(jid, payload, { messageId }))
     if (!sent) throw internal('WhatsApp returned no message for the send')
+    if (sent.key.id) this.ownSends.set(sent.key.id, true)
     if (sent.key.id && sent.message) this.recent.set(sent.key.id, sent.message)
     return sentMessage(sent, jid)
   }
@@ -229,20 +238,7 @@ export class BaileysSession implements DriverSession {
       Object.assign(this.auth.creds, update) // the real socket already did; a scripted one relies on this
       this.auth.saveCreds().catch(() => undefined) // failures are logged by the store
     })
-    sock.ev.on('messages.upsert', ({ messages, type }) => {
-      if (!live() || type !== 'notify') return
-      for (const m of messages) {
-        const msg = inboundMessage(m)
-        if (msg) this.events.inbound(msg)
-      }
-    })
-    sock.ev.on('messages.update', (updates) => {
-      if (!live()) return
-      for (const { key, update } of updates) {
-        const status = ackStatus(update.status)
-        if (status && key.id && key.fromMe) this.events.ack({ keyId: key.id, remoteJid: phoneJid(key), status })
-      }
-    })
+    attachStoreListeners(sock, live, this.events, (id) => this.ownSends.get(id) === true)
     attachProtocolFixes(sock, live, this.log, (code) => void this.socketClosed(gen, code, true))
   }
 

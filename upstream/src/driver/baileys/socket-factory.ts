@@ -19,7 +19,8 @@ export interface WaSocket {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter listeners are untyped; each handler declares what it reads
   ws: { on(event: string, listener: (...args: any[]) => void): unknown }
   readonly user: { id: string; name?: string | undefined; notify?: string | undefined; verifiedName?: string | undefined } | undefined
-  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>
+  /** `messageId`: the id to send under (the session picks it to recognise Baileys' echo of the send). */
+  sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage | undefined>
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>
   requestPairingCode(phoneNumber: string): Promise<string>
   query(node: BinaryNode, timeoutMs?: number): Promise<unknown>

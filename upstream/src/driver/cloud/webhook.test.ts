@@ -180,6 +180,21 @@ describe('statuses and inbound', () => {
     expect(rea.messageTimestamp).toBe(1700000003)
   })
 
+  it('the find routes answer a Cloud API instance from the same store: its sends, their statuses, inbound messages and their senders', async () => {
+    const keyId = await sendText('find me')
+    await graph.postStatus({ wamid: keyId, status: 'delivered', phone_number_id: PHONE_ID, recipient: N })
+    await graph.postInbound({ phone_number_id: PHONE_ID, from: N, text: 'found you', name: 'Cata' })
+    const find = async (route: string, body: unknown) => (await up.req('POST', `/chat/${route}/hook`, { body })).body
+    const mine = (await find('findMessages', { where: { key: { id: keyId } } })).messages.records[0]
+    expect(mine).toMatchObject({ key: { fromMe: true }, pushName: 'Você', message: { conversation: 'find me' }, status: 'DELIVERY_ACK', MessageUpdate: [{ status: 'DELIVERY_ACK' }] })
+    const theirs = (await find('findMessages', { where: { key: { remoteJid: N, fromMe: false } } })).messages.records
+    expect(theirs.map((r: any) => r.message.conversation)).toContain('found you')
+    expect(await find('findContacts', { where: { remoteJid: N } })).toEqual([expect.objectContaining({ pushName: 'Cata' })])
+    const [chat] = await find('findChats', { where: { remoteJid: N } })
+    expect(chat).toMatchObject({ pushName: 'Cata', lastMessage: { message: { conversation: 'found you' } }, windowActive: true })
+    expect((await find('findStatusMessage', { where: { id: keyId } })).map((u: any) => u.status)).toEqual(['DELIVERY_ACK'])
+  })
+
   it('an unknown phone number id is answered 200 and routed nowhere', async () => {
     const r = await graph.postInbound({ phone_number_id: '999000999000', from: N, text: 'lost' })
     expect(r.webhook_status).toBe(200)
