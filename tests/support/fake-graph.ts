@@ -14,6 +14,9 @@
  *   GET  /{phone_number_id}            {verified_name, display_phone_number, id, quality_rating}
  *   POST /{phone_number_id}/messages   {messaging_product, contacts:[{input, wa_id}], messages:[{id:"wamid..."}]}
  *   POST /{phone_number_id}/media      {id} (multipart upload)
+ *   POST /{phone_number_id}/messages   {messaging_product, status:"read", message_id} -> {success:true} (mark as read)
+ *   GET  /{media-id}                   {messaging_product, url, mime_type, sha256, file_size, id} for media added by addMedia
+ *   GET  /_media/{media-id}            the bytes (Bearer token required, like Meta's media URLs)
  * A version prefix (`/v21.0/...`) is accepted and ignored.
  *
  * Control routes (no auth; loopback only):
@@ -25,7 +28,7 @@
  *   POST   /_fake/config        {webhook_url?, app_secret?, tokens?}
  * status/inbound POST the webhook to webhook_url and answer {webhook_status, webhook_body, payload}.
  */
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
@@ -43,6 +46,9 @@ export type FakeGraphOptions = {
   phones?: Record<string, string>
 }
 
+/** A media file GET /{media-id} knows (an inbound message's media). */
+export type FakeMedia = { bytes: Buffer; mimeType: string }
+
 export type RecordedRequest = { method: string; path: string; authorization: string | null; contentType: string | null; body: unknown; at: string }
 
 type NextError = { code: number; message?: string; type?: string; error_subcode?: number; http_status?: number }
@@ -54,6 +60,8 @@ export type FakeGraph = {
   nextError: (e: NextError) => void
   /** Posts a signed `statuses` webhook; answers the webhook's HTTP status. */
   postStatus: (s: StatusInput) => Promise<WebhookResult>
+  /** Makes GET /{id} answer a media file served at `/_media/{id}`. */
+  addMedia: (id: string, media: FakeMedia) => void
   /** Posts a signed inbound text `messages` webhook. */
   postInbound: (m: InboundInput) => Promise<WebhookResult>
   config: Required<Pick<FakeGraphOptions, 'appSecret' | 'webhookUrl' | 'tokens' | 'phones'>>
@@ -119,6 +127,8 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   const config = { appSecret: opts.appSecret ?? '', webhookUrl: opts.webhookUrl ?? '', tokens: opts.tokens ?? [], phones: opts.phones ?? {} }
   const requests: RecordedRequest[] = []
   const errors: NextError[] = []
+  const media = new Map<string, FakeMedia>()
+  let selfUrl = ''
   const display = (id: string) => config.phones[id] ?? `+${id}`
 
   async function postWebhook(payload: unknown, badSignature = false): Promise<WebhookResult> {
@@ -200,6 +210,16 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     // `/v21.0/123/messages` and `/123/messages` are the same route.
     const parts = path.split('/').filter(Boolean).filter((p, i) => !(i === 0 && /^v\d+\.\d+$/.test(p)))
     const [id, edge] = parts
+    if (method === 'GET' && path.startsWith('/_media/')) {
+      const m = media.get(path.slice('/_media/'.length))
+      if (!m) return send(res, 404, metaError(100, 'Unknown media'))
+      return void res.writeHead(200, { 'content-type': m.mimeType, 'content-length': m.bytes.length }).end(m.bytes)
+    }
+    if (method === 'GET' && id && !edge && media.has(id)) {
+      const m = media.get(id)!
+      const sha256 = createHash('sha256').update(m.bytes).digest('hex')
+      return send(res, 200, { messaging_product: 'whatsapp', url: `${selfUrl}/_media/${id}`, mime_type: m.mimeType, sha256, file_size: m.bytes.length, id })
+    }
     if (!id || !/^\d+$/.test(id) || parts.length > 2) return send(res, 400, metaError(100, `Unknown path components: ${path}`))
     if (method === 'GET' && !edge) {
       return send(res, 200, { verified_name: `Fake Business ${id.slice(-4)}`, display_phone_number: display(id), id, quality_rating: 'GREEN' })
@@ -210,6 +230,10 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
       if (err) return send(res, err.http_status ?? 400, metaError(err.code, err.message ?? `Fake error ${err.code}`, err.type ?? 'OAuthException', err.error_subcode))
       const b = (isJson ? parseJson(raw) : undefined) as Record<string, unknown> | undefined
       if (!b || b.messaging_product !== 'whatsapp') return send(res, 400, metaError(100, '(#100) The parameter messaging_product is required.'))
+      if (b.status === 'read') {
+        if (typeof b.message_id !== 'string' || b.message_id === '') return send(res, 400, metaError(100, '(#100) The parameter message_id is required.'))
+        return send(res, 200, { success: true })
+      }
       if (typeof b.to !== 'string' || b.to === '') return send(res, 400, metaError(100, '(#100) The parameter to is required.'))
       if (typeof b.type !== 'string' || !(b.type in b)) return send(res, 400, metaError(100, `(#100) Param ${String(b.type)} is required for type ${String(b.type)}.`))
       return send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: b.to, wa_id: b.to }], messages: [{ id: newWamid() }] })
@@ -224,11 +248,13 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   })
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve))
   const url = `http://${opts.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`
+  selfUrl = url
   return {
     url,
     requests,
     config,
     nextError: (e) => void errors.push(e),
+    addMedia: (id, m) => void media.set(id, m),
     postStatus,
     postInbound,
     close: () =>

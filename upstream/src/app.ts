@@ -15,10 +15,13 @@ import { bodyLimit } from './middleware/body-limit.js'
 import { EvoError } from './lib/errors.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
+import { chatActionRoutes } from './routes/chat-actions.js'
 import { chatRoutes } from './routes/chat.js'
 import { chatFindRoutes } from './routes/chat-find.js'
 import { instanceRoutes } from './routes/instance.js'
+import { labelRoutes } from './routes/label.js'
 import { messageRoutes } from './routes/message.js'
+import { messageExtraRoutes } from './routes/message-extra.js'
 import { metaWebhookRoutes } from './routes/meta-webhook.js'
 import { rootRoutes } from './routes/root.js'
 import { sandboxRoutes } from './routes/sandbox.js'
@@ -38,8 +41,11 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.route('/', rootRoutes(deps))
   app.route('/instance', instanceRoutes(deps))
   app.route('/message', messageRoutes(deps))
+  app.route('/message', messageExtraRoutes(deps))
+  app.route('/label', labelRoutes(deps))
   app.route('/chat', chatRoutes(deps))
   app.route('/chat', chatFindRoutes(deps))
+  app.route('/chat', chatActionRoutes(deps))
   // Public (Meta signs its calls); before /webhook so its own routes keep their guards.
   app.route('/webhook/meta', metaWebhookRoutes(deps))
   app.route('/webhook', webhookRoutes(deps))

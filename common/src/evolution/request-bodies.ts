@@ -119,6 +119,56 @@ export const SendTemplateBody = v.object({
   delay,
 })
 
+/** Fields every Evolution send accepts besides its own; kept so a client's full body validates. */
+const sendExtras = {
+  delay,
+  quoted: v.optional(v.record(v.string(), v.unknown())),
+  mentionsEveryOne: v.optional(v.boolean()),
+  everyOne: v.optional(v.boolean()),
+  mentioned: v.optional(v.array(v.string())),
+}
+
+/**
+ * sendSticker: `sticker` is a URL or base64 (optional in v2's schema: a multipart `file` may carry it).
+ * `notConvertSticker`: send the bytes as given instead of converting them to WebP.
+ */
+export const SendStickerBody = v.object({
+  number: NumberField,
+  sticker: v.optional(v.pipe(v.string(), v.description('URL or base64 of the image (WebP is sent as is)'))),
+  notConvertSticker: v.optional(v.boolean()),
+  ...sendExtras,
+})
+
+/** sendPtv: a round video note; `video` is a URL or base64 (or a multipart `file`). */
+export const SendPtvBody = v.object({
+  number: NumberField,
+  video: v.optional(v.pipe(v.string(), v.description('URL or base64 of an MP4 video'))),
+  ...sendExtras,
+})
+
+/**
+ * sendStatus: a status (story) to `statusJidList` or, with `allContacts`, to every stored contact with a
+ * name. Text needs `backgroundColor` and `font`; media take `content` as a URL or base64.
+ */
+export const SendStatusBody = v.object({
+  type: v.picklist(['text', 'image', 'video', 'audio']),
+  content: v.optional(v.string()),
+  caption: strOpt,
+  backgroundColor: strOpt,
+  font: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5))),
+  statusJidList: v.optional(v.array(v.pipe(v.string(), v.regex(/^\d/, 'statusJidList items must start with a digit')))),
+  allContacts: v.optional(v.boolean()),
+  delay,
+})
+
+// ---- /label/handleLabel --------------------------------------------------------------------------------
+
+export const HandleLabelBody = v.object({
+  number: NumberField,
+  labelId: v.string(),
+  action: v.picklist(['add', 'remove']),
+})
+
 // ---- /chat/whatsappNumbers ---------------------------------------------------------------------------
 
 export const NumbersBody = v.object({
@@ -274,3 +324,58 @@ export const FindChatsBody = v.object({
   take: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   skip: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 })
+
+// ---- /chat/markMessageAsRead, archiveChat, markChatUnread, deleteMessageForEveryone, updateMessage,
+// ---- getBase64FromMediaMessage, fetchProfilePictureUrl, sendPresence, updateBlockStatus ------------------
+
+/** A message key as the chat action routes take it (Evolution requires all three). */
+export const ActionKey = v.object({ id: v.string(), fromMe: v.boolean(), remoteJid: v.string() })
+
+export const ReadMessagesBody = v.object({
+  readMessages: v.pipe(
+    v.array(ActionKey),
+    v.minLength(1),
+    v.check((a) => new Set(a.map((k) => `${k.remoteJid}|${k.fromMe}|${k.id}`)).size === a.length, 'readMessages contains duplicate item'),
+    v.metadata({ uniqueItems: true }),
+  ),
+})
+
+/** The chat's last message: what WhatsApp's archive / unread sync actions are anchored to. */
+export const LastMessageField = v.object({
+  key: ActionKey,
+  messageTimestamp: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d+$/))])),
+})
+
+export const ArchiveChatBody = v.object({ archive: v.boolean(), lastMessage: v.optional(LastMessageField), chat: strOpt })
+
+export const MarkChatUnreadBody = v.object({ lastMessage: LastMessageField, chat: strOpt })
+
+export const DeleteMessageBody = v.object({ id: v.string(), fromMe: v.boolean(), remoteJid: v.string(), participant: strOpt })
+
+export const UpdateMessageBody = v.object({ number: NumberField, key: ActionKey, text: v.string() })
+
+/**
+ * `message`: a whole WebMessageInfo (`{key, message:{imageMessage:{...}}}`) or just `{key:{id}}` to use the
+ * stored one. Evolution validates nothing here; we require the key id, which both forms need.
+ */
+export const MediaMessageBody = v.object({
+  // v.object drops the WebMessageInfo's other fields (pushName, messageTimestamp...), which nothing here reads.
+  message: v.object({
+    key: v.object({ id: v.pipe(v.string(), v.minLength(1, 'The "message.key.id" cannot be empty')), remoteJid: strOpt, fromMe: v.optional(v.boolean()), participant: strOpt }),
+    message: v.optional(v.record(v.string(), v.unknown())),
+  }),
+  convertToMp4: v.optional(v.boolean()),
+})
+
+export const ProfilePictureBody = v.object({ number: NumberField })
+
+export const PRESENCES = ['unavailable', 'available', 'composing', 'recording', 'paused'] as const
+
+export const SendPresenceBody = v.object({
+  number: NumberField,
+  presence: v.picklist(PRESENCES),
+  // In ms; the request blocks this long (Evolution puts no bound; 5 minutes keeps a request finite).
+  delay: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(300_000)),
+})
+
+export const BlockStatusBody = v.object({ number: NumberField, status: v.picklist(['block', 'unblock']) })

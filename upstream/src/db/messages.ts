@@ -121,7 +121,8 @@ export async function insertSentMessage(sql: Tx, m: NewMessage): Promise<{ row: 
       returning *
     ), c as (
       insert into upstream.chats (instance_id, remote_jid)
-      select instance_id, remote_jid from m
+      -- A status (sendStatus) is a broadcast, not a conversation: it opens no chat.
+      select instance_id, remote_jid from m where remote_jid <> 'status@broadcast'
       on conflict (instance_id, remote_jid) do update set unread_messages = 0, marked_unread = false, updated_at = now()
       returning (xmax = 0) as created
     )

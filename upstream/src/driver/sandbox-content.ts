@@ -34,6 +34,19 @@ export function vcard(c: { fullName: string; wuid: string; phoneNumber: string; 
   return `${out}item1.TEL;waid=${c.wuid}:${c.phoneNumber}\nitem1.X-ABLabel:Celular\nEND:VCARD`
 }
 
+/** A status as WhatsApp builds it: text with its ARGB background and font, or the media message. */
+function statusMessage(c: Extract<OutboundContent, { kind: 'status' }>): Built {
+  if (c.type === 'text' || !c.media) {
+    const argb = c.backgroundColor ? Number.parseInt(`ff${c.backgroundColor.replace('#', '').slice(0, 6).padStart(6, '0')}`, 16) : undefined
+    return { message: { extendedTextMessage: { text: c.text ?? '', backgroundArgb: argb, font: c.font } }, messageType: 'extendedTextMessage' }
+  }
+  const type = `${c.type}Message`
+  const body: Record<string, unknown> = { ...mediaFields(c.media, c.mimetype ?? 'application/octet-stream') }
+  if (c.caption !== undefined && c.type !== 'audio') body.caption = c.caption
+  if (c.type === 'audio') Object.assign(body, { seconds: 0, ptt: true })
+  return { message: { [type]: body }, messageType: type }
+}
+
 /** The proto-shaped message for one content. */
 export function buildMessage(content: OutboundContent): Built {
   switch (content.kind) {
@@ -123,5 +136,11 @@ export function buildMessage(content: OutboundContent): Built {
         message: { templateMessage: { name: content.name, language: content.language, components: content.components } },
         messageType: 'templateMessage',
       }
+    case 'sticker':
+      return { message: { stickerMessage: { ...mediaFields(content.media, content.mimetype), isAnimated: content.animated ?? false } }, messageType: 'stickerMessage' }
+    case 'ptv':
+      return { message: { ptvMessage: { ...mediaFields(content.media, content.mimetype), seconds: 0 } }, messageType: 'ptvMessage' }
+    case 'status':
+      return statusMessage(content)
   }
 }

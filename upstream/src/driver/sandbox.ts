@@ -11,8 +11,10 @@ import { newMessageId, newPairingCode } from '../lib/ids.js'
 import { createJid, jidUser, sandboxNumberExists } from '../lib/jid.js'
 import { ConnectionClosedError } from './errors.js'
 import { newQrString, renderQr } from './qr.js'
+import { SandboxChatActions } from './sandbox-chat-actions.js'
 import { buildMessage } from './sandbox-content.js'
 import { sandboxHistory, type HistoryOptions } from './sandbox-history.js'
+import { SANDBOX_LABELS } from './sandbox-labels.js'
 import type {
   ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage, WhatsAppDriver,
 } from './types.js'
@@ -41,6 +43,7 @@ export class SandboxSession implements DriverSession {
   state: ConnectionState = 'close'
   qr: QrCode | null = null
   readonly mediaLinks = 'download-if-reachable'
+  readonly chat = new SandboxChatActions(() => this.requireOpen())
   private creds: Creds | null
   private pairingNumber: string | null = null
   private qrCount = 0
@@ -138,6 +141,11 @@ export class SandboxSession implements DriverSession {
     this.events.state({ state: 'close', statusReason })
   }
 
+  /** Simulated: the route stores the chat's new labels (services/labels.ts), as after a Baileys call. */
+  async handleLabel(): Promise<void> {
+    this.requireOpen()
+  }
+
   /** Sandbox control: a contact wrote in. */
   inbound(number: string, text: string): WaMessage {
     this.requireOpen()
@@ -175,6 +183,7 @@ export class SandboxSession implements DriverSession {
     this.qr = null
     this.state = 'open'
     this.events.state({ state: 'open', statusReason: 200, identity: this.identity() })
+    this.events.labels({ type: 'edit', labels: [...SANDBOX_LABELS] })
   }
 
   private setState(state: 'connecting'): void {

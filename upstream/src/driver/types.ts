@@ -10,6 +10,7 @@ import type { Sql } from '../db/client.js'
 import type { ChatPatch } from '../db/chats.js'
 import type { ContactPatch } from '../db/contacts.js'
 import type { AckStatus } from '../db/messages.js'
+import type { ChatActions } from './chat-actions.js'
 
 /**
  * What deps.ts gives every driver. Here rather than in driver/index.ts, which imports the drivers:
@@ -90,6 +91,15 @@ export type EditEvent = { key: MessageKey; message: Record<string, unknown>; mes
 /** Votes on a poll (the driver already decrypted them). */
 export type PollUpdateEvent = { key: MessageKey; pollUpdates: unknown[] }
 
+/** A WhatsApp Business label as the phone defines it (`color` is WhatsApp's colour index). */
+export type LabelInfo = { id: string; name: string; color: number; predefinedId?: string | undefined; deleted?: boolean | undefined }
+
+export type LabelsEvent =
+  /** Labels created, renamed, recoloured or deleted (Baileys labels.edit; the sandbox's fixed set). */
+  | { type: 'edit'; labels: LabelInfo[] }
+  /** A label put on or taken off a chat (Baileys labels.association, also for our own handleLabel). */
+  | { type: 'association'; action: 'add' | 'remove'; chatId: string; labelId: string }
+
 /**
  * What a session reports. Every event of one instance is handled in order (services/session-events.ts).
  * The chat store (upstream/AGENTS.md "Chat store") is filled from inbound, outgoing, ack, history,
@@ -113,6 +123,8 @@ export type DriverEvents = {
   deleted(ev: DeleteEvent): void
   edited(ev: EditEvent): void
   poll(ev: PollUpdateEvent): void
+  /** Labels and their chats: upstream.labels / chats.labels, labels.edit / labels.association (services/label-events.ts). */
+  labels(ev: LabelsEvent): void
 }
 
 /** What to send; the service has already validated and normalised it. */
@@ -128,6 +140,15 @@ export type OutboundContent =
   | { kind: 'buttons'; title: string; description: string; footer: string; buttons: Record<string, unknown>[] }
   /** Cloud API message templates (the only kind allowed outside the 24-hour window). */
   | { kind: 'template'; name: string; language: string; components: unknown[] }
+  /** A sticker: WebP bytes by the time a driver sees them, unless the client asked for no conversion (services/sticker.ts). */
+  | { kind: 'sticker'; media: MediaSource; mimetype: string; animated?: boolean | undefined }
+  /** A round video note (WhatsApp's "ptv"). */
+  | { kind: 'ptv'; media: MediaSource; mimetype: string }
+  /** A status (story), sent to status@broadcast and shown to `statusJidList`. Text carries `text`, the others `media`. */
+  | {
+      kind: 'status'; type: 'text' | 'image' | 'video' | 'audio'; statusJidList: string[]; text?: string | undefined; media?: MediaSource | undefined
+      mimetype?: string | undefined; caption?: string | undefined; backgroundColor?: string | undefined; font?: number | undefined
+    }
 
 /**
  * Where a media send's bytes come from. `{url}` reaches a driver only when it forwards links (the Cloud
@@ -164,6 +185,13 @@ export interface DriverSession {
   readonly mediaLinks?: MediaLinkPolicy
   /** Sends; resolves with the WhatsApp message (status PENDING). Acks follow as events. */
   send(jid: string, content: OutboundContent): Promise<WaMessage>
+  /**
+   * Puts a label on a chat or takes it off (Evolution's handleLabel). Absent = the backend has no labels
+   * (the Cloud API): the label routes answer Evolution's "Method not available" 400.
+   */
+  handleLabel?(jid: string, labelId: string, action: 'add' | 'remove'): Promise<void>
+  /** The /chat action routes' operations (driver/chat-actions.ts). */
+  readonly chat: ChatActions
 }
 
 export type Integration = 'WHATSAPP-BAILEYS' | 'WHATSAPP-BUSINESS' | 'EVOLUTION'

@@ -20,7 +20,8 @@ export class MediaDownloader {
 
   /** The content with its `{url}` media replaced by the bytes, or checked and kept, as `policy` says. */
   async prepare(content: OutboundContent, policy: MediaLinkPolicy): Promise<OutboundContent> {
-    if (content.kind !== 'media' && content.kind !== 'audio') return content
+    // Every kind that carries media (media, audio, sticker, ptv, a media status) names it `media`.
+    if (!('media' in content) || !content.media) return content
     const src = content.media
     if (!('url' in src)) return content
     if (policy === 'forward') {

@@ -26,6 +26,8 @@ export type SendRequest = {
   delay?: number | undefined
   /** Reactions skip the existence check: they target a message, not a contact. */
   skipCheck?: boolean
+  /** Runs on the content once its media are downloaded (sendSticker's WebP conversion, services/sticker.ts). */
+  transform?: ((content: OutboundContent) => Promise<OutboundContent>) | undefined
 }
 
 /** Bodies above this size are not copied into the record (a 50 MB base64 would bloat every listing). */
@@ -57,7 +59,8 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   }
   if (req.delay && req.delay > 0) await sleep(req.delay)
   // After the checks, as Evolution does: no download for a closed session or an unknown number.
-  const content = await deps.media.prepare(req.content, session.mediaLinks ?? 'download')
+  const prepared = await deps.media.prepare(req.content, session.mediaLinks ?? 'download')
+  const content = req.transform ? await req.transform(prepared) : prepared
   let sent
   try {
     sent = await session.send(jid, content)

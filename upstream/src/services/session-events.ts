@@ -11,6 +11,7 @@ import { updateInstanceSession, updateInstanceStatus } from '../db/instances.js'
 import { applyAck } from '../db/messages.js'
 import { onChats, onContacts, onDeleted, onEdited, onPoll } from './store-changes.js'
 import { onHistory, onLiveMessage } from './store-events.js'
+import { onLabels } from './label-events.js'
 import { emitChatChanges, type StoreContext } from './store-notify.js'
 
 /** A serial promise chain; `flush()` waits for everything queued so far. */
@@ -124,5 +125,6 @@ export function sessionEvents(ctx: SessionContext): DriverEvents {
     deleted: (ev) => ctx.queue.push(() => onDeleted(ctx, ev)),
     edited: (ev) => ctx.queue.push(() => onEdited(ctx, ev)),
     poll: (ev) => ctx.queue.push(() => onPoll(ctx, ev)),
+    labels: (ev) => ctx.queue.push(() => onLabels(ctx, ev)),
   }
 }

@@ -35,8 +35,15 @@ export class FakeSocket {
 
   constructor(readonly params: SocketParams) {}
 
-  async sendMessage(jid: string, content: Record<string, unknown>) {
+  /** sendMessage's options beyond the message id (a status's statusJidList, backgroundColor, font), per send. */
+  readonly sentOptions: Record<string, unknown>[] = []
+  /** addChatLabel / removeChatLabel calls: [function, jid, labelId]. */
+  readonly labelCalls: [string, string, string][] = []
+
+  async sendMessage(jid: string, content: Record<string, unknown>, options: Record<string, unknown> = {}) {
     this.sent.push([jid, content])
+    const { messageId: _id, ...rest } = options
+    this.sentOptions.push(rest)
     if (this.sendError) throw this.sendError
     const id = `3EB0FAKE${String(++ids).padStart(6, '0')}`
     return { key: { remoteJid: jid, fromMe: true, id }, message: fakeProto(content), messageTimestamp: 1_700_000_000, status: 1 }
@@ -44,6 +51,36 @@ export class FakeSocket {
 
   onWhatsApp(...jids: string[]) {
     return this.onWhatsAppImpl(...jids)
+  }
+
+  // --- chat routes (driver/baileys/chat-actions.ts): recorded as [function, ...arguments] ---
+  readonly chatCalls: [string, ...unknown[]][] = []
+  /** What profilePictureUrl answers (a throw = no picture / private). */
+  profilePictureImpl: (jid: string) => Promise<string | undefined> = async (jid) => `https://pps.whatsapp.net/v/${jid.split('@')[0]}.jpg`
+  private chatCall(name: string, ...args: unknown[]): Promise<void> {
+    this.chatCalls.push([name, ...args])
+    return Promise.resolve()
+  }
+  readMessages(keys: unknown[]) { return this.chatCall('readMessages', keys) }
+  chatModify(mod: unknown, jid: string) { return this.chatCall('chatModify', mod, jid) }
+  presenceSubscribe(jid: string) { return this.chatCall('presenceSubscribe', jid) }
+  sendPresenceUpdate(type: string, jid?: string) { return this.chatCall('sendPresenceUpdate', type, jid) }
+  updateBlockStatus(jid: string, action: string) { return this.chatCall('updateBlockStatus', jid, action) }
+  async updateMediaMessage<M>(m: M): Promise<M> {
+    this.chatCalls.push(['updateMediaMessage', m])
+    return m
+  }
+  profilePictureUrl(jid: string, type?: string) {
+    this.chatCalls.push(['profilePictureUrl', jid, type])
+    return this.profilePictureImpl(jid)
+  }
+
+  async addChatLabel(jid: string, labelId: string) {
+    this.labelCalls.push(['addChatLabel', jid, labelId])
+  }
+
+  async removeChatLabel(jid: string, labelId: string) {
+    this.labelCalls.push(['removeChatLabel', jid, labelId])
   }
 
   async requestPairingCode(phone: string) {
@@ -99,7 +136,12 @@ export class FakeSocket {
 
 /** Roughly what Baileys' generateWAMessageContent builds, enough for messageType assertions. */
 function fakeProto(c: Record<string, unknown>): Record<string, unknown> {
+  // Protocol messages carry the enum as a number, as Baileys' proto objects do (REVOKE 0, MESSAGE_EDIT 14).
+  if ('edit' in c) return { protocolMessage: { key: c.edit, type: 14, editedMessage: { extendedTextMessage: { text: c.text } }, timestampMs: { low: 1, high: 0, toString: () => '1700000000000' } } }
+  if ('delete' in c) return { protocolMessage: { key: c.delete, type: 0 } }
   if ('text' in c) return { extendedTextMessage: { text: c.text } }
+  if ('sticker' in c) return { stickerMessage: { mimetype: 'image/webp', isAnimated: c.isAnimated } }
+  if ('video' in c && c.ptv) return { ptvMessage: { mimetype: c.mimetype } }
   for (const k of ['image', 'video', 'audio', 'document']) if (k in c) return { [`${k}Message`]: { mimetype: c.mimetype, mediaKey: new Uint8Array([1, 2]), fileLength: { low: 5, high: 0, unsigned: true, toString: () => '5' } } }
   if ('location' in c) return { locationMessage: c.location }
   if ('contacts' in c) return { contactMessage: (c.contacts as { contacts: unknown[] }).contacts[0] }
@@ -145,6 +187,7 @@ export function recordEvents(): { log: Recorded[]; events: DriverEvents; states:
     events: {
       state: push('state'), qr: push('qr'), creds: push('creds'), inbound: push('inbound'), outgoing: push('outgoing'), ack: push('ack'),
       history: push('history'), chats: push('chats'), contacts: push('contacts'), deleted: push('deleted'), edited: push('edited'), poll: push('poll'),
+      labels: push('labels'),
     },
     states: () => log.filter((e) => e.kind === 'state').map((e) => e.data),
   }

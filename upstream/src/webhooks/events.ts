@@ -12,3 +12,7 @@ export type EmittedEvent =
   // The chat store's (services/store-*.ts): shapes in upstream/AGENTS.md "Chat store".
   | 'messages.set' | 'messages.delete' | 'messages.edited' | 'chats.set' | 'chats.upsert' | 'chats.update' | 'chats.delete'
   | 'contacts.upsert' | 'contacts.update'
+  // The chat action routes' (services/chat-actions.ts): updateMessage's edit.
+  | 'send.message.update'
+  // Labels (services/label-events.ts).
+  | 'labels.edit' | 'labels.association'

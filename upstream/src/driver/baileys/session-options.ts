@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino'
 import type { Sql } from '../../db/client.js'
+import type { MediaDownloadFn } from './chat-actions.js'
 import type { OwnerLocks } from './owner-lock.js'
 import type { SocketFactory } from './socket-factory.js'
 
@@ -45,4 +46,6 @@ export type SessionOptions = {
   connectWaitMs: number
   timers: Timers
   random: () => number
+  /** Downloads and decrypts a message's media (default: Baileys' downloadMediaMessage); tests script it. */
+  mediaDownload?: MediaDownloadFn | undefined
 }

@@ -16,8 +16,11 @@ import { renderQr } from '../qr.js'
 import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
 import { PgAuthState } from './auth-state.js'
 import { Lru, lruCacheStore } from './caches.js'
+import { baileysMediaDownload, BaileysChatActions } from './chat-actions.js'
 import { toBaileysContent } from './content.js'
 import { accountJid, sentMessage } from './events.js'
+import { extraBaileysContent, extraSendOptions, isExtraContent } from './extra-content.js'
+import { attachLabelListeners } from './label-listeners.js'
 import { LivenessProbe } from './liveness.js'
 import { checkNumbers } from './number-check.js'
 import { attachProtocolFixes } from './protocol-fixes.js'
@@ -35,6 +38,13 @@ export class BaileysSession implements DriverSession {
   state: ConnectionState = 'close'
   qr: QrCode | null = null
   private sock: WaSocket | null = null
+  /** The chat routes' calls on the current socket (chat-actions.ts). */
+  readonly chat = new BaileysChatActions({
+    socket: () => this.requireOpen(),
+    call: (fn) => this.call(fn),
+    download: () => this.opts.mediaDownload ?? baileysMediaDownload,
+    log: () => this.baileysLog,
+  })
   /** Bumped whenever the current socket is dropped; handlers of older sockets check it. */
   private generation = 0
   private auth: PgAuthState | null = null
@@ -141,16 +151,21 @@ export class BaileysSession implements DriverSession {
   }
 
   async send(jid: string, content: OutboundContent): Promise<WaMessage> {
-    const payload = toBaileysContent(content)
+    const payload = isExtraContent(content) ? extraBaileysContent(content) : toBaileysContent(content)
     const sock = this.requireOpen()
     // The id is chosen here so the echo is recognised even when it arrives before sendMessage returns.
     const messageId = generateMessageIDV2(sock.user?.id)
     this.ownSends.set(messageId, true)
-    const sent = await this.call(() => sock.sendMessage(jid, payload, { messageId }))
+    const sent = await this.call(() => sock.sendMessage(jid, payload, { messageId, ...extraSendOptions(content) }))
     if (!sent) throw internal('WhatsApp returned no message for the send')
     if (sent.key.id) this.ownSends.set(sent.key.id, true)
     if (sent.key.id && sent.message) this.recent.set(sent.key.id, sent.message)
     return sentMessage(sent, jid)
+  }
+
+  async handleLabel(jid: string, labelId: string, action: 'add' | 'remove'): Promise<void> {
+    const sock = this.requireOpen()
+    await this.call(() => (action === 'add' ? sock.addChatLabel(jid, labelId) : sock.removeChatLabel(jid, labelId)))
   }
 
   private requireOpen(): WaSocket {
@@ -239,6 +254,7 @@ export class BaileysSession implements DriverSession {
       this.auth.saveCreds().catch(() => undefined) // failures are logged by the store
     })
     attachStoreListeners(sock, live, this.events, (id) => this.ownSends.get(id) === true)
+    attachLabelListeners(sock, live, this.events)
     attachProtocolFixes(sock, live, this.log, (code) => void this.socketClosed(gen, code, true))
   }
 

@@ -7,10 +7,11 @@ import makeWASocket, {
   type AnyMessageContent, type AuthenticationCreds, type BaileysEventMap, type BinaryNode, type CacheStore, type SignalKeyStore,
   type WABrowserDescription, type WAMessage, type WAMessageKey, type WAVersion, type proto,
 } from '@whiskeysockets/baileys'
+import type { ChatActionsSocket } from './chat-actions.js'
 import type { Logger } from 'pino'
 
-/** What the driver needs from a socket; the real WASocket satisfies it. */
-export interface WaSocket {
+/** What the driver needs from a socket; the real WASocket satisfies it. The chat routes' calls: ChatActionsSocket. */
+export interface WaSocket extends ChatActionsSocket {
   ev: { on<K extends keyof BaileysEventMap>(event: K, listener: (arg: BaileysEventMap[K]) => void): unknown }
   /**
    * The raw WebSocket client: `CB:<tag>,...` frame events (stanzas Baileys leaves unanswered) and the
@@ -20,7 +21,11 @@ export interface WaSocket {
   ws: { on(event: string, listener: (...args: any[]) => void): unknown }
   readonly user: { id: string; name?: string | undefined; notify?: string | undefined; verifiedName?: string | undefined } | undefined
   /** `messageId`: the id to send under (the session picks it to recognise Baileys' echo of the send). */
-  sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage | undefined>
+  /** `statusJidList`, `backgroundColor`, `font`: a status (story) to status@broadcast (driver/baileys/extra-content.ts). */
+  sendMessage(jid: string, content: AnyMessageContent, options?: SendOptions): Promise<WAMessage | undefined>
+  /** WhatsApp Business labels on a chat (handleLabel). */
+  addChatLabel(jid: string, labelId: string): Promise<void>
+  removeChatLabel(jid: string, labelId: string): Promise<void>
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>
   requestPairingCode(phoneNumber: string): Promise<string>
   query(node: BinaryNode, timeoutMs?: number): Promise<unknown>
@@ -28,6 +33,9 @@ export interface WaSocket {
   logout(msg?: string): Promise<void>
   end(error: Error | undefined): void | Promise<void>
 }
+
+/** The sendMessage options the driver uses (a subset of Baileys' MiscMessageGenerationOptions). */
+export type SendOptions = { messageId?: string; statusJidList?: string[]; backgroundColor?: string; font?: number }
 
 export type SocketParams = {
   creds: AuthenticationCreds

@@ -7,6 +7,7 @@
  */
 import { badRequest } from '../../lib/errors.js'
 import { jidUser } from '../../lib/jid.js'
+import { notAvailable } from '../errors.js'
 import { buildMessage } from '../sandbox-content.js'
 import type { MediaSource, OutboundContent } from '../types.js'
 
@@ -91,6 +92,12 @@ async function typedPart(content: OutboundContent, upload: Uploader): Promise<Re
       if (content.footer) interactive.footer = { text: content.footer }
       return { type: 'interactive', interactive }
     }
+    case 'sticker':
+      // Meta takes WebP stickers (static up to 100 KB, animated up to 500 KB), by link or uploaded id.
+      return { type: 'sticker', sticker: await mediaRef(content.media, 'image/webp', 'sticker.webp', upload) }
+    case 'ptv':
+    case 'status':
+      throw notAvailable()
     case 'template':
       return {
         type: 'template',
@@ -101,10 +108,11 @@ async function typedPart(content: OutboundContent, upload: Uploader): Promise<Re
 
 /** The proto-shaped message of the answer; media carry the link (or the uploaded id), not fake CDN fields. */
 function protoMessage(content: OutboundContent, part: Record<string, unknown>): { message: Record<string, unknown>; messageType: string } {
-  if (content.kind === 'media' || content.kind === 'audio') {
+  if (content.kind === 'media' || content.kind === 'audio' || content.kind === 'sticker') {
     const ref = part[part.type as string] as Record<string, unknown>
-    const type = content.kind === 'audio' ? 'audioMessage' : `${content.mediatype}Message`
-    const body: Record<string, unknown> = { ...('link' in ref ? { url: ref.link } : { id: ref.id }), mimetype: content.kind === 'audio' ? 'audio/ogg; codecs=opus' : content.mimetype }
+    const type = content.kind === 'audio' ? 'audioMessage' : content.kind === 'sticker' ? 'stickerMessage' : `${content.mediatype}Message`
+    const mimetype = content.kind === 'audio' ? 'audio/ogg; codecs=opus' : content.kind === 'sticker' ? 'image/webp' : content.mimetype
+    const body: Record<string, unknown> = { ...('link' in ref ? { url: ref.link } : { id: ref.id }), mimetype }
     if (content.kind === 'audio') body.ptt = true
     if (ref.caption !== undefined) body.caption = ref.caption
     if (ref.filename !== undefined) body.fileName = ref.filename

@@ -17,6 +17,9 @@ export type SendAnswer = {
   messages?: { id?: string; message_status?: string }[]
 }
 
+/** GET /{media-id}'s answer. */
+export type MediaInfo = { url?: string; mime_type?: string; sha256?: string; file_size?: number | string; id?: string }
+
 export class GraphClient {
   constructor(private readonly opts: GraphClientOptions) {}
 
@@ -42,7 +45,22 @@ export class GraphClient {
     return out.id
   }
 
-  private async call<T>(method: string, path: string, token: string, body?: string | FormData, contentType?: string): Promise<T> {
+  /** The Graph API's origin (GRAPH_API_URL): the one host trusted with the access token besides Meta's media hosts. */
+  get origin(): string {
+    return new URL(this.opts.baseUrl).origin
+  }
+
+  /** GRAPH_API_TIMEOUT_MS, also the deadline of a media file download. */
+  get timeoutMs(): number {
+    return this.opts.timeoutMs
+  }
+
+  /** GET /{media-id}: where Meta serves a media file (a short-lived URL that needs the token) and its size. */
+  getMedia(mediaId: string, token: string): Promise<MediaInfo> {
+    return this.call<MediaInfo>('GET', `/${encodeURIComponent(mediaId)}`, token)
+  }
+
+    private async call<T>(method: string, path: string, token: string, body?: string | FormData, contentType?: string): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' }
     if (contentType) headers['content-type'] = contentType
     let res: Response

@@ -5,9 +5,10 @@
  * checked with `GET /{phone_number_id}`. Sends are one Graph call each; acks and inbound messages
  * arrive later through POST /webhook/meta, which the driver hands to `deliver`.
  */
-import { ConnectionClosedError } from '../errors.js'
+import { ConnectionClosedError, notAvailable } from '../errors.js'
 import { EvoError } from '../../lib/errors.js'
 import type { ConnectionState, DriverEvents, DriverSession, OutboundContent, SessionInfo, WaMessage } from '../types.js'
+import { CloudChatActions } from './chat-actions.js'
 import { toGraphMessage } from './content.js'
 import type { GraphClient } from './graph-client.js'
 import type { RoutedChange } from './webhook.js'
@@ -18,13 +19,23 @@ export class CloudSession implements DriverSession {
   state: ConnectionState = 'close'
   readonly qr = null
   readonly mediaLinks = 'forward'
+  /** Read receipts and media downloads; the other chat routes are not offered by the Cloud API (chat-actions.ts). */
+  readonly chat: CloudChatActions
 
   constructor(
     private readonly info: SessionInfo,
     private readonly events: DriverEvents,
     private readonly graph: GraphClient,
     private readonly onEnd: () => void,
-  ) {}
+  ) {
+    this.chat = new CloudChatActions({
+      graph,
+      account: () => {
+        this.requireOpen()
+        return { phoneNumberId: this.info.number!, token: this.info.token }
+      },
+    })
+  }
 
   /** The phone number id this session answers for (webhooks are routed by it). */
   get phoneNumberId(): string {
@@ -84,6 +95,8 @@ export class CloudSession implements DriverSession {
 
   async send(jid: string, content: OutboundContent): Promise<WaMessage> {
     this.requireOpen()
+    // Before the recipient check: a status goes to status@broadcast, which would be refused for the wrong reason.
+    if (content.kind === 'status' || content.kind === 'ptv') throw notAvailable()
     if (!jid.endsWith('@s.whatsapp.net')) throw new EvoError(400, [`The WhatsApp Cloud API sends only to phone numbers, not to "${jid}"`])
     const id = this.info.number!
     const token = this.info.token
