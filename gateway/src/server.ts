@@ -12,7 +12,8 @@ import { createApp } from './app.js'
 import { createHttpServer } from './http-server.js'
 import { seedAdmin } from './db/seed-admin.js'
 import { createLogger } from './lib/logger.js'
-import { migrate } from '../../db/migrate.js'
+import { listMigrations, migrate, MigrationHistoryError } from '../../db/migrate.js'
+import { assertServableSchema, SchemaRefusedError } from './db/schema-check.js'
 import { registerJobs } from './workers/index.js'
 import { runPrimary, workerCount } from './cluster/primary.js'
 
@@ -32,8 +33,12 @@ function readConfig(): Config {
   }
 }
 
-/** Migrations and the admin seed: run by the first process only (the primary when clustered). */
+/**
+ * Migrations and the admin seed: run by the first process only (the primary when clustered). A schema
+ * we did not make (TAGUATO-SEND's, another program's) stops the start here, before anything listens.
+ */
 export async function prepareDatabase(deps: Deps): Promise<void> {
+  await assertServableSchema(deps.sql, await listMigrations(MIGRATIONS_DIR))
   const applied = await migrate(deps.sql, { dir: MIGRATIONS_DIR, schema: 'taguato', lockKey: MIGRATION_LOCK })
   if (applied.length) deps.log.info({ applied }, 'migrations applied')
   const { ADMIN_USERNAME, ADMIN_PASSWORD } = deps.config
@@ -110,7 +115,9 @@ export async function main(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((err: Error) => {
-    process.stderr.write(`gateway failed to start: ${err.stack ?? err.message}\n`)
+    // A refused schema is the operator's to fix, not a crash: the message says what to run, no stack.
+    const refused = err instanceof SchemaRefusedError || err instanceof MigrationHistoryError
+    process.stderr.write(refused ? `gateway refused to start:\n${err.message}\n` : `gateway failed to start: ${err.stack ?? err.message}\n`)
     process.exit(1)
   })
 }

@@ -2,7 +2,7 @@
  * @module upstream/routes/form-body
  * sendSticker, sendPtv and sendStatus also take `multipart/form-data` (v2: the file in a part named
  * `file`, the other fields acting as the body). The file's base64 replaces the route's media field, which
- * fixes Evolution's uploads that crash or pass base64 where a URL is expected (§5 Q14). Form fields are
+ * fixes Evolution's uploads that crash or pass base64 where a URL is expected (an Evolution quirk we fix, listed in docs/chats-and-history.md). Form fields are
  * text, so the typed ones (booleans, numbers, lists) are read back before validation; JSON and the
  * urlencoded `curl -d` bodies go through lib/validation.ts' readBody as on every route.
  */

@@ -1,7 +1,7 @@
 /**
  * @module upstream/routes/label
  * GET /label/findLabels/{instance} (200, the instance's labels) and POST /label/handleLabel/{instance}
- * `{number, labelId, action: add|remove}` (200, Evolution's status, §5 Q19). Guards as every instance
+ * `{number, labelId, action: add|remove}` (200, Evolution's status, an Evolution quirk we fix, listed in docs/chats-and-history.md). Guards as every instance
  * route; answers and rules in services/labels.ts.
  */
 import { Hono } from 'hono'

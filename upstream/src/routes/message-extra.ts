@@ -1,6 +1,6 @@
 /**
  * @module upstream/routes/message-extra
- * POST /message/sendSticker, sendPtv, sendStatus (Evolution v2 §2.4): JSON, urlencoded or multipart with a
+ * POST /message/sendSticker, sendPtv, sendStatus (Evolution v2): JSON, urlencoded or multipart with a
  * `file` part (routes/form-body.ts); bodies mapped in services/extra-sends.ts, then the shared send flow
  * (connection check, existence check, delay, media download through the guard, store, send.message).
  * 201 with the messageRaw. A status goes to `status@broadcast` without the existence check (it is not a

@@ -4,7 +4,7 @@
  * base64 (a multipart `file` already replaced the field: routes/form-body.ts), classified by the same
  * rules as sendMedia (services/media.ts), so URLs are downloaded through the outbound guard by the send
  * flow. sendStatus checks in Evolution's order; `font: 0` is accepted (Evolution refuses it although its
- * schema allows it, §5 Q14) and `statusJidList` numbers are normalised to JIDs (Evolution passes them as given).
+ * schema allows it, an Evolution quirk we fix, listed in docs/chats-and-history.md) and `statusJidList` numbers are normalised to JIDs (Evolution passes them as given).
  */
 import type * as v from 'valibot'
 import type { SendPtvBody, SendStatusBody, SendStickerBody } from '../../../common/src/evolution/request-bodies.js'

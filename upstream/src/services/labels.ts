@@ -1,9 +1,9 @@
 /**
  * @module upstream/services/labels
- * GET /label/findLabels and POST /label/handleLabel (Evolution v2 §2.5). findLabels reads the store
+ * GET /label/findLabels and POST /label/handleLabel (Evolution v2). findLabels reads the store
  * (filled by the driver's label events, services/label-events.ts), so it works on a closed instance.
  * handleLabel: open session, the number exists (404 `["Number is not on WhatsApp"]`), the label is known
- * (a fix of §5 Q10: Evolution answers success for any id while nothing changes on the phone), the
+ * (an Evolution quirk we fix, listed in docs/chats-and-history.md: Evolution answers success for any id while nothing changes on the phone), the
  * driver call, then the chat's labels in the store (on the session queue, so it is written before the
  * answer and ordered with the driver's own reports). A backend without labels (the Cloud API) answers
  * Evolution's "Method not available" 400 on both routes.

@@ -154,6 +154,8 @@ export type RequestBodies = {
     instance_name: string
     phone_number: string
     error_message?: string | null
+    message_id?: string | null
+    wa_message_id?: string | null
   }
   /** Schedule a message (scheduled_at "now" or a past time = bulk send now) */
   "POST /api/scheduled": {
@@ -199,6 +201,137 @@ export type RequestBodies = {
     events?: ("APPLICATION_STARTUP" | "QRCODE_UPDATED" | "MESSAGES_SET" | "MESSAGES_UPSERT" | "MESSAGES_EDITED" | "MESSAGES_UPDATE" | "MESSAGES_DELETE" | "SEND_MESSAGE" | "SEND_MESSAGE_UPDATE" | "CONTACTS_SET" | "CONTACTS_UPSERT" | "CONTACTS_UPDATE" | "PRESENCE_UPDATE" | "CHATS_SET" | "CHATS_UPSERT" | "CHATS_UPDATE" | "CHATS_DELETE" | "GROUPS_UPSERT" | "GROUP_UPDATE" | "GROUP_PARTICIPANTS_UPDATE" | "CONNECTION_UPDATE" | "LABELS_EDIT" | "LABELS_ASSOCIATION" | "CALL" | "TYPEBOT_START" | "TYPEBOT_CHANGE_STATUS" | "REMOVE_INSTANCE" | "LOGOUT_INSTANCE" | "INSTANCE_CREATE" | "INSTANCE_DELETE" | "STATUS_INSTANCE" | "GROUPS_UPDATE")[]
     is_active?: boolean
   }
+  /** Evolution API v2: POST /chat/archiveChat/{instance} */
+  "POST /chat/archiveChat/{instance}": {
+    archive: boolean
+    lastMessage?: {
+      key: {
+        id: string
+        fromMe: boolean
+        remoteJid: string
+      }
+      messageTimestamp?: number | string
+    }
+    chat?: string
+  }
+  /** Evolution API v2: POST /chat/fetchProfilePictureUrl/{instance} */
+  "POST /chat/fetchProfilePictureUrl/{instance}": {
+    number: string
+  }
+  /** Evolution API v2: POST /chat/findChats/{instance} */
+  "POST /chat/findChats/{instance}": {
+    where?: {
+      remoteJid?: string
+      messageTimestamp?: {
+        gte?: number | string
+        lte?: number | string
+      }
+    }
+    take?: number
+    skip?: number
+  }
+  /** Evolution API v2: POST /chat/findContacts/{instance} */
+  "POST /chat/findContacts/{instance}": {
+    where?: {
+      remoteJid?: string
+      id?: string
+      pushName?: string
+      _id?: string
+    }
+    page?: number
+    offset?: number
+  }
+  /** Evolution API v2: POST /chat/findMessages/{instance} */
+  "POST /chat/findMessages/{instance}": {
+    where?: {
+      id?: string
+      _id?: string
+      source?: string
+      messageType?: string
+      messageTimestamp?: {
+        gte?: number | string
+        lte?: number | string
+      }
+      key?: {
+        id?: string
+        remoteJid?: string
+        fromMe?: boolean
+        participant?: string
+        remoteJidAlt?: string
+      }
+    }
+    page?: number
+    offset?: number
+    limit?: number
+    sort?: unknown
+  }
+  /** Evolution API v2: POST /chat/findStatusMessage/{instance} */
+  "POST /chat/findStatusMessage/{instance}": {
+    where?: {
+      remoteJid?: string
+      id?: string
+      fromMe?: boolean
+      participant?: string
+      status?: "ERROR" | "PENDING" | "SERVER_ACK" | "DELIVERY_ACK" | "READ" | "PLAYED" | "DELETED" | "EDITED"
+      _id?: string
+    }
+    page?: number
+    offset?: number
+  }
+  /** Evolution API v2: POST /chat/getBase64FromMediaMessage/{instance} */
+  "POST /chat/getBase64FromMediaMessage/{instance}": {
+    message: {
+      key: {
+        id: string
+        remoteJid?: string
+        fromMe?: boolean
+        participant?: string
+      }
+      message?: Record<string, unknown>
+    }
+    convertToMp4?: boolean
+  }
+  /** Evolution API v2: POST /chat/markChatUnread/{instance} */
+  "POST /chat/markChatUnread/{instance}": {
+    lastMessage: {
+      key: {
+        id: string
+        fromMe: boolean
+        remoteJid: string
+      }
+      messageTimestamp?: number | string
+    }
+    chat?: string
+  }
+  /** Evolution API v2: POST /chat/markMessageAsRead/{instance} */
+  "POST /chat/markMessageAsRead/{instance}": {
+    readMessages: {
+      id: string
+      fromMe: boolean
+      remoteJid: string
+    }[]
+  }
+  /** Evolution API v2: POST /chat/sendPresence/{instance} */
+  "POST /chat/sendPresence/{instance}": {
+    number: string
+    presence: "unavailable" | "available" | "composing" | "recording" | "paused"
+    delay: number
+  }
+  /** Evolution API v2: POST /chat/updateBlockStatus/{instance} */
+  "POST /chat/updateBlockStatus/{instance}": {
+    number: string
+    status: "block" | "unblock"
+  }
+  /** Evolution API v2: POST /chat/updateMessage/{instance} */
+  "POST /chat/updateMessage/{instance}": {
+    number: string
+    key: {
+      id: string
+      fromMe: boolean
+      remoteJid: string
+    }
+    text: string
+  }
   /** Evolution API v2: POST /chat/whatsappNumbers/{instance} */
   "POST /chat/whatsappNumbers/{instance}": {
     numbers: string[]
@@ -227,6 +360,12 @@ export type RequestBodies = {
       base64?: boolean
       events?: ("APPLICATION_STARTUP" | "QRCODE_UPDATED" | "MESSAGES_SET" | "MESSAGES_UPSERT" | "MESSAGES_EDITED" | "MESSAGES_UPDATE" | "MESSAGES_DELETE" | "SEND_MESSAGE" | "SEND_MESSAGE_UPDATE" | "CONTACTS_SET" | "CONTACTS_UPSERT" | "CONTACTS_UPDATE" | "PRESENCE_UPDATE" | "CHATS_SET" | "CHATS_UPSERT" | "CHATS_UPDATE" | "CHATS_DELETE" | "GROUPS_UPSERT" | "GROUP_UPDATE" | "GROUP_PARTICIPANTS_UPDATE" | "CONNECTION_UPDATE" | "LABELS_EDIT" | "LABELS_ASSOCIATION" | "CALL" | "TYPEBOT_START" | "TYPEBOT_CHANGE_STATUS" | "REMOVE_INSTANCE" | "LOGOUT_INSTANCE" | "INSTANCE_CREATE" | "INSTANCE_DELETE" | "STATUS_INSTANCE")[]
     }
+  }
+  /** Evolution API v2: POST /label/handleLabel/{instance} */
+  "POST /label/handleLabel/{instance}": {
+    number: string
+    labelId: string
+    action: "add" | "remove"
   }
   /** Evolution API v2: POST /message/sendButtons/{instance} */
   "POST /message/sendButtons/{instance}": {
@@ -302,6 +441,17 @@ export type RequestBodies = {
     values: string[]
     delay?: number
   }
+  /** Evolution API v2: POST /message/sendPtv/{instance} */
+  "POST /message/sendPtv/{instance}": {
+    number: string
+    /** URL or base64 of an MP4 video */
+    video?: string
+    delay?: number
+    quoted?: Record<string, unknown>
+    mentionsEveryOne?: boolean
+    everyOne?: boolean
+    mentioned?: string[]
+  }
   /** Evolution API v2: POST /message/sendReaction/{instance} */
   "POST /message/sendReaction/{instance}": {
     key: {
@@ -310,6 +460,29 @@ export type RequestBodies = {
       fromMe: boolean
     }
     reaction: string
+  }
+  /** Evolution API v2: POST /message/sendStatus/{instance} */
+  "POST /message/sendStatus/{instance}": {
+    type: "text" | "image" | "video" | "audio"
+    content?: string
+    caption?: string
+    backgroundColor?: string
+    font?: number
+    statusJidList?: string[]
+    allContacts?: boolean
+    delay?: number
+  }
+  /** Evolution API v2: POST /message/sendSticker/{instance} */
+  "POST /message/sendSticker/{instance}": {
+    number: string
+    /** URL or base64 of the image (WebP is sent as is) */
+    sticker?: string
+    notConvertSticker?: boolean
+    delay?: number
+    quoted?: Record<string, unknown>
+    mentionsEveryOne?: boolean
+    everyOne?: boolean
+    mentioned?: string[]
   }
   /** Evolution API v2: POST /message/sendTemplate/{instance} */
   "POST /message/sendTemplate/{instance}": {

@@ -58,13 +58,54 @@ export function exportCursor(q: Queryable, userId: number, f: HistoryFilters, ba
     from taguato.message_logs ${where(q, userId, f)} order by created_at desc, id desc`.cursor(batch)
 }
 
-export async function insertLog(
-  q: Queryable,
-  r: { userId: number; instance: string; phone: string; type: string; status: string; error: string | null },
-): Promise<LogRow> {
+export type ClientReport = {
+  userId: number
+  instance: string
+  phone: string
+  type: string
+  status: 'sent' | 'failed' | 'cancelled'
+  error: string | null
+  /** The WhatsApp message id the client was given (key.id), when it sends one. */
+  messageId: string | null
+}
+
+/** A client's report that matched no row of the gateway's own: stored as its own row, marked reported. */
+export async function insertLog(q: Queryable, r: ClientReport): Promise<LogRow> {
   const [row] = await q<LogRow[]>`
-    insert into taguato.message_logs (user_id, instance_name, phone_number, message_type, status, error_message)
-    values (${r.userId}, ${r.instance}, ${r.phone}, ${r.type}, ${r.status}, ${r.error})
+    insert into taguato.message_logs (user_id, instance_name, phone_number, message_type, status, error_message, wa_message_id, client_reported_at)
+    values (${r.userId}, ${r.instance}, ${r.phone}, ${r.type}, ${r.status}, ${r.error}, ${r.messageId}, now())
     returning ${q.unsafe(COLS)}`
   return row!
+}
+
+/**
+ * How long after a send the reference's panel may still report it: it reports a bulk send only once
+ * the whole loop ended (up to 500 numbers, 500 ms apart, plus each send's own time).
+ */
+const REPORT_WINDOW = '15 minutes'
+
+/**
+ * Merges a client's report of a send into the row the gateway wrote for that send (D13,
+ * docs/decisions.md#d13); null when there is no such row. With a message id that row is the one with that
+ * WhatsApp id. Without one (the reference's panel never sends it) it is the newest row of the same user,
+ * instance, number and type, with the same outcome (failed or not), written in the last 15 minutes and not
+ * yet claimed by another report; so N reports claim N rows. The gateway's facts win: a status that moved
+ * on (delivered, read) stays, an error already recorded stays; the report only fills what is missing.
+ */
+export async function mergeClientReport(q: Queryable, r: ClientReport): Promise<LogRow | null> {
+  const target = r.messageId !== null
+    ? q`select id from taguato.message_logs where user_id = ${r.userId} and wa_message_id = ${r.messageId} order by id desc limit 1`
+    : q`select id from taguato.message_logs
+         where user_id = ${r.userId} and instance_name = ${r.instance} and phone_number = ${r.phone}
+           and message_type = ${r.type} and client_reported_at is null and scheduled_message_id is null
+           and created_at > now() - ${REPORT_WINDOW}::interval
+           and (status = 'failed') = ${r.status === 'failed'}
+         order by id desc limit 1 for update skip locked`
+  const [row] = await q<LogRow[]>`
+    update taguato.message_logs
+       set client_reported_at = coalesce(client_reported_at, now()),
+           error_message = coalesce(error_message, ${r.error})
+     where id = (${target})
+    returning ${q.unsafe(COLS)}`
+  return row ?? null
 }

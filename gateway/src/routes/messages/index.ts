@@ -1,12 +1,13 @@
 /**
  * @module routes/messages
  * Message history (R5, docs/decisions.md#r5): GET /api/messages/log (filters + pagination), POST /api/messages/log
- * (kept for old clients; validated; D13 (docs/decisions.md#d13) means the panel no longer needs it), GET /api/messages/export
+ * (kept for old clients; validated; D13 (docs/decisions.md#d13) means the panel no longer needs it, and a report of a send the
+ * gateway logged merges into that row, so the reference's panel no longer logs its sends twice), GET /api/messages/export
  * (CSV streamed through a cursor, every matching row, newest first). Strictly the caller's rows.
  * GET /api/messages/inbound (./inbound.ts) lists what contacts wrote to the instances the caller may use.
  */
 import type { Deps } from '../../deps.js'
-import { exportCursor, insertLog, listHistory } from '../../db/queries/message-history.js'
+import { exportCursor, insertLog, listHistory, mergeClientReport, type ClientReport } from '../../db/queries/message-history.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseBody } from '../../lib/body.js'
 import { csvLine } from '../../lib/csv.js'
@@ -30,15 +31,23 @@ export function messageRoutes(r: Router, deps: Deps): void {
     return c.json(pageEnvelope('logs', rows, total, p))
   })
 
-  register(r, { method: 'POST', path: '/api/messages/log', access: 'session', tags, summary: 'Record a send attempt (compatibility)', body: LogBody,
-    response: { status: 201, description: '{log:{...}}' } }, async (c) => {
+  register(r, { method: 'POST', path: '/api/messages/log', access: 'session', tags,
+    summary: 'Record a send attempt (compatibility)', body: LogBody,
+    response: { status: 201, description: '{log:{...}, merged} (merged: true = the send was already logged; that row is returned)' } }, async (c) => {
     const b = await parseBody(c, LogBody)
     const user = c.get('user')
     if (!(await deps.instances.mayUse(user, b.instance_name))) throw new ApiError(403, 'You do not own this instance')
-    const log = await insertLog(deps.sql, {
-      userId: user.id, instance: b.instance_name, phone: b.phone_number, type: b.message_type, status: b.status, error: b.error_message?.slice(0, 5000) ?? null,
-    })
-    return c.json({ log }, 201)
+    const report: ClientReport = {
+      userId: user.id, instance: b.instance_name, phone: b.phone_number, type: b.message_type, status: b.status,
+      error: b.error_message?.slice(0, 5000) ?? null, messageId: b.message_id ?? b.wa_message_id ?? null,
+    }
+    // The send's own row may still sit in this process's write buffer (it is flushed every 200 ms).
+    await deps.messageLog.flush()
+    // A cancelled send never reached the gateway: nothing of ours to merge with.
+    const merged = report.status === 'cancelled' && report.messageId === null ? null : await mergeClientReport(deps.sql, report)
+    // 201 either way: the reference answered 201 and old clients may compare it.
+    if (merged) return c.json({ log: merged, merged: true }, 201)
+    return c.json({ log: await insertLog(deps.sql, report), merged: false }, 201)
   })
 
   register(r, { method: 'GET', path: '/api/messages/export', access: 'session', tags, produces: 'text/csv',

@@ -6,7 +6,7 @@
  * One backup or restore at a time per process; the file is written under a temporary name and only
  * renamed into place once pg_dump succeeded and the archive verified.
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { readdir, rm, stat } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Deps } from '../../deps.js'
@@ -16,9 +16,10 @@ import { deactivateSessionsExcept, upsertSession } from '../../db/queries/sessio
 import { isActiveUser } from '../../db/queries/users.js'
 import { ApiError } from '../../errors/api-error.js'
 import { STATUS_CACHE_KEY } from '../status/cache.js'
-import { backupName, beyondRetention, isBackupName, type BackupKind } from './names.js'
+import { beyondRetention, isBackupName, type BackupKind } from './names.js'
 import { findPgTool, pgEnv } from './pg-tools.js'
-import { dumpTo, restoreFrom, verifyArchive } from './run.js'
+import { restoreFrom, verifyArchive } from './run.js'
+import { writeBackup } from './write.js'
 
 const SCHEMA = 'taguato'
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../db/migrations', import.meta.url))
@@ -80,27 +81,9 @@ export function createBackup(deps: Deps, kind: BackupKind): Promise<BackupInfo> 
 }
 
 async function dumpNew(deps: Deps, kind: BackupKind): Promise<BackupInfo> {
-  const dir = backupDir(deps)
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-  const now = new Date()
-  let filename = backupName(kind, now)
-  for (let seq = 1; await stat(join(dir, filename)).then(() => true, () => false); seq++) filename = backupName(kind, now, seq)
-  const final = join(dir, filename)
-  const partial = join(dir, `.${filename}.partial`)
-  const { env, cleanup } = await pgEnv(deps.config.DATABASE_URL)
-  try {
-    await dumpTo(findPgTool('pg_dump', await serverMajor(deps)), env, SCHEMA, partial)
-    await verifyArchive(partial)
-    await rename(partial, final)
-  } catch (err) {
-    await rm(partial, { force: true })
-    throw err
-  } finally {
-    await cleanup()
-  }
-  const s = await stat(final)
-  deps.log.info({ filename, size: s.size }, 'backup created')
-  return { filename, size: s.size, created_at: s.mtime }
+  const { filename, size, created_at } = await writeBackup({ databaseUrl: deps.config.DATABASE_URL, dir: backupDir(deps), kind, serverMajor: await serverMajor(deps), schema: SCHEMA })
+  deps.log.info({ filename, size }, 'backup created')
+  return { filename, size, created_at }
 }
 
 /** Deletes `kind` backups beyond the newest `keep`; returns the names removed. */
