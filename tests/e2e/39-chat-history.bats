@@ -9,10 +9,11 @@ load helpers
 PW='Passw0rd_Ok'
 
 setup_file() {
-  export U1=$(unique hist) U2=$(unique hist2)
+  export U1=$(unique hist) U2=$(unique hist2) U3=$(unique hist3)
   create_user "$U1" "$PW" >/dev/null
   create_user "$U2" "$PW" >/dev/null
-  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW")
+  export U3_ID=$(create_user "$U3" "$PW")
+  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW") T3=$(login "$U3" "$PW")
   export INST=$(unique histi)
   api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
   [ "$code" = 201 ]
@@ -22,6 +23,9 @@ setup_file() {
   # 3 chats x 20 messages, alternately received and sent, one minute apart from 1700000000.
   upstream_api POST "/sandbox/instances/$INST/history" '{"chats":3,"messagesPerChat":20,"withMedia":true}'
   [ "$code" = 200 ]
+  # U3 holds a grant on the instance: a grantee sees what the owner sees.
+  api POST "/admin/instances/$INST/grant" "{\"user_id\":$U3_ID}" "$(admin_token)"
+  [ "$code" = 200 ] || [ "$code" = 201 ]
 }
 
 # find ROUTE BODY [TOKEN] — POST /chat/ROUTE/$INST through the gateway.
@@ -74,4 +78,20 @@ find() { api POST "/chat/$1/$INST" "$2" "${3:-$T1}"; }
     find "$route" '{}' "$T2"
     assert_equal "$code" 403
   done
+}
+
+@test "findMessages filters by chat and by type; a grantee reads the same answers as the owner" {
+  find findChats '{}'
+  jid=$(jq -r '.[1].remoteJid' <<<"$body")
+  find findMessages "{\"where\":{\"key\":{\"remoteJid\":\"$jid\"}},\"offset\":100}"
+  # 20 from the history, plus the live message an earlier test may have added to this chat
+  assert_equal "$(jq -c "[(.messages.total >= 20), (.messages.total == (.messages.records | length)), ([.messages.records[].key.remoteJid] | unique)]" <<<"$body")" "[true,true,[\"$jid\"]]"
+  type=$(jq -r '[.messages.records[].messageType] | map(select(. != "conversation")) | .[0] // "conversation"' <<<"$body")
+  find findMessages "{\"where\":{\"messageType\":\"$type\"},\"offset\":100}"
+  assert_equal "$code" 200
+  assert_equal "$(jq -c "[.messages.records[].messageType] | unique" <<<"$body")" "[\"$type\"]"
+  owner=$body
+  find findMessages "{\"where\":{\"messageType\":\"$type\"},\"offset\":100}" "$T3"
+  assert_equal "$code" 200
+  assert_equal "$body" "$owner"
 }
