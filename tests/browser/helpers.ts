@@ -1,12 +1,16 @@
 /**
  * Shared pieces of the panel's browser tests: the stack's addresses (from scripts/test.ts), Debian's
  * chromium through playwright-core, sign-in, hash navigation, toasts, screenshots at 1280 px and at
- * phone width (test-artifacts/screenshots/<flow>.png and <flow>-375.png), and plain API calls.
+ * phone width (test-artifacts/screenshots/<flow>.png and <flow>-375.png), plain API calls, and users
+ * written straight into the stack's database.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import bcrypt from 'bcryptjs'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import postgres from 'postgres'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const HAS_CHROMIUM = fs.existsSync(CHROMIUM)
@@ -51,6 +55,19 @@ export async function upstream<T>(method: string, p: string, body?: unknown): Pr
   })
   const text = await res.text()
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T }
+}
+
+/** Plain users (role user, no forced password change) written straight into the stack's database. */
+export async function createUsers(names: string[], password: string, maxInstances = 5): Promise<void> {
+  const sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => undefined })
+  try {
+    for (const name of names) {
+      await sql`insert into taguato.users (username, password_hash, role, api_token, max_instances, must_change_password)
+        values (${name}, ${bcrypt.hashSync(password, 4)}, 'user', ${crypto.randomBytes(32).toString('hex')}, ${maxInstances}, false)`
+    }
+  } finally {
+    await sql.end()
+  }
 }
 
 export async function shoot(page: Page, flow: string): Promise<void> {

@@ -11,11 +11,9 @@
  * file needs neither the admin nor panel.test.ts. Skipped without chromium.
  */
 import crypto from 'node:crypto'
-import bcrypt from 'bcryptjs'
-import postgres from 'postgres'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, CHROMIUM, go, HAS_CHROMIUM, launch, login, shoot, toast, upstream } from './helpers.js'
+import { api, CHROMIUM, createUsers, go, HAS_CHROMIUM, launch, login, shoot, toast, upstream } from './helpers.js'
 
 if (!HAS_CHROMIUM) console.warn(`[browser] SKIPPED instance drivers: no chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
@@ -35,19 +33,6 @@ let close: () => Promise<void>
 let owner: Page
 let stranger: Page
 
-async function createUsers(): Promise<void> {
-  const sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => undefined })
-  try {
-    for (const name of [OWNER, STRANGER]) {
-      const hash = bcrypt.hashSync(PASSWORD, 4)
-      await sql`insert into taguato.users (username, password_hash, role, api_token, max_instances, must_change_password)
-        values (${name}, ${hash}, 'user', ${crypto.randomBytes(32).toString('hex')}, 5, false)`
-    }
-  } finally {
-    await sql.end()
-  }
-}
-
 const token = (page: Page) => page.evaluate(() => sessionStorage.getItem('taguato_token'))
 
 /** Reloads the instance screen until `testid` shows `text` (the state behind it changes asynchronously). */
@@ -65,7 +50,7 @@ async function waitOnDetail(page: Page, name: string, testid: string, text: RegE
 
 describe.skipIf(!HAS_CHROMIUM)('panel: WhatsApp drivers and replies', () => {
   beforeAll(async () => {
-    await createUsers()
+    await createUsers([OWNER, STRANGER], PASSWORD)
     const b = await launch('taguato-drivers-')
     close = b.close
     owner = b.ctx.pages()[0] ?? (await b.ctx.newPage())

@@ -55,11 +55,13 @@ logged_type() {
   assert_equal "$(logged_type "$status")" status
 }
 
-@test "multipart: the file part is the sticker" {
+@test "multipart: the file part is the sticker, and the send is logged" {
   printf '%s' "$WEBP" | base64 -d >"$BATS_TEST_TMPDIR/s.webp"
   _http POST "$GATEWAY_URL/message/sendSticker/$I" '' -H "apikey: $T1" -F "number=$N" -F 'notConvertSticker=true' -F "file=@$BATS_TEST_TMPDIR/s.webp;type=image/webp"
   assert_equal "$code" 201
   assert_equal "$(jbody .message.stickerMessage.fileLength)" "$(stat -c %s "$BATS_TEST_TMPDIR/s.webp")"
+  # The gateway's message log reads a form's text fields (gateway/src/services/message-log/form-fields.ts).
+  assert_equal "$(logged_type "$(jbody .key.id)")" sticker
 }
 
 @test "owner: findLabels lists the sandbox's labels; handleLabel puts one on a chat" {

@@ -8,28 +8,19 @@
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrate } from '../../db/migrate.js'
-import { createApp } from '../../gateway/src/app.js'
-import { createHttpServer } from '../../gateway/src/http-server.js'
-import { loadConfig } from '../../gateway/src/config.js'
-import { buildDeps, waitForRedis, type Deps } from '../../gateway/src/deps.js'
-import { createTestDatabase, type TestDatabase } from '../support/db.js'
+import type { Deps } from '../../gateway/src/deps.js'
+import type { TestDatabase } from '../support/db.js'
+import { startTestGateway, TEST_REDIS_URL as REDIS_URL, type TestGateway } from '../support/gateway.js'
 
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url))
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-
+let gw: TestGateway
 let db: TestDatabase
 let deps: Deps
-let gateway: http.Server
 let upstream: http.Server
 let base = ''
 let token = ''
 
 beforeAll(async () => {
-  db = await createTestDatabase()
   upstream = http.createServer((req, res) => {
     req.resume()
     req.on('end', () => {
@@ -38,36 +29,21 @@ beforeAll(async () => {
     })
   })
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
-  const config = loadConfig({
-    DATABASE_URL: db.url,
-    REDIS_URL,
-    AUTHENTICATION_API_KEY: 'hot-path-test-key-0123456789',
-    UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_DEFAULT: '1000',
+  gw = await startTestGateway({
+    upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    apiKey: 'hot-path-test-key-0123456789',
+    instance: 'hot-inst',
+    username: 'hot',
+    lockKey: 727_000,
     // Off: this file sends more than the per-IP burst from one address (0 disables it).
-    MESSAGE_IP_RATE: '0',
-    WORKERS_ENABLED: 'false',
+    env: { RATE_LIMIT_DEFAULT: '1000', MESSAGE_IP_RATE: '0' },
   })
-  deps = buildDeps(config, pino({ level: 'silent' }))
-  await waitForRedis(deps.redis, 3000)
-  await migrate(deps.sql, { dir: MIGRATIONS, schema: 'taguato', lockKey: 727_000 })
-  const [u] = await deps.sql<{ id: number }[]>`
-    insert into taguato.users (username, password_hash, api_token) values ('hot', 'x', md5(random()::text)) returning id`
-  await deps.sql`insert into taguato.user_instances (user_id, instance_name) values (${u!.id}, 'hot-inst')`
-  token = (await deps.sessions.create(u!.id, '127.0.0.1', 'vitest')).token
-  // The production server: sends take the Node-level path (routes/proxy/fast-send).
-  gateway = createHttpServer(createApp(deps))
-  await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`
+  ;({ db, deps, base, token } = gw)
 })
 
 afterAll(async () => {
-  gateway?.close()
+  await gw?.close()
   upstream?.close()
-  await deps?.messageLog.flush()
-  await deps?.close()
-  await db?.drop()
 })
 
 type Trace = { pg: number; redisWrites: number; redisReadsBeforeLastWrite: number }

@@ -1,7 +1,10 @@
 /**
  * The one HTTP client of the panel: every call sends the session token in the `apikey` header, parses
- * JSON, throws ApiFailure on non-2xx, and on any 401 drops the session and returns to the login screen.
+ * JSON, throws ApiFailure on non-2xx (a proxied Evolution error with the upstream's own words, see
+ * error-text.ts), and on any 401 drops the session and returns to the login screen.
  */
+import { upstreamErrorMessage } from './error-text.js'
+
 const TOKEN_KEY = 'taguato_token'
 const USER_KEY = 'taguato_user'
 
@@ -90,7 +93,10 @@ async function failure(res: Response): Promise<ApiFailure> {
   } catch {
     /* not JSON */
   }
-  const msg = typeof data.error === 'string' ? data.error : typeof data.message === 'string' ? data.message : `Request failed (HTTP ${res.status})`
+  // An upstream (Evolution) error says what went wrong in response.message; its `error` is only "Bad Request".
+  const msg =
+    upstreamErrorMessage(data) ??
+    (typeof data.error === 'string' ? data.error : typeof data.message === 'string' ? data.message : `Request failed (HTTP ${res.status})`)
   return new ApiFailure(res.status, msg, data)
 }
 

@@ -1,6 +1,6 @@
 /**
  * One instance: the connection (integration, real state, last disconnect reason, Cloud API ids and
- * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and a link to its replies.
+ * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and links to its chats and replies.
  */
 import { instancesApi } from '../api/instances.js'
 import { Badge } from '../components/badge.js'
@@ -11,7 +11,7 @@ import { fmtDate } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
 import { ConnectionCard } from './instance-connection.js'
-import { repliesHref, useInstanceActions } from './instances.js'
+import { chatsHref, repliesHref, useInstanceActions } from './instances.js'
 import type { ScreenProps } from './screen-props.js'
 
 export function InstanceDetailScreen(props: ScreenProps) {
@@ -46,6 +46,9 @@ export function InstanceDetailScreen(props: ScreenProps) {
             )}
           </>
         )}
+        <a class="btn" href={chatsHref(name)} data-testid="chats-link">
+          Chats
+        </a>
         <a class="btn" href={repliesHref(name)} data-testid="replies-link">
           Replies
         </a>

@@ -13,6 +13,8 @@ import { CreateInstanceForm } from './create-instance-form.js'
 import type { ScreenProps } from './screen-props.js'
 
 export const repliesHref = (name: string) => `#/instances/${encodeURIComponent(name)}/replies`
+/** The Chats screen of an instance, or one conversation in it. */
+export const chatsHref = (name: string, jid?: string) => `#/instances/${encodeURIComponent(name)}/chats${jid ? `/${encodeURIComponent(jid)}` : ''}`
 
 /** Actions shared by the list and the detail screen. */
 export function useInstanceActions(reload: () => void) {
@@ -78,6 +80,9 @@ export function InstanceCard(props: { inst: Instance; actions: ReturnType<typeof
         </button>
         <a class="btn btn-sm" href={`#/instances/${encodeURIComponent(inst.name)}`}>
           Details
+        </a>
+        <a class="btn btn-sm" href={chatsHref(inst.name)}>
+          Chats
         </a>
         <a class="btn btn-sm" href={repliesHref(inst.name)}>
           Replies

@@ -1,6 +1,7 @@
 /**
  * Replies: what contacts wrote to one instance (GET /api/messages/inbound?instance=), newest first,
- * with number and date filters and pages of 50. Reachable from the instance screen and its card.
+ * with number and date filters and pages of 50. Reachable from the instance screen, its card and its
+ * Chats screen (the conversations, with what was sent too: chats.tsx).
  * Only the owner, a grantee or an admin may see them: the gateway answers 403 otherwise (a toast).
  */
 import { useState } from 'preact/hooks'
@@ -11,6 +12,7 @@ import { Pager } from '../components/pager.js'
 import { Table } from '../components/table.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
+import { chatsHref } from './instances.js'
 import type { ScreenProps } from './screen-props.js'
 
 type Form = { number: string; from: string; to: string }
@@ -38,6 +40,9 @@ export function RepliesScreen(props: ScreenProps) {
   return (
     <section data-testid="replies">
       <PageHead title={`Replies to ${name}`} sub={<a href={`#/instances/${encodeURIComponent(name)}`}>← {name}</a>}>
+        <a class="btn" href={chatsHref(name)} data-testid="chats-link">
+          Chats
+        </a>
         <button type="button" class="btn" onClick={() => void reload()}>
           Refresh
         </button>

@@ -9,6 +9,7 @@ import { AdminInstancesScreen } from './admin-instances.js'
 import { AdminMaintenanceScreen } from './admin-maintenance.js'
 import { AdminSessionsScreen } from './admin-sessions.js'
 import { AdminUsersScreen } from './admin-users.js'
+import { ChatsScreen } from './chats.js'
 import { ContactListScreen, ContactsScreen } from './contacts.js'
 import { DashboardScreen } from './dashboard.js'
 import { DocsScreen } from './docs.js'
@@ -31,6 +32,8 @@ export const ROUTES: RouteEntry[] = [
   { path: '/instances', screen: InstancesScreen },
   { path: '/instances/:name', screen: InstanceDetailScreen },
   { path: '/instances/:name/replies', screen: RepliesScreen },
+  { path: '/instances/:name/chats', screen: ChatsScreen },
+  { path: '/instances/:name/chats/:jid', screen: ChatsScreen },
   { path: '/messages', screen: MessagesScreen },
   { path: '/templates', screen: TemplatesScreen },
   { path: '/contacts', screen: ContactsScreen },

@@ -17,6 +17,8 @@ import { register, type Router } from '../../lib/route.js'
 export const PANEL_CSP = [
   "default-src 'self'",
   "img-src 'self' data: blob:",
+  // Chat media opened in the panel plays from blob: URLs (screens/chat-media.tsx).
+  "media-src 'self' blob:",
   "style-src 'self'",
   "script-src 'self'",
   "connect-src 'self'",

@@ -1,6 +1,7 @@
 /**
  * @module routes/proxy/message
- * /message/* sends: the body is read once (to learn the recipient and type), forwarded byte for byte,
+ * /message/* sends: the body is read once (to learn the recipient and type: a JSON object, or the text
+ * fields of a form, services/message-log/form-fields), forwarded byte for byte,
  * and the outcome is queued to the message log (D13, docs/decisions.md#d13) after the answer is known, off the response path.
  * Exactly one row per send that reached the hop, whatever its result (502/503/504 are logged as failed).
  *
@@ -19,6 +20,7 @@ import type { Context } from 'hono'
 import type { ServerResponse } from 'node:http'
 import type { AppEnv, AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
+import { formFields } from '../../services/message-log/form-fields.js'
 import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
 import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
@@ -56,8 +58,11 @@ export async function forwardSend(
   const parsed = parseJson(raw)
   // The text rule of every route (lib/text): NUL or invalid UTF-8 is the client's 400, not the log's failure.
   if (parsed !== undefined) assertJsonText(raw, parsed)
-  // Not a JSON object: not a send we can describe; the upstream answers it (400) and nothing is logged.
-  const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
+  // A form (multipart: sendSticker/sendPtv/sendStatus with a file; urlencoded) is described by its text
+  // fields. Anything else that is not a JSON object is not a send we can describe: the upstream answers
+  // it (400) and nothing is logged.
+  const body =
+    parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : parsed === undefined ? formFields(raw, contentType) : null
   let res: ProxyResponse
   try {
     res = await hopBuffered(s, target.forwardUrl, raw, contentType)

@@ -13,6 +13,18 @@ describe('message log mapping', () => {
       .toEqual(['location', 'contact', 'reaction', 'poll', 'list', 'buttons', 'sticker'])
     expect(messageTypeFor('SENDTEXT', null)).toBe('text')
   })
+  it('the extra sends of the v2 contract: sticker, ptv (round video note), status (a story)', () => {
+    expect(messageTypeFor('sendSticker', { number: '1', sticker: 'https://x/s.webp' })).toBe('sticker')
+    expect(messageTypeFor('sendPtv', { number: '1', video: 'https://x/v.mp4' })).toBe('ptv')
+    expect(messageTypeFor('sendStatus', { type: 'image', content: 'https://x/a.jpg' })).toBe('status')
+    expect(messageTypeFor('sendTemplate', {})).toBe('template')
+    // An action nobody listed still gets a readable type that fits the column.
+    expect(messageTypeFor('sendSomethingNewAndVeryLong', {})).toBe('somethingnewandveryl')
+    expect(recipientFor('sendSticker', { number: '595981123456' })).toBe('595981123456')
+    expect(recipientFor('sendPtv', { number: '120363000000000000@g.us' })).toBe('120363000000000000@g.us')
+    // A status goes to many (statusJidList / allContacts): logged against the broadcast JID its answer carries.
+    expect(recipientFor('sendStatus', { type: 'text', content: 'hi', statusJidList: ['595981000001@s.whatsapp.net'] })).toBe('status@broadcast')
+  })
   it('the recipient is the number or JID as given; reactions use key.remoteJid', () => {
     expect(recipientFor('sendText', { number: '120363000000000000@g.us' })).toBe('120363000000000000@g.us')
     expect(recipientFor('sendText', { number: 595981123456 })).toBe('595981123456')
