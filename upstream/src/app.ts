@@ -20,6 +20,7 @@ import { chatRoutes } from './routes/chat.js'
 import { chatFindRoutes } from './routes/chat-find.js'
 import { instanceRoutes } from './routes/instance.js'
 import { labelRoutes } from './routes/label.js'
+import { groupRoutes } from './routes/group.js'
 import { messageRoutes } from './routes/message.js'
 import { messageExtraRoutes } from './routes/message-extra.js'
 import { metaWebhookRoutes } from './routes/meta-webhook.js'
@@ -43,6 +44,7 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.route('/message', messageRoutes(deps))
   app.route('/message', messageExtraRoutes(deps))
   app.route('/label', labelRoutes(deps))
+  app.route('/group', groupRoutes(deps))
   app.route('/chat', chatRoutes(deps))
   app.route('/chat', chatFindRoutes(deps))
   app.route('/chat', chatActionRoutes(deps))

@@ -25,6 +25,8 @@ export const SendTextBody = v.object({
   linkPreview: v.optional(v.boolean()),
   quoted: v.optional(v.record(v.string(), v.unknown())),
   mentionsEveryOne: v.optional(v.boolean()),
+  /** The schema's spelling of mentionsEveryOne (Evolution's schema declares it, its service never reads it). */
+  everyOne: v.optional(v.boolean()),
   mentioned: v.optional(v.array(v.string())),
 })
 

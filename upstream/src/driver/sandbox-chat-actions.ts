@@ -11,13 +11,17 @@ import { newMessageId } from '../lib/ids.js'
 import { jidUser, sandboxNumberExists } from '../lib/jid.js'
 import type { ChatActions, MediaMessage, ProtocolSend } from './chat-actions.js'
 import { sandboxMediaBytes } from './sandbox-history.js'
-import type { MessageKey } from './types.js'
+import type { MessageKey, PresenceEvent } from './types.js'
 
 const MEDIA = /^(image|video|audio|document|sticker|ptv)Message$/
 
 export class SandboxChatActions implements ChatActions {
   /** `requireOpen` throws ConnectionClosedError unless the session is open. */
-  constructor(private readonly requireOpen: () => void) {}
+  constructor(
+    private readonly requireOpen: () => void,
+    /** Reports a subscribed contact's presence, as WhatsApp does after a subscription. */
+    private readonly onPresence: (ev: PresenceEvent) => void = () => undefined,
+  ) {}
 
   async readMessages(): Promise<void> {
     this.requireOpen()
@@ -55,8 +59,10 @@ export class SandboxChatActions implements ChatActions {
     return sandboxNumberExists(jid) ? `https://pps.whatsapp.net/sandbox/${jidUser(jid)}.jpg` : null
   }
 
-  async presenceSubscribe(): Promise<void> {
+  /** Subscribing to a number that exists makes it report itself `available` (deterministic). */
+  async presenceSubscribe(jid: string): Promise<void> {
     this.requireOpen()
+    if (sandboxNumberExists(jid)) this.onPresence({ id: jid, presences: { [jid]: { lastKnownPresence: 'available' } } })
   }
 
   async sendPresenceUpdate(): Promise<void> {

@@ -51,6 +51,10 @@ function statusMessage(c: Extract<OutboundContent, { kind: 'status' }>): Built {
 export function buildMessage(content: OutboundContent): Built {
   switch (content.kind) {
     case 'text':
+      // Mentions ride in contextInfo, so the text is an extendedTextMessage (what Baileys builds too).
+      if (content.mentions?.length) {
+        return { message: { extendedTextMessage: { text: content.text, contextInfo: { mentionedJid: content.mentions } } }, messageType: 'extendedTextMessage' }
+      }
       // Baileys' extendedTextMessage is folded into `conversation` by Evolution.
       return { message: { conversation: content.text }, messageType: 'conversation' }
     case 'media': {

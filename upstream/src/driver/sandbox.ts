@@ -12,6 +12,7 @@ import { createJid, jidUser, sandboxNumberExists } from '../lib/jid.js'
 import { ConnectionClosedError } from './errors.js'
 import { newQrString, renderQr } from './qr.js'
 import { SandboxChatActions } from './sandbox-chat-actions.js'
+import { SandboxGroups, type SandboxGroupState } from './sandbox-groups.js'
 import { buildMessage } from './sandbox-content.js'
 import { sandboxHistory, type HistoryOptions } from './sandbox-history.js'
 import { SANDBOX_LABELS } from './sandbox-labels.js'
@@ -43,7 +44,8 @@ export class SandboxSession implements DriverSession {
   state: ConnectionState = 'close'
   qr: QrCode | null = null
   readonly mediaLinks = 'download-if-reachable'
-  readonly chat = new SandboxChatActions(() => this.requireOpen())
+  readonly chat = new SandboxChatActions(() => this.requireOpen(), (ev) => this.events.presence(ev))
+  readonly groups: SandboxGroups
   private creds: Creds | null
   private pairingNumber: string | null = null
   private qrCount = 0
@@ -55,8 +57,10 @@ export class SandboxSession implements DriverSession {
     private readonly events: DriverEvents,
     private readonly opts: SandboxOptions,
     private readonly onEnd: () => void,
+    groupState: SandboxGroupState = { groups: new Map(), created: 0 },
   ) {
     this.creds = parseCreds(info.session)
+    this.groups = new SandboxGroups(groupState, { requireOpen: () => this.requireOpen(), self: () => this.creds?.wuid ?? '', instance: info.name, events })
   }
 
   get name(): string {
@@ -257,11 +261,15 @@ export class SandboxSession implements DriverSession {
 export class SandboxDriver implements WhatsAppDriver {
   readonly name = 'sandbox'
   private readonly sessions = new Set<SandboxSession>()
+  /** Each instance's simulated groups, kept across its sessions (restarts), by instance id. */
+  private readonly groupStates = new Map<string, SandboxGroupState>()
 
   constructor(private readonly opts: SandboxOptions) {}
 
   open(info: SessionInfo, events: DriverEvents): SandboxSession {
-    const s: SandboxSession = new SandboxSession(info, events, this.opts, () => this.sessions.delete(s))
+    let groups = this.groupStates.get(info.id)
+    if (!groups) this.groupStates.set(info.id, (groups = { groups: new Map(), created: 0 }))
+    const s: SandboxSession = new SandboxSession(info, events, this.opts, () => this.sessions.delete(s), groups)
     this.sessions.add(s)
     return s
   }

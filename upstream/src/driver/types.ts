@@ -11,6 +11,7 @@ import type { ChatPatch } from '../db/chats.js'
 import type { ContactPatch } from '../db/contacts.js'
 import type { AckStatus } from '../db/messages.js'
 import type { ChatActions } from './chat-actions.js'
+import type { GroupActions, GroupMetadata, GroupParticipant } from './group-actions.js'
 
 /**
  * What deps.ts gives every driver. Here rather than in driver/index.ts, which imports the drivers:
@@ -100,6 +101,23 @@ export type LabelsEvent =
   /** A label put on or taken off a chat (Baileys labels.association, also for our own handleLabel). */
   | { type: 'association'; action: 'add' | 'remove'; chatId: string; labelId: string }
 
+export type GroupsEvent =
+  /** The account joined or created groups (Baileys groups.upsert): their whole metadata. */
+  | { type: 'upsert'; groups: GroupMetadata[] }
+  /** Subject, description, settings or invite changed (Baileys groups.update): partial metadata with `id`. */
+  | { type: 'update'; updates: (Partial<GroupMetadata> & { id: string })[] }
+  /** Members added, removed (left), promoted, demoted or renumbered (Baileys group-participants.update). */
+  | {
+      type: 'participants'; id: string; author: string; authorPn?: string | undefined
+      participants: GroupParticipant[]; action: 'add' | 'remove' | 'promote' | 'demote' | 'modify'
+    }
+
+/**
+ * A contact's presence (Baileys presence.update): WhatsApp reports it only for JIDs the session
+ * subscribed to (sendPresence subscribes). Relayed as presence.update, not stored.
+ */
+export type PresenceEvent = { id: string; presences: Record<string, { lastKnownPresence: string; lastSeen?: number | undefined }> }
+
 /**
  * What a session reports. Every event of one instance is handled in order (services/session-events.ts).
  * The chat store (upstream/AGENTS.md "Chat store") is filled from inbound, outgoing, ack, history,
@@ -125,11 +143,16 @@ export type DriverEvents = {
   poll(ev: PollUpdateEvent): void
   /** Labels and their chats: upstream.labels / chats.labels, labels.edit / labels.association (services/label-events.ts). */
   labels(ev: LabelsEvent): void
+  /** Groups: upstream.groups, groups.upsert / groups.update / group-participants.update (services/group-events.ts). */
+  groups(ev: GroupsEvent): void
+  /** A subscribed contact's presence: presence.update (services/session-events.ts). */
+  presence(ev: PresenceEvent): void
 }
 
 /** What to send; the service has already validated and normalised it. */
 export type OutboundContent =
-  | { kind: 'text'; text: string }
+  /** `mentions`: JIDs tagged in the text (a group's members; mentionsEveryOne is resolved to all of them by the service). */
+  | { kind: 'text'; text: string; mentions?: string[] | undefined }
   | { kind: 'media'; mediatype: 'image' | 'document' | 'video' | 'audio'; media: MediaSource; mimetype: string; fileName?: string | undefined; caption?: string | undefined }
   | { kind: 'audio'; media: MediaSource }
   | { kind: 'location'; latitude: number; longitude: number; name: string; address: string }
@@ -192,6 +215,8 @@ export interface DriverSession {
   handleLabel?(jid: string, labelId: string, action: 'add' | 'remove'): Promise<void>
   /** The /chat action routes' operations (driver/chat-actions.ts). */
   readonly chat: ChatActions
+  /** The /group routes' operations (driver/group-actions.ts). Absent = no groups (the Cloud API): Evolution's "Method not available" 400. */
+  readonly groups?: GroupActions
 }
 
 export type Integration = 'WHATSAPP-BAILEYS' | 'WHATSAPP-BUSINESS' | 'EVOLUTION'

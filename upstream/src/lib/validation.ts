@@ -85,3 +85,24 @@ export function issueMessage(issue: Issue): string {
       return `${p} ${issue.message}`
   }
 }
+
+/**
+ * Group routes' validation (Evolution's groupValidate & co): a flat 400 array of `{property, message}`,
+ * `property` the failing field (`instance` for a missing one), `message` jsonschema's wording.
+ */
+export function validateGroup<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, input, { abortEarly: false })
+  if (result.success) return result.output
+  throw new EvoError(400, result.issues.map((issue) => {
+    const path = (issue.path ?? []) as { key?: unknown; origin?: string; type: string }[]
+    const missing = issue.type === 'object' && path.at(-1)?.origin === 'key'
+    const property = missing ? pathOf(path.slice(0, -1)) || 'instance' : pathOf(path) || 'instance'
+    if (issue.type === 'regex') return { property, message: `${property} does not match pattern ${JSON.stringify((issue.requirement as RegExp).source)}` }
+    if (issue.type === 'picklist') {
+      // valibot words it `("a" | "b")` or `(0 | 1)`; jsonschema lists `a,b`.
+      const options = String(issue.expected).replace(/^\(|\)$/g, '').split(' | ').map((o) => o.replace(/^"|"$/g, ''))
+      return { property, message: `${property} is not one of enum values: ${options.join(',')}` }
+    }
+    return { property, message: issueMessage(issue) }
+  }))
+}

@@ -19,7 +19,7 @@ beforeAll(async () => {
   up = await startUpstream(db)
   await openInstance(up, 'a1')
   await up.req('POST', '/webhook/set/a1', {
-    body: { webhook: { enabled: true, url: sink.url, events: ['MESSAGES_UPDATE', 'MESSAGES_DELETE', 'SEND_MESSAGE_UPDATE', 'CHATS_UPDATE'] } },
+    body: { webhook: { enabled: true, url: sink.url, events: ['MESSAGES_UPDATE', 'MESSAGES_DELETE', 'SEND_MESSAGE_UPDATE', 'CHATS_UPDATE', 'PRESENCE_UPDATE'] } },
   })
   const h = await up.req('POST', '/sandbox/instances/a1/history', { body: { chats: 3, messagesPerChat: 20, withMedia: true } })
   expect(h.status).toBe(200)
@@ -154,6 +154,9 @@ describe('presence, block, profile picture', () => {
     const res = await up.req('POST', '/chat/sendPresence/a1', { body: { number: '595981123456', presence: 'composing', delay: 300 } })
     expect([res.status, res.body]).toEqual([201, { presence: 'composing' }])
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290)
+    // The subscription makes the sandbox contact report itself, as WhatsApp does: presence.update.
+    const jid = '595981123456@s.whatsapp.net'
+    expect(await waitFor(() => hooks('presence.update').find((d) => d.id === jid))).toEqual({ id: jid, presences: { [jid]: { lastKnownPresence: 'available' } } })
     const gone = await up.req('POST', '/chat/sendPresence/a1', { body: { number: '595981120000', presence: 'composing', delay: 0 } })
     expect([gone.status, gone.body.response.message]).toEqual([400, [{ jid: '595981120000@s.whatsapp.net', exists: false, number: '595981120000' }]])
     const bad = await up.req('POST', '/chat/sendPresence/a1', { body: { number: '595981123456', presence: 'typing', delay: 0 } })

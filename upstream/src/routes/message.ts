@@ -14,6 +14,7 @@ import { jidUser } from '../lib/jid.js'
 import { parseBody } from '../lib/validation.js'
 import { instanceGuard } from '../middleware/auth.js'
 import { resolveMedia } from '../services/media.js'
+import { textMentions } from '../services/mentions.js'
 import { sendMessage } from '../services/send.js'
 import * as S from './message-schemas.js'
 
@@ -24,18 +25,18 @@ export function messageRoutes(deps: UpstreamDeps) {
   const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY)
 
   /** Registers POST /<action>/:instanceName with its schema and body -> content mapping. */
-  function route<Sch extends v.GenericSchema>(action: string, schema: Sch, map: (b: v.InferOutput<Sch>, row: InstanceRow) => Mapped) {
+  function route<Sch extends v.GenericSchema>(action: string, schema: Sch, map: (b: v.InferOutput<Sch>, row: InstanceRow) => Mapped | Promise<Mapped>) {
     r.post(`/${action}/:instanceName`, guard, async (c: Context<UpstreamEnv>) => {
       const body = await parseBody(c, schema)
-      const m = map(body, c.var.instance)
+      const m = await map(body, c.var.instance)
       const raw = await sendMessage(deps, c.var.instance, { ...m, payload: body })
       return c.json(raw, 201)
     })
   }
 
-  route('sendText', S.SendTextBody, (b) => {
+  route('sendText', S.SendTextBody, async (b, row) => {
     if (b.text.trim() === '') throw badRequest('Text is required')
-    return { number: b.number, delay: b.delay, content: { kind: 'text', text: b.text } }
+    return { number: b.number, delay: b.delay, content: { kind: 'text', text: b.text, mentions: await textMentions(deps, row, b) } }
   })
 
   route('sendMedia', S.SendMediaBody, (b) => {

@@ -12,6 +12,7 @@ import { applyAck } from '../db/messages.js'
 import { onChats, onContacts, onDeleted, onEdited, onPoll } from './store-changes.js'
 import { onHistory, onLiveMessage } from './store-events.js'
 import { onLabels } from './label-events.js'
+import { onGroups } from './group-events.js'
 import { emitChatChanges, type StoreContext } from './store-notify.js'
 
 /** A serial promise chain; `flush()` waits for everything queued so far. */
@@ -126,5 +127,8 @@ export function sessionEvents(ctx: SessionContext): DriverEvents {
     edited: (ev) => ctx.queue.push(() => onEdited(ctx, ev)),
     poll: (ev) => ctx.queue.push(() => onPoll(ctx, ev)),
     labels: (ev) => ctx.queue.push(() => onLabels(ctx, ev)),
+    groups: (ev) => ctx.queue.push(() => onGroups(ctx, ev)),
+    // Evolution's presence.update data is Baileys' own {id, presences}; nothing is stored.
+    presence: (ev) => ctx.queue.push(async () => ctx.webhooks.emit(ctx.src, 'presence.update', ev)),
   }
 }

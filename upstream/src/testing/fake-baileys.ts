@@ -75,6 +75,31 @@ export class FakeSocket {
     return this.profilePictureImpl(jid)
   }
 
+  // --- group routes (driver/baileys/group-actions.ts): recorded as [function, ...arguments] ---
+  readonly groupCalls: [string, ...unknown[]][] = []
+  /** Per-function answers (or throws) a test scripts; default: fakeGroup() metadata, codes, `200` per participant. */
+  groupImpl: Record<string, (...args: any[]) => unknown> = {}
+  private groupCall(name: string, args: unknown[], fallback: () => unknown): Promise<any> {
+    this.groupCalls.push([name, ...args])
+    const impl = this.groupImpl[name]
+    return Promise.resolve().then(() => (impl ? impl(...args) : fallback()))
+  }
+  groupCreate(subject: string, participants: string[]) { return this.groupCall('groupCreate', [subject, participants], () => fakeGroup(FAKE_GROUP, subject, participants)) }
+  groupMetadata(jid: string) { return this.groupCall('groupMetadata', [jid], () => fakeGroup(jid)) }
+  groupFetchAllParticipating() { return this.groupCall('groupFetchAllParticipating', [], () => ({ [FAKE_GROUP]: fakeGroup(FAKE_GROUP) })) }
+  groupParticipantsUpdate(jid: string, participants: string[], action: string) {
+    return this.groupCall('groupParticipantsUpdate', [jid, participants, action], () => participants.map((p) => ({ status: '200', jid: p, content: { tag: 'participant', attrs: { jid: p } } })))
+  }
+  groupUpdateSubject(jid: string, subject: string) { return this.groupCall('groupUpdateSubject', [jid, subject], () => undefined) }
+  groupUpdateDescription(jid: string, description?: string) { return this.groupCall('groupUpdateDescription', [jid, description], () => undefined) }
+  groupInviteCode(jid: string) { return this.groupCall('groupInviteCode', [jid], () => 'AbCdEfGhIjKlMnOpQrStUv') }
+  groupRevokeInvite(jid: string) { return this.groupCall('groupRevokeInvite', [jid], () => 'NewCodeNewCodeNewCode1') }
+  groupGetInviteInfo(code: string) { return this.groupCall('groupGetInviteInfo', [code], () => fakeGroup(FAKE_GROUP)) }
+  groupAcceptInvite(code: string) { return this.groupCall('groupAcceptInvite', [code], () => FAKE_GROUP) }
+  groupSettingUpdate(jid: string, setting: string) { return this.groupCall('groupSettingUpdate', [jid, setting], () => undefined) }
+  groupToggleEphemeral(jid: string, expiration: number) { return this.groupCall('groupToggleEphemeral', [jid, expiration], () => undefined) }
+  groupLeave(jid: string) { return this.groupCall('groupLeave', [jid], () => undefined) }
+
   async addChatLabel(jid: string, labelId: string) {
     this.labelCalls.push(['addChatLabel', jid, labelId])
   }
@@ -134,6 +159,21 @@ export class FakeSocket {
   }
 }
 
+/** The group the scripted socket knows by default. */
+export const FAKE_GROUP = '120363000000000001@g.us'
+
+/** GroupMetadata as Baileys rc14 answers it (LID addressing: ids are LIDs, phone numbers beside them). */
+export function fakeGroup(id: string, subject = 'Team', members: string[] = ['595981111111@s.whatsapp.net']) {
+  return {
+    id, subject, subjectOwner: '11111@lid', subjectTime: 1720000000, creation: 1719990000, owner: '11111@lid', ownerPn: '595981000999@s.whatsapp.net',
+    desc: 'text', descId: 'ABC', restrict: false, announce: false, addressingMode: 'lid', size: members.length + 1,
+    participants: [
+      { id: '11111@lid', phoneNumber: '595981000999@s.whatsapp.net', admin: 'superadmin' },
+      ...members.map((m, i) => ({ id: `${22222 + i}@lid`, phoneNumber: m, admin: null })),
+    ],
+  }
+}
+
 /** Roughly what Baileys' generateWAMessageContent builds, enough for messageType assertions. */
 function fakeProto(c: Record<string, unknown>): Record<string, unknown> {
   // Protocol messages carry the enum as a number, as Baileys' proto objects do (REVOKE 0, MESSAGE_EDIT 14).
@@ -187,7 +227,7 @@ export function recordEvents(): { log: Recorded[]; events: DriverEvents; states:
     events: {
       state: push('state'), qr: push('qr'), creds: push('creds'), inbound: push('inbound'), outgoing: push('outgoing'), ack: push('ack'),
       history: push('history'), chats: push('chats'), contacts: push('contacts'), deleted: push('deleted'), edited: push('edited'), poll: push('poll'),
-      labels: push('labels'),
+      labels: push('labels'), groups: push('groups'), presence: push('presence'),
     },
     states: () => log.filter((e) => e.kind === 'state').map((e) => e.data),
   }

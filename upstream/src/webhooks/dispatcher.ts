@@ -19,7 +19,7 @@ import type { Tx } from '../db/instances.js'
 import { findWebhook, type WebhookRow } from '../db/webhooks.js'
 import { checkUrlStatic, type OutboundClient } from '../services/outbound.js'
 import { DeliveryLog } from './deliveries.js'
-import { configName, kebabName, type EmittedEvent } from './events.js'
+import { isSubscribed, kebabName, type EmittedEvent } from './events.js'
 
 export type DispatcherOptions = {
   serverUrl: string
@@ -112,7 +112,7 @@ export class WebhookDispatcher {
   private async dispatch(src: EventSource, event: EmittedEvent, data: unknown, preloaded?: WebhookRow | null): Promise<void> {
     const row = preloaded !== undefined ? preloaded : await findWebhook(this.sql, src.id)
     const targets: Target[] = []
-    if (row && row.enabled && /^https?:\/\//i.test(row.url) && row.events.includes(configName(event))) {
+    if (row && row.enabled && /^https?:\/\//i.test(row.url) && isSubscribed(row.events, event)) {
       const trusted = isGatewayReceiver(row.url, src.name, this.opts.receiverKey)
       targets.push({ url: row.webhookByEvents ? `${row.url.replace(/\/+$/, '')}/${kebabName(event)}` : row.url, headers: row.headers, trusted })
     }

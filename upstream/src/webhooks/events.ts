@@ -3,6 +3,8 @@
  * Evolution's event names (the shared list, common/src/evolution/webhook-events) and the dotted names
  * this service emits.
  */
+import { configName } from '../../../common/src/evolution/webhook-events.js'
+
 export { configName, kebabName, WEBHOOK_EVENTS, type WebhookEventName } from '../../../common/src/evolution/webhook-events.js'
 
 /** The dotted names this service emits. */
@@ -16,3 +18,16 @@ export type EmittedEvent =
   | 'send.message.update'
   // Labels (services/label-events.ts).
   | 'labels.edit' | 'labels.association'
+  // Groups (services/group-events.ts).
+  | 'groups.upsert' | 'groups.update' | 'group-participants.update'
+  // Presence of subscribed contacts (DriverEvents.presence).
+  | 'presence.update'
+
+/**
+ * Is `event` subscribed by this config list? `groups.update`'s config name would be GROUPS_UPDATE, which
+ * Evolution's allowed list spells GROUP_UPDATE (so Evolution never delivers it, quirk Q11): either spelling does here.
+ */
+export function isSubscribed(events: readonly string[], event: string): boolean {
+  const name = configName(event)
+  return events.includes(name) || (name === 'GROUPS_UPDATE' && events.includes('GROUP_UPDATE'))
+}

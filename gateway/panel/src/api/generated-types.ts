@@ -500,6 +500,7 @@ export type RequestBodies = {
     linkPreview?: boolean
     quoted?: Record<string, unknown>
     mentionsEveryOne?: boolean
+    everyOne?: boolean
     mentioned?: string[]
   }
   /** Evolution API v2: POST /message/sendWhatsAppAudio/{instance} */

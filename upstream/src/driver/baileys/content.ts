@@ -60,7 +60,7 @@ function buttonsText(c: ButtonsContent): string {
 export function toBaileysContent(content: OutboundContent): AnyMessageContent {
   switch (content.kind) {
     case 'text':
-      return { text: content.text, linkPreview: NO_PREVIEW }
+      return { text: content.text, linkPreview: NO_PREVIEW, ...(content.mentions?.length ? { mentions: content.mentions } : {}) }
     case 'media': {
       const src = media(content.media)
       const caption = content.caption !== undefined ? { caption: content.caption } : {}

@@ -21,6 +21,8 @@ import { toBaileysContent } from './content.js'
 import { accountJid, sentMessage } from './events.js'
 import { extraBaileysContent, extraSendOptions, isExtraContent } from './extra-content.js'
 import { attachLabelListeners } from './label-listeners.js'
+import { attachGroupListeners } from './group-listeners.js'
+import { BaileysGroupActions } from './group-actions.js'
 import { LivenessProbe } from './liveness.js'
 import { checkNumbers } from './number-check.js'
 import { attachProtocolFixes } from './protocol-fixes.js'
@@ -45,6 +47,8 @@ export class BaileysSession implements DriverSession {
     download: () => this.opts.mediaDownload ?? baileysMediaDownload,
     log: () => this.baileysLog,
   })
+  /** The group routes' calls on the current socket (group-actions.ts). */
+  readonly groups = new BaileysGroupActions({ socket: () => this.requireOpen(), call: (fn) => this.call(fn) })
   /** Bumped whenever the current socket is dropped; handlers of older sockets check it. */
   private generation = 0
   private auth: PgAuthState | null = null
@@ -255,6 +259,7 @@ export class BaileysSession implements DriverSession {
     })
     attachStoreListeners(sock, live, this.events, (id) => this.ownSends.get(id) === true)
     attachLabelListeners(sock, live, this.events)
+    attachGroupListeners(sock, live, this.events)
     attachProtocolFixes(sock, live, this.log, (code) => void this.socketClosed(gen, code, true))
   }
 

@@ -8,10 +8,11 @@ import makeWASocket, {
   type WABrowserDescription, type WAMessage, type WAMessageKey, type WAVersion, type proto,
 } from '@whiskeysockets/baileys'
 import type { ChatActionsSocket } from './chat-actions.js'
+import type { GroupActionsSocket } from './group-actions.js'
 import type { Logger } from 'pino'
 
-/** What the driver needs from a socket; the real WASocket satisfies it. The chat routes' calls: ChatActionsSocket. */
-export interface WaSocket extends ChatActionsSocket {
+/** What the driver needs from a socket; the real WASocket satisfies it. The chat routes' calls: ChatActionsSocket; the group routes': GroupActionsSocket. */
+export interface WaSocket extends ChatActionsSocket, GroupActionsSocket {
   ev: { on<K extends keyof BaileysEventMap>(event: K, listener: (arg: BaileysEventMap[K]) => void): unknown }
   /**
    * The raw WebSocket client: `CB:<tag>,...` frame events (stanzas Baileys leaves unanswered) and the

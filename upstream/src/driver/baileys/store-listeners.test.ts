@@ -34,7 +34,7 @@ beforeAll(async () => {
     },
   })
   await createInstance(up, 'st')
-  const events = ['MESSAGES_UPSERT', 'MESSAGES_SET', 'MESSAGES_UPDATE', 'MESSAGES_DELETE', 'MESSAGES_EDITED', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE']
+  const events = ['MESSAGES_UPSERT', 'MESSAGES_SET', 'MESSAGES_UPDATE', 'MESSAGES_DELETE', 'MESSAGES_EDITED', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE', 'PRESENCE_UPDATE']
   await up.req('POST', '/webhook/set/st', { body: { webhook: { enabled: true, url: sink.url, events } } })
   const pending = up.req('GET', '/instance/connect/st')
   await waitFor(() => sockets.length === 1)
@@ -254,5 +254,11 @@ describe('messages.update and messages.delete', () => {
     const all = (await find('findMessages', { where: { key: { remoteJid: EVA } } })).messages.records
     expect(all.every((r: any) => r.key.deleted === true)).toBe(true)
     await waitFor(() => hooks('messages.delete').some((d) => d.remoteJid === EVA && d.all === true))
+  })
+
+  it("presence.update is relayed in Baileys' own shape", async () => {
+    sock().ev.emit('presence.update', { id: ANA, presences: { [ANA]: { lastKnownPresence: 'composing', lastSeen: 1_720_000_500 } } })
+    const hit = await waitFor(() => hooks('presence.update').find((d) => d.id === ANA))
+    expect(hit).toEqual({ id: ANA, presences: { [ANA]: { lastKnownPresence: 'composing', lastSeen: 1_720_000_500 } } })
   })
 })

@@ -11,7 +11,7 @@
  * LID JIDs are reported in their phone form when Baileys names it (chat pnJid, contact phoneNumber).
  */
 import { getContentType, jidNormalizedUser, normalizeMessageContent, type Chat, type ChatUpdate, type Contact, type WAMessageUpdate } from '@whiskeysockets/baileys'
-import type { ChatInfo, ContactInfo, DriverEvents } from '../types.js'
+import type { ChatInfo, ContactInfo, DriverEvents, PresenceEvent } from '../types.js'
 import { ackStatus, inboundMessage, plainJson, seamKey, toWaMessage } from './events.js'
 import type { WaSocket } from './socket-factory.js'
 
@@ -128,6 +128,12 @@ export function attachStoreListeners(sock: WaSocket, live: () => boolean, events
   })
   sock.ev.on('contacts.update', (contacts) => {
     if (live()) events.contacts({ type: 'update', contacts: contacts.map(contactInfo).filter(present) })
+  })
+  sock.ev.on('presence.update', ({ id, presences }) => {
+    if (!live()) return
+    const out: PresenceEvent['presences'] = {}
+    for (const [jid, p] of Object.entries(presences)) out[jid] = { lastKnownPresence: p.lastKnownPresence, ...(p.lastSeen !== undefined ? { lastSeen: p.lastSeen } : {}) }
+    events.presence({ id, presences: out })
   })
   sock.ev.on('messages.delete', (d) => {
     if (!live()) return

@@ -1,0 +1,42 @@
+// The /group routes on a Cloud API instance: every one is Evolution's NA-400, and no Graph request is made.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestDatabase } from '../../../../tests/support/db.js'
+import { startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { startUpstream, withDb, type Upstream } from '../../testing/upstream-harness.js'
+
+const TOKEN = 'EAAG-test-access-token'
+let db: TestDatabase
+let up: Upstream
+let graph: FakeGraph
+
+beforeAll(async () => {
+  graph = await startFakeGraph({ tokens: [TOKEN] })
+  db = await withDb()
+  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real', GRAPH_API_URL: `${graph.url}/v21.0`, GRAPH_API_TIMEOUT_MS: '5000' })
+  await up.req('POST', '/instance/create', { body: { instanceName: 'biz', integration: 'WHATSAPP-BUSINESS', token: TOKEN, number: '106540352242922' } })
+})
+afterAll(async () => {
+  await up?.close()
+  await db?.drop()
+  await graph?.close()
+})
+
+const NA = { status: 400, error: 'Bad Request', response: { message: ['Method not available on WhatsApp Business API'] } }
+const G = '120363000000000001@g.us'
+
+describe('Cloud API groups', () => {
+  it.each([
+    ['POST', '/group/create/biz', { subject: 'T', participants: ['595981000101'] }],
+    ['POST', `/group/updateGroupSubject/biz?groupJid=${G}`, { subject: 'x' }],
+    ['POST', `/group/updateParticipant/biz?groupJid=${G}`, { action: 'add', participants: ['595981000101'] }],
+    ['GET', `/group/findGroupInfos/biz?groupJid=${G}`, undefined],
+    ['GET', '/group/fetchAllGroups/biz?getParticipants=true', undefined],
+    ['GET', '/group/inviteInfo/biz?inviteCode=F1EX5QZxO181L3TMVP31gY', undefined],
+    ['DELETE', `/group/leaveGroup/biz?groupJid=${G}`, undefined],
+  ])('%s %s -> NA-400', async (method, path, body) => {
+    graph.requests.length = 0
+    const res = await up.req(method, path, body === undefined ? {} : { body })
+    expect([res.status, res.body]).toEqual([400, NA])
+    expect(graph.requests).toEqual([])
+  })
+})
