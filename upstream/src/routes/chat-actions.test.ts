@@ -166,6 +166,9 @@ describe('presence, block, profile picture', () => {
   it('updateBlockStatus and fetchProfilePictureUrl', async () => {
     const block = await up.req('POST', '/chat/updateBlockStatus/a1', { body: { number: '595981123456', status: 'unblock' } })
     expect([block.status, block.body]).toEqual([201, { block: 'success' }])
+    // A number not on WhatsApp is the caller's input: 400 with its existence record, never a 500.
+    const gone = await up.req('POST', '/chat/updateBlockStatus/a1', { body: { number: ' ', status: 'block' } })
+    expect(gone.status).toBe(400)
     const pic = await up.req('POST', '/chat/fetchProfilePictureUrl/a1', { body: { number: '595981123456' } })
     expect([pic.status, pic.body]).toEqual([200, { wuid: '595981123456@s.whatsapp.net', profilePictureUrl: 'https://pps.whatsapp.net/sandbox/595981123456.jpg' }])
     const none = await up.req('POST', '/chat/fetchProfilePictureUrl/a1', { body: {} })

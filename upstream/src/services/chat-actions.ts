@@ -208,7 +208,10 @@ export async function updateBlockStatus(deps: ChatActionDeps, row: InstanceRow, 
     await requireExists(deps, row, jid)
     await chat.updateBlockStatus(jid, body.status)
   } catch (err) {
-    if (err instanceof NotOnWhatsApp) throw new EvoError(500, ['Error blocking user', err.record])
+    // Evolution answers 500 here; a number not on WhatsApp is the caller's input, and every other route that
+    // needs a recipient answers it with the existence record as a 400 (a 500 would also count against the
+    // gateway's breaker for what is only a wrong number).
+    if (err instanceof NotOnWhatsApp) throw badRequest(err.record)
     if (err instanceof EvoError) throw err
     throw new EvoError(500, ['Error blocking user', errText(err)])
   }
