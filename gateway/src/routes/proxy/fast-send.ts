@@ -4,7 +4,7 @@
  * the same order, with the same answers as the Hono catch-all (routes/proxy/index.ts), without building
  * a Hono context, a request wrapper and the global middleware's promise chain per send.
  *
- * Why: a send is the gateway's hottest request (D12 (docs/decisions.md#d12)'s budget: zero Postgres queries, one Redis round
+ * Why: a send is the gateway's hottest request (the budget of D12, docs/decisions.md#d12: zero Postgres queries, one Redis round
  * trip). `npm run bench -- --cpu-prof` put Hono's dispatch, @hono/node-server's request adapter and the
  * middleware chain at a sizeable part of a send's CPU, for a request whose every step is known in advance.
  *

@@ -88,6 +88,6 @@ export class AttemptLimiter {
   }
 }
 
-/** The window of every attempt limit below (D6 (docs/decisions.md#d6)'s 15 minutes). */
+/** The window of every attempt limit below (15 minutes, D6 in docs/decisions.md#d6). */
 export const ATTEMPT_WINDOW_SECONDS = 15 * 60
 export const TOO_MANY_ATTEMPTS = 'Too many attempts. Try again later.'
