@@ -9,23 +9,8 @@ load helpers
 PW='Passw0rd_Ok'
 
 setup_file() {
-  export U1=$(unique hist) U2=$(unique hist2) U3=$(unique hist3)
-  create_user "$U1" "$PW" >/dev/null
-  create_user "$U2" "$PW" >/dev/null
-  export U3_ID=$(create_user "$U3" "$PW")
-  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW") T3=$(login "$U3" "$PW")
-  export INST=$(unique histi)
-  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
-  [ "$code" = 201 ]
-  api GET "/instance/connect/$INST" "" "$T1"
-  upstream_api POST "/sandbox/instances/$INST/scan"
-  [ "$code" = 200 ]
-  # 3 chats x 20 messages, alternately received and sent, one minute apart from 1700000000.
-  upstream_api POST "/sandbox/instances/$INST/history" '{"chats":3,"messagesPerChat":20,"withMedia":true}'
-  [ "$code" = 200 ]
   # U3 holds a grant on the instance: a grantee sees what the owner sees.
-  api POST "/admin/instances/$INST/grant" "{\"user_id\":$U3_ID}" "$(admin_token)"
-  [ "$code" = 200 ] || [ "$code" = 201 ]
+  sandbox_instance_setup hist history
 }
 
 # find ROUTE BODY [TOKEN] — POST /chat/ROUTE/$INST through the gateway.

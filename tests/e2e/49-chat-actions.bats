@@ -10,21 +10,7 @@ load helpers
 PW='Passw0rd_Ok'
 
 setup_file() {
-  export U1=$(unique cact) U2=$(unique cact2) U3=$(unique cact3)
-  create_user "$U1" "$PW" >/dev/null
-  create_user "$U2" "$PW" >/dev/null
-  export U3_ID=$(create_user "$U3" "$PW")
-  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW") T3=$(login "$U3" "$PW")
-  export INST=$(unique cacti)
-  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
-  [ "$code" = 201 ]
-  api POST "/admin/instances/$INST/grant" "{\"user_id\":$U3_ID}" "$(admin_token)"
-  [ "$code" = 201 ]
-  api GET "/instance/connect/$INST" "" "$T1"
-  upstream_api POST "/sandbox/instances/$INST/scan"
-  [ "$code" = 200 ]
-  upstream_api POST "/sandbox/instances/$INST/history" '{"chats":3,"messagesPerChat":20,"withMedia":true}'
-  [ "$code" = 200 ]
+  sandbox_instance_setup cact history
 }
 
 # chat METHOD ROUTE BODY [TOKEN] — /chat/ROUTE/$INST through the gateway.

@@ -13,17 +13,8 @@ WEBP='UklGRjwAAABXRUJQVlA4IDAAAADQAQCdASoBAAEAAUAmJaACdLoB+AADsAD+8ut//NgVzXPv9/
 N=595981123456
 
 setup_file() {
-  export U1=$(unique xs) U2=$(unique xs2) U3=$(unique xs3)
-  export U1_ID=$(create_user "$U1" "$PW") U2_ID=$(create_user "$U2" "$PW") U3_ID=$(create_user "$U3" "$PW")
-  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW") T3=$(login "$U3" "$PW") TA=$(admin_token)
-  export I=$(unique xsi)
-  api POST /instance/create "{\"instanceName\":\"$I\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
-  [ "$code" = 201 ]
-  api GET "/instance/connect/$I" "" "$T1"
-  upstream_api POST "/sandbox/instances/$I/scan"
-  [ "$code" = 200 ]
-  api POST "/admin/instances/$I/grant" "{\"user_id\":\"$U3_ID\"}" "$TA"
-  [ "$code" = 201 ]
+  sandbox_instance_setup xs
+  export I=$INST
 }
 
 # logged_type WA_ID — the message log's type for that send (the log is flushed in batches).

@@ -9,16 +9,7 @@ load helpers
 PW='Passw0rd_Ok'
 
 setup_file() {
-  export U1=$(unique grp) U2=$(unique grp2)
-  create_user "$U1" "$PW" >/dev/null
-  create_user "$U2" "$PW" >/dev/null
-  export T1=$(login "$U1" "$PW") T2=$(login "$U2" "$PW")
-  export INST=$(unique grpi)
-  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
-  [ "$code" = 201 ]
-  api GET "/instance/connect/$INST" "" "$T1"
-  upstream_api POST "/sandbox/instances/$INST/scan"
-  [ "$code" = 200 ]
+  sandbox_instance_setup grp
 }
 
 # grp METHOD ROUTE[?query] BODY [TOKEN] — /group/ROUTE/$INST through the gateway.

@@ -20,6 +20,10 @@
 #   psql_q "SQL"                          -> rows of a query on $DATABASE_URL, `a|b` per line
 #                                            (search_path taguato,public)
 #   upstream_api METHOD PATH [JSON]       -> like api, straight to the upstream with the global key
+#   sandbox_instance_setup PREFIX [history] -> setup_file for a suite on one connected sandbox instance:
+#                                            users U1..U3 (ids U1_ID..U3_ID, tokens T1..T3, password $PW),
+#                                            U1's Baileys instance INST (scanned open), granted to U3;
+#                                            `history`: filled with the sandbox history (3 chats x 20)
 #   start_extra_gateway [VAR=VAL...]      -> boots another gateway on the same DB/Redis/upstream;
 #                                            sets EXTRA_URL, EXTRA_PID, EXTRA_STATE (call it directly,
 #                                            not in $(...), to keep those; $(...) gives the URL only)
@@ -141,6 +145,38 @@ psql_q() {
   else
     (cd "$REPO_ROOT" && node --import tsx scripts/sql.ts "$1")
   fi
+}
+
+# _setup_step CODE WHAT — for sandbox_instance_setup: fails, saying what, unless the last call answered CODE.
+_setup_step() {
+  [ "$code" = "$1" ] || { echo "sandbox_instance_setup: $2 answered HTTP $code $body" >&2; return 1; }
+}
+
+# sandbox_instance_setup PREFIX [history] — for setup_file: exports users U1=$(unique PREFIX), U2 (PREFIX2),
+# U3 (PREFIX3) with ids U1_ID..U3_ID and tokens T1..T3 (password $PW, default Passw0rd_Ok), and
+# INST=$(unique PREFIXi): U1's WHATSAPP-BAILEYS instance, granted to U3 (a grantee sees what the owner
+# sees), connected through the gateway and opened by a sandbox scan. With `history`, the sandbox history
+# route fills it: 3 chats x 20 messages with media, alternately received and sent, one minute apart from
+# 1700000000. Fails (return 1) if a step does.
+sandbox_instance_setup() {
+  local prefix=$1 history=${2:-} pw=${PW:-Passw0rd_Ok}
+  export U1 U2 U3 U1_ID U2_ID U3_ID T1 T2 T3 INST
+  U1=$(unique "$prefix") U2=$(unique "${prefix}2") U3=$(unique "${prefix}3")
+  U1_ID=$(create_user "$U1" "$pw") && U2_ID=$(create_user "$U2" "$pw") && U3_ID=$(create_user "$U3" "$pw") || return 1
+  T1=$(login "$U1" "$pw") && T2=$(login "$U2" "$pw") && T3=$(login "$U3" "$pw") || return 1
+  INST=$(unique "${prefix}i")
+  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
+  _setup_step 201 'instance create' || return 1
+  api POST "/admin/instances/$INST/grant" "{\"user_id\":$U3_ID}" "$(admin_token)"
+  _setup_step 201 'grant' || return 1
+  api GET "/instance/connect/$INST" "" "$T1"
+  upstream_api POST "/sandbox/instances/$INST/scan"
+  _setup_step 200 'sandbox scan' || return 1
+  if [ "$history" = history ]; then
+    upstream_api POST "/sandbox/instances/$INST/history" '{"chats":3,"messagesPerChat":20,"withMedia":true}'
+    _setup_step 200 'sandbox history' || return 1
+  fi
+  return 0
 }
 
 # start_extra_gateway [VAR=VAL...] — one more gateway process against the same DB, Redis and upstream,

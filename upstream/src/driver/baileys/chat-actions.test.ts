@@ -4,48 +4,29 @@
 // hosts and within MEDIA_MAX_BYTES.
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import type { Sql } from '../../db/client.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
-import { createInstance, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import { startBaileysRig, type BaileysRig } from '../../testing/baileys-rig.js'
+import type { Upstream } from '../../testing/upstream-harness.js'
 import type { MediaDownloadFn } from './chat-actions.js'
-import { BaileysDriver } from './index.js'
 
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`
 const MEDIA = Buffer.from('decrypted media bytes')
 
-let db: TestDatabase
+let rig: BaileysRig
 let up: Upstream
-const sockets: FakeSocket[] = []
 const downloads: Parameters<MediaDownloadFn>[] = []
-const sock = () => sockets.at(-1)!
+const sock = () => rig.sock()
 
 beforeAll(async () => {
-  db = await withDb()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real', MEDIA_MAX_BYTES: '1024' }, {
-    drivers: (ctx: { sql: Sql }) => {
-      const mediaDownload: MediaDownloadFn = async (...args) => {
-        downloads.push(args)
-        return Readable.from([MEDIA])
-      }
-      const driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000, mediaDownload }, (p) => {
-        const s = new FakeSocket(p)
-        sockets.push(s)
-        return s
-      })
-      return { driver, cloud: null }
-    },
-  })
-  await createInstance(up, 'b1')
-  const pending = up.req('GET', '/instance/connect/b1')
-  await waitFor(() => sockets.length === 1)
-  sock().open({ id: '595981000999:9@s.whatsapp.net', name: 'Phone' })
-  await pending
+  const mediaDownload: MediaDownloadFn = async (...args) => {
+    downloads.push(args)
+    return Readable.from([MEDIA])
+  }
+  rig = await startBaileysRig({ instance: 'b1', env: { MEDIA_MAX_BYTES: '1024' }, driver: { mediaDownload } })
+  up = rig.up
 })
 afterAll(async () => {
-  await up?.close()
-  await db?.drop()
+  await rig?.close()
 })
 beforeEach(() => {
   sock().chatCalls.length = 0

@@ -2,58 +2,29 @@
 // driver with a scripted socket: the exact sendMessage / addChatLabel / removeChatLabel arguments, the
 // answers in Evolution's shape, and the socket's labels.edit / labels.association events in the store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import type { Sql } from '../../db/client.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
-import { createInstance, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
-import { BaileysDriver } from './index.js'
+import { startBaileysRig, type BaileysRig } from '../../testing/baileys-rig.js'
+import { startMediaServer, waitFor, type Upstream } from '../../testing/upstream-harness.js'
 
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`
 const WEBP_B64 = 'UklGRjwAAABXRUJQVlA4IDAAAADQAQCdASoBAAEAAUAmJaACdLoB+AADsAD+8ut//NgVzXPv9//S4P0uD9Lg/9KQAAA='
 
-let db: TestDatabase
+let rig: BaileysRig
 let up: Upstream
-let sink: Awaited<ReturnType<typeof startReceiver>>
 let media: Awaited<ReturnType<typeof startMediaServer>>
-const sockets: FakeSocket[] = []
-const sock = () => sockets.at(-1)!
+const sock = () => rig.sock()
+const hooks = (event: string) => rig.hooks(event)
+const flushed = () => rig.flushed()
 
 beforeAll(async () => {
-  db = await withDb()
-  sink = await startReceiver()
   media = await startMediaServer()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real' }, {
-    drivers: (ctx: { sql: Sql }) => {
-      const driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000 }, (p) => {
-        const s = new FakeSocket(p)
-        sockets.push(s)
-        return s
-      })
-      return { driver, cloud: null }
-    },
-  })
-  await createInstance(up, 'bx')
-  await up.req('POST', '/webhook/set/bx', { body: { webhook: { enabled: true, url: sink.url, events: ['SEND_MESSAGE', 'LABELS_EDIT', 'LABELS_ASSOCIATION'] } } })
-  const pending = up.req('GET', '/instance/connect/bx')
-  await waitFor(() => sockets.length === 1)
-  sock().creds({ me: { id: '595981000999:9@s.whatsapp.net', name: 'Phone' }, registered: true })
-  sock().open({ id: '595981000999:9@s.whatsapp.net', name: 'Phone' })
-  await pending
-  await waitFor(async () => (await up.req('GET', '/instance/connectionState/bx')).body.instance.state === 'open')
+  rig = await startBaileysRig({ instance: 'bx', events: ['SEND_MESSAGE', 'LABELS_EDIT', 'LABELS_ASSOCIATION'], creds: true })
+  up = rig.up
 })
 afterAll(async () => {
-  await up?.close()
-  await sink?.close()
+  await rig?.close()
   await media?.close()
-  await db?.drop()
 })
-
-const hooks = (event: string) => sink.received.filter((r) => r.body?.event === event).map((r) => r.body.data)
-async function flushed() {
-  const row = (await up.req('GET', '/instance/fetchInstances?instanceName=bx')).body[0]
-  await up.deps.instances.flush(row)
-}
 
 describe('sends', () => {
   it('sendSticker: sendMessage(jid, {sticker: WebP bytes, mimetype, isAnimated}); messageRaw stickerMessage; send.message', async () => {

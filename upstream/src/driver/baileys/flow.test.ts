@@ -2,57 +2,40 @@
 // scripted socket: connect answers the socket's QR, pairing code, open, every send type's exact
 // sendMessage arguments, whatsappNumbers gaps, acks and inbound messages (LID -> phone JID).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import type { Sql } from '../../db/client.js'
 import { EvoError } from '../../lib/errors.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
-import { createInstance, mediaBytes, startMediaServer, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
-import { BaileysDriver, type BaileysSession } from './index.js'
+import { startBaileysRig, type BaileysRig } from '../../testing/baileys-rig.js'
+import type { FakeSocket } from '../../testing/fake-baileys.js'
+import { mediaBytes, startMediaServer, waitFor, type Upstream } from '../../testing/upstream-harness.js'
+import type { BaileysSession } from './index.js'
 
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
 
-let db: TestDatabase
+let rig: BaileysRig
 let up: Upstream
-let sink: Awaited<ReturnType<typeof startReceiver>>
 let media: Awaited<ReturnType<typeof startMediaServer>>
-let driver: BaileysDriver
-const sockets: FakeSocket[] = []
+let sockets: FakeSocket[]
 
 beforeAll(async () => {
-  db = await withDb()
-  sink = await startReceiver()
   media = await startMediaServer()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real' }, {
-    drivers: (ctx: { sql: Sql }) => {
-      driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000 }, (p) => {
-        const s = new FakeSocket(p)
-        sockets.push(s)
-        return s
-      })
-      return { driver, cloud: null }
-    },
+  rig = await startBaileysRig({
+    instance: 'b1',
+    events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE', 'MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'SEND_MESSAGE'],
+    connect: false,
   })
-  await createInstance(up, 'b1')
-  await up.req('POST', '/webhook/set/b1', {
-    body: { webhook: { enabled: true, url: sink.url, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE', 'MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'SEND_MESSAGE'] } },
-  })
+  up = rig.up
+  sockets = rig.sockets
 })
 afterAll(async () => {
-  await up?.close()
-  await sink?.close()
+  await rig?.close()
   await media?.close()
-  await db?.drop()
 })
 
 /** Waits until b1's queued driver events reached the DB. */
-async function flushed() {
-  const row = (await up.req('GET', '/instance/fetchInstances?instanceName=b1')).body[0]
-  await up.deps.instances.flush(row)
-}
+const flushed = () => rig.flushed()
 
-const hooks = (event: string) => sink.received.filter((r) => r.body?.event === event).map((r) => r.body.data)
+const hooks = (event: string) => rig.hooks(event)
 
 describe('connect', () => {
   it('answers the QR the socket produced and then opens', async () => {

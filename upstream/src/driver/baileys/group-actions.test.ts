@@ -2,51 +2,29 @@
 // makes, with the exact arguments, and answers Evolution's shape; Baileys' group events reach the store and a
 // webhook receiver (groups.update delivered to GROUP_UPDATE subscribers); socket errors get the route's wrapper.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import type { Sql } from '../../db/client.js'
-import { FAKE_GROUP, FakeSocket, fakeGroup, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
-import { createInstance, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
-import { BaileysDriver } from './index.js'
+import { startBaileysRig, type BaileysRig } from '../../testing/baileys-rig.js'
+import { FAKE_GROUP, fakeGroup } from '../../testing/fake-baileys.js'
+import { waitFor, type Upstream } from '../../testing/upstream-harness.js'
 
-let db: TestDatabase
+let rig: BaileysRig
 let up: Upstream
-let sink: Awaited<ReturnType<typeof startReceiver>>
-const sockets: FakeSocket[] = []
-const sock = () => sockets.at(-1)!
+const sock = () => rig.sock()
 const M1 = '595981111111@s.whatsapp.net'
 
 beforeAll(async () => {
-  db = await withDb()
-  sink = await startReceiver()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real' }, {
-    drivers: (ctx: { sql: Sql }) => {
-      const driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000 }, (p) => {
-        const s = new FakeSocket(p)
-        sockets.push(s)
-        return s
-      })
-      return { driver, cloud: null }
-    },
-  })
-  await createInstance(up, 'b1')
-  await up.req('POST', '/webhook/set/b1', { body: { webhook: { enabled: true, url: sink.url, events: ['GROUPS_UPSERT', 'GROUP_UPDATE', 'GROUP_PARTICIPANTS_UPDATE'] } } })
-  const pending = up.req('GET', '/instance/connect/b1')
-  await waitFor(() => sockets.length === 1)
-  sock().open({ id: '595981000999:9@s.whatsapp.net', name: 'Phone' })
-  await pending
+  rig = await startBaileysRig({ instance: 'b1', events: ['GROUPS_UPSERT', 'GROUP_UPDATE', 'GROUP_PARTICIPANTS_UPDATE'] })
+  up = rig.up
 })
 afterAll(async () => {
-  await up?.close()
-  await sink?.close()
-  await db?.drop()
+  await rig?.close()
 })
 beforeEach(() => {
   sock().groupCalls.length = 0
   sock().groupImpl = {}
 })
 
+const hooks = (event: string) => rig.hooks(event)
 const g = (method: string, route: string, body?: unknown) => up.req(method, `/group/${route}`, body === undefined ? {} : { body })
-const hooks = (event: string) => sink.received.filter((r) => r.body?.event === event).map((r) => r.body.data)
 
 describe('socket calls', () => {
   it('create: onWhatsApp drops unknown numbers, then groupCreate, groupUpdateDescription, promote, groupMetadata', async () => {

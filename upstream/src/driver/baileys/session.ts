@@ -4,6 +4,7 @@
  * into the seam's DriverEvents. The state is the socket's real state (a liveness probe catches a dead
  * socket that never said so); closes follow reconnect-policy.ts. Every socket gets a generation
  * number: events of a socket we already dropped are ignored, so a late close never undoes a restart.
+ * QR counting and pairing codes live in qr-pairing.ts, the bounded wait of connect() in connect-wait.ts.
  */
 import {
   generateMessageIDV2, makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto,
@@ -12,7 +13,6 @@ import type { Logger } from 'pino'
 import { wipeAuth } from '../../db/baileys-auth.js'
 import { internal } from '../../lib/errors.js'
 import { ConnectionClosedError } from '../errors.js'
-import { renderQr } from '../qr.js'
 import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
 import { PgAuthState } from './auth-state.js'
 import { Lru, lruCacheStore } from './caches.js'
@@ -23,8 +23,10 @@ import { extraBaileysContent, extraSendOptions, isExtraContent } from './extra-c
 import { attachLabelListeners } from './label-listeners.js'
 import { attachGroupListeners } from './group-listeners.js'
 import { BaileysGroupActions } from './group-actions.js'
+import { QrPairing } from './qr-pairing.js'
 import { LivenessProbe } from './liveness.js'
 import { checkNumbers } from './number-check.js'
+import { ConnectWait } from './connect-wait.js'
 import { attachProtocolFixes } from './protocol-fixes.js'
 import { Backoff, decideOnClose, Reason } from './reconnect-policy.js'
 import { baileysLogger, type SessionOptions } from './session-options.js'
@@ -53,15 +55,15 @@ export class BaileysSession implements DriverSession {
   private generation = 0
   private auth: PgAuthState | null = null
   private keys: SignalKeyStore | null = null
-  private pairingNumber: string | null = null
-  private pairingCode: string | null = null
-  private qrCount = 0
+  /** QRs shown and the pairing code of the current connect attempt (qr-pairing.ts). */
+  private readonly pairing: QrPairing
   private readonly backoff: Backoff
   private retryTimer: unknown = null
   private readonly liveness: LivenessProbe
   private watchdog: unknown = null
   private ended = false
-  private settle: (() => void) | null = null
+  /** What connect() and restart() wait for (connect-wait.ts). */
+  private readonly connectWait: ConnectWait
   private readonly recent = new Lru<proto.IMessage>(RECENT_SENT_MAX)
   /** Ids of our API's sends: Baileys echoes each as a messages.upsert `append`, which the send flow already stored. */
   private readonly ownSends = new Lru<true>(RECENT_SENT_MAX)
@@ -78,6 +80,8 @@ export class BaileysSession implements DriverSession {
     this.log = opts.log.child({ instance: info.name })
     this.baileysLog = baileysLogger(this.log)
     this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs, opts.random)
+    this.pairing = new QrPairing(opts, this.log)
+    this.connectWait = new ConnectWait(opts)
     this.liveness = new LivenessProbe({ timers: opts.timers, periodMs: opts.livenessMs, timeoutMs: opts.livenessTimeoutMs, log: this.log })
   }
 
@@ -90,9 +94,7 @@ export class BaileysSession implements DriverSession {
     if (this.ended || this.state !== 'close') return
     this.cancelRetry()
     this.state = 'connecting'
-    this.pairingNumber = opts.number ? opts.number.replace(/\D/g, '') || null : null
-    this.pairingCode = null
-    this.qrCount = 0
+    this.pairing.begin(opts.number)
     const owner = await this.opts.locks.acquire(this.info.id).catch((err: unknown) => {
       this.log.error({ err }, 'taking the instance owner lock failed: not connecting')
       return null
@@ -112,8 +114,7 @@ export class BaileysSession implements DriverSession {
     this.cancelRetry()
     this.dropSocket()
     this.qr = null
-    this.qrCount = 0
-    this.pairingCode = null
+    this.pairing.reset()
     this.state = 'connecting'
     this.events.state({ state: 'connecting', statusReason: 200 })
     await this.startAndWait()
@@ -144,7 +145,7 @@ export class BaileysSession implements DriverSession {
     this.dropSocket()
     this.qr = null
     this.state = 'close'
-    this.settle?.()
+    this.connectWait.settle()
     await this.opts.locks.release(this.info.id).catch((err: unknown) => this.log.warn({ err }, 'owner lock release failed'))
     this.onEnd()
   }
@@ -189,21 +190,9 @@ export class BaileysSession implements DriverSession {
 
   /** Opens a socket and waits (bounded) until it showed a QR, opened or closed. */
   private async startAndWait(): Promise<void> {
-    const settled = this.waitSettled()
+    const settled = this.connectWait.start()
     await this.openSocket()
     await settled
-  }
-
-  private waitSettled(): Promise<void> {
-    if (this.opts.connectWaitMs <= 0) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(() => this.settle?.(), this.opts.connectWaitMs).unref()
-      this.settle = () => {
-        clearTimeout(t)
-        this.settle = null
-        resolve()
-      }
-    })
   }
 
   private async openSocket(): Promise<void> {
@@ -275,23 +264,14 @@ export class BaileysSession implements DriverSession {
   private async onQr(sock: WaSocket, gen: number, code: string): Promise<void> {
     if (this.state !== 'connecting') return
     this.clearWatchdog()
-    if (this.qrCount >= this.opts.qrLimit) return this.refuse()
-    const count = ++this.qrCount
+    if (this.pairing.exhausted) return this.refuse()
     // A QR means the socket works: a later close during pairing starts backing off from the minimum.
     this.backoff.reset()
-    if (this.pairingNumber && !this.pairingCode) {
-      try {
-        this.pairingCode = await sock.requestPairingCode(this.pairingNumber)
-      } catch (err) {
-        this.log.warn({ err }, 'requesting a pairing code failed; the QR still works')
-      }
-    }
-    // Since rc10 the string is a wa.me link rather than `2@ref,...`: render whatever the socket gave.
-    const base64 = await renderQr(code, this.opts.qrColor)
+    const { base64, count } = await this.pairing.next(sock, code)
     if (gen !== this.generation || this.state !== 'connecting') return
-    this.qr = { pairingCode: this.pairingCode, code, base64, count }
+    this.qr = { pairingCode: this.pairing.pairingCode, code, base64, count }
     this.events.qr(this.qr)
-    this.settle?.()
+    this.connectWait.settle()
   }
 
   private refuse(): void {
@@ -301,7 +281,7 @@ export class BaileysSession implements DriverSession {
     this.state = 'close'
     void this.opts.locks.release(this.info.id).catch(() => undefined)
     this.events.state({ state: 'refused', statusReason: Reason.connectionClosed })
-    this.settle?.()
+    this.connectWait.settle()
   }
 
   private onOpen(sock: WaSocket, gen: number): void {
@@ -316,7 +296,7 @@ export class BaileysSession implements DriverSession {
     this.events.creds({ paired: true, wuid })
     this.events.state({ state: 'open', statusReason: 200, identity })
     this.liveness.start(sock, () => gen === this.generation, () => void this.socketClosed(gen, Reason.connectionLost))
-    this.settle?.()
+    this.connectWait.settle()
   }
 
   /** The current socket closed (by itself, or a probe found it dead). Stale sockets are ignored. */
@@ -352,7 +332,7 @@ export class BaileysSession implements DriverSession {
       this.qr = null
       this.state = 'close'
       this.events.state({ state: 'close', statusReason: code })
-      this.settle?.()
+      this.connectWait.settle()
       await this.opts.locks.release(this.info.id).catch(() => undefined)
       return
     }
@@ -361,7 +341,7 @@ export class BaileysSession implements DriverSession {
       this.retryTimer = null
       void this.retry().catch((err: unknown) => this.log.error({ err }, 'baileys reconnect failed'))
     }, delay)
-    if (this.state === 'connecting' && this.qrCount > 0) {
+    if (this.state === 'connecting' && this.pairing.started) {
       // A QR socket expired (its refs ran out): keep showing `connecting`; QRCODE_LIMIT bounds the loop.
       this.log.info({ ...log, delay }, 'baileys QR socket closed; reconnecting for a fresh QR')
       return
@@ -370,7 +350,7 @@ export class BaileysSession implements DriverSession {
     this.qr = null
     this.state = 'close'
     this.events.state({ state: 'close', statusReason: code })
-    this.settle?.()
+    this.connectWait.settle()
   }
 
   private async retry(): Promise<void> {

@@ -3,57 +3,30 @@
 // messages.update (incoming read, revoke, edit, poll) and messages.delete, read back through the find
 // routes, with the webhooks each one emits to a local receiver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import type { Sql } from '../../db/client.js'
-import { FakeSocket, ManualTimers, RIG_DEFAULTS, silent } from '../../testing/fake-baileys.js'
-import { createInstance, startReceiver, startUpstream, waitFor, withDb, type Upstream } from '../../testing/upstream-harness.js'
-import { BaileysDriver } from './index.js'
+import { startBaileysRig, type BaileysRig } from '../../testing/baileys-rig.js'
+import { waitFor, type Upstream } from '../../testing/upstream-harness.js'
 
 const ANA = '595981000201@s.whatsapp.net'
 const BETO = '595981000202@s.whatsapp.net'
 const GROUP = '120363000000000001@g.us'
 const long = (n: number) => ({ low: n, high: 0, unsigned: true, toString: () => String(n) })
 
-let db: TestDatabase
+let rig: BaileysRig
 let up: Upstream
-let sink: Awaited<ReturnType<typeof startReceiver>>
-const sockets: FakeSocket[] = []
-const sock = () => sockets.at(-1)!
+const sock = () => rig.sock()
 
 beforeAll(async () => {
-  db = await withDb()
-  sink = await startReceiver()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real' }, {
-    drivers: (ctx: { sql: Sql }) => {
-      const driver = new BaileysDriver({ sql: ctx.sql, log: silent, timers: new ManualTimers(), random: () => 0.5, ...RIG_DEFAULTS, connectWaitMs: 10_000 }, (p) => {
-        const s = new FakeSocket(p)
-        sockets.push(s)
-        return s
-      })
-      return { driver, cloud: null }
-    },
-  })
-  await createInstance(up, 'st')
   const events = ['MESSAGES_UPSERT', 'MESSAGES_SET', 'MESSAGES_UPDATE', 'MESSAGES_DELETE', 'MESSAGES_EDITED', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE', 'PRESENCE_UPDATE']
-  await up.req('POST', '/webhook/set/st', { body: { webhook: { enabled: true, url: sink.url, events } } })
-  const pending = up.req('GET', '/instance/connect/st')
-  await waitFor(() => sockets.length === 1)
-  sock().open({ id: '595981000999:3@s.whatsapp.net', name: 'Me' })
-  await pending
-  await waitFor(async () => (await up.req('GET', '/instance/connectionState/st')).body.instance.state === 'open')
+  rig = await startBaileysRig({ instance: 'st', events, me: { id: '595981000999:3@s.whatsapp.net', name: 'Me' } })
+  up = rig.up
 })
 afterAll(async () => {
-  await up?.close()
-  await sink?.close()
-  await db?.drop()
+  await rig?.close()
 })
 
 /** Waits until the instance's queued driver events reached the DB and the dispatcher. */
-async function flushed() {
-  const row = (await up.req('GET', '/instance/fetchInstances?instanceName=st')).body[0]
-  await up.deps.instances.flush(row)
-}
-const hooks = (event: string) => sink.received.filter((r) => r.body?.event === event).map((r) => r.body.data)
+const flushed = () => rig.flushed()
+const hooks = (event: string) => rig.hooks(event)
 const find = async (route: string, body: unknown = {}) => {
   const res = await up.req('POST', `/chat/${route}/st`, { body })
   expect(res.status, JSON.stringify(res.body)).toBe(200)

@@ -2,32 +2,25 @@
 // send Meta's exact requests (POST /{phone_number_id}/messages {status:"read"}; GET /{media-id}, then its
 // URL with the Bearer token), profile pictures are null, and every other route is Evolution's named 400.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import { startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
-import { startUpstream, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import type { FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { CLOUD_PHONE_ID as PHONE_ID, CLOUD_TOKEN as TOKEN, startCloudRig, type CloudRig } from '../../testing/cloud-rig.js'
+import type { Upstream } from '../../testing/upstream-harness.js'
 
-const TOKEN = 'EAAG-test-access-token'
-const PHONE_ID = '106540352242922'
 const N = '595981123456'
 const JID = `${N}@s.whatsapp.net`
 const BYTES = Buffer.from('%PDF-1.4 fake cloud document')
 
-let db: TestDatabase
+let rig: CloudRig
 let up: Upstream
 let graph: FakeGraph
 
 beforeAll(async () => {
-  graph = await startFakeGraph({ tokens: [TOKEN] })
+  rig = await startCloudRig()
+  ;({ up, graph } = rig)
   graph.addMedia('1234567890', { bytes: BYTES, mimeType: 'application/pdf' })
-  db = await withDb()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real', GRAPH_API_URL: `${graph.url}/v21.0`, GRAPH_API_TIMEOUT_MS: '5000' })
-  const res = await up.req('POST', '/instance/create', { body: { instanceName: 'biz', integration: 'WHATSAPP-BUSINESS', token: TOKEN, number: PHONE_ID } })
-  expect(res.status).toBe(201)
 })
 afterAll(async () => {
-  await up?.close()
-  await db?.drop()
-  await graph?.close()
+  await rig?.close()
 })
 beforeEach(() => {
   graph.requests.length = 0

@@ -2,31 +2,24 @@
 // Graph body (by link, or uploaded WebP by id), and Evolution's "Method not available" 400 for video
 // notes, statuses and both label routes, with no Graph call.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import { startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
-import { startUpstream, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import type { FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { CLOUD_PHONE_ID as PHONE_ID, CLOUD_TOKEN as TOKEN, startCloudRig, type CloudRig } from '../../testing/cloud-rig.js'
+import type { Upstream } from '../../testing/upstream-harness.js'
 
-const TOKEN = 'EAAG-test-access-token'
-const PHONE_ID = '106540352242922'
 const N = '595981123456'
 const WEBP_B64 = 'UklGRjwAAABXRUJQVlA4IDAAAADQAQCdASoBAAEAAUAmJaACdLoB+AADsAD+8ut//NgVzXPv9//S4P0uD9Lg/9KQAAA='
 const NA = { status: 400, error: 'Bad Request', response: { message: ['Method not available on WhatsApp Business API'] } }
 
-let db: TestDatabase
+let rig: CloudRig
 let up: Upstream
 let graph: FakeGraph
 
 beforeAll(async () => {
-  graph = await startFakeGraph({ tokens: [TOKEN], phones: { [PHONE_ID]: '+1 555-010-0999' } })
-  db = await withDb()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real', GRAPH_API_URL: `${graph.url}/v21.0`, GRAPH_API_TIMEOUT_MS: '5000' })
-  const res = await up.req('POST', '/instance/create', { body: { instanceName: 'biz', integration: 'WHATSAPP-BUSINESS', token: TOKEN, number: PHONE_ID } })
-  expect(res.status).toBe(201)
+  rig = await startCloudRig({ graph: { phones: { [PHONE_ID]: '+1 555-010-0999' } } })
+  ;({ up, graph } = rig)
 })
 afterAll(async () => {
-  await up?.close()
-  await db?.drop()
-  await graph?.close()
+  await rig?.close()
 })
 beforeEach(() => {
   graph.requests.length = 0

@@ -1,24 +1,19 @@
 // The /group routes on a Cloud API instance: every one is Evolution's NA-400, and no Graph request is made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestDatabase } from '../../../../tests/support/db.js'
-import { startFakeGraph, type FakeGraph } from '../../../../tests/support/fake-graph.js'
-import { startUpstream, withDb, type Upstream } from '../../testing/upstream-harness.js'
+import type { FakeGraph } from '../../../../tests/support/fake-graph.js'
+import { startCloudRig, type CloudRig } from '../../testing/cloud-rig.js'
+import type { Upstream } from '../../testing/upstream-harness.js'
 
-const TOKEN = 'EAAG-test-access-token'
-let db: TestDatabase
+let rig: CloudRig
 let up: Upstream
 let graph: FakeGraph
 
 beforeAll(async () => {
-  graph = await startFakeGraph({ tokens: [TOKEN] })
-  db = await withDb()
-  up = await startUpstream(db, { UPSTREAM_DRIVER: 'real', GRAPH_API_URL: `${graph.url}/v21.0`, GRAPH_API_TIMEOUT_MS: '5000' })
-  await up.req('POST', '/instance/create', { body: { instanceName: 'biz', integration: 'WHATSAPP-BUSINESS', token: TOKEN, number: '106540352242922' } })
+  rig = await startCloudRig()
+  ;({ up, graph } = rig)
 })
 afterAll(async () => {
-  await up?.close()
-  await db?.drop()
-  await graph?.close()
+  await rig?.close()
 })
 
 const NA = { status: 400, error: 'Bad Request', response: { message: ['Method not available on WhatsApp Business API'] } }
