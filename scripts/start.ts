@@ -3,7 +3,8 @@
  * `npm start`: everything a fresh clone needs to run locally. Ensures PostgreSQL and Redis (private ones
  * under .data/ when none answers), creates the database, generates the admin password and the upstream
  * key on first run (kept in .data/generated.env), builds the panel when a build script exists, starts
- * upstream + gateway with their logs on the terminal and in .data/logs/, and on Ctrl-C / SIGTERM stops
+ * upstream + gateway with their logs on the terminal and in .data/logs/, restarts either when it exits
+ * on its own (with backoff while it crash-loops: lib/keep-alive.ts), and on Ctrl-C / SIGTERM stops
  * gateway, upstream and private servers in that order and exits 0.
  */
 import path from 'node:path'
@@ -13,6 +14,7 @@ import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
 import { ensureDatabase, userExists } from './lib/pg-admin.js'
 import { isListening } from './lib/ports.js'
+import { keepAlive } from './lib/keep-alive.js'
 import { ensureSecrets } from './lib/secrets.js'
 import { ensureServices, type Services } from './lib/services.js'
 import { startStack, type Stack } from './lib/stack.js'
@@ -113,14 +115,15 @@ async function main(): Promise<void> {
   process.stdout.write(banner(launcher.GATEWAY_PORT, launcher.ADMIN_USERNAME, passwordLine) + '\n')
   say(`logs: ${path.relative(REPO_ROOT, stack.logs.gateway)}, ${path.relative(REPO_ROOT, stack.logs.upstream)}`)
 
-  // A service dying on its own takes the whole stack down: a half-running stack only confuses.
-  const which = await Promise.race([
-    stack.gateway.exited.then((code) => ['gateway', code] as const),
-    stack.upstream.exited.then((code) => ['upstream', code] as const),
-  ])
-  if (shuttingDown) return
-  say(`${which[0]} exited unexpectedly (code ${which[1]}); stopping`)
-  await shutdown(1)
+  // A service dying on its own is started again (each also re-forks its own crashed workers): one
+  // crash must not stop the stack. Only a signal (or losing our parent) stops everything.
+  const running = stack
+  const stopped = () => shuttingDown !== null
+  await Promise.all(
+    (['gateway', 'upstream'] as const).map((name) =>
+      keepAlive({ name, exited: () => running[name].exited, restart: () => running.restart(name), stopped, say }),
+    ),
+  )
 }
 
 main().catch(async (err: unknown) => {

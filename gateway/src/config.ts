@@ -32,6 +32,11 @@ export const ConfigSchema = v.object({
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/taguato'),
   /** PostgreSQL connections per gateway process. */
   DATABASE_POOL_MAX: int(10, 1, 200),
+  /**
+   * Connect timeout of each PostgreSQL connection attempt, in ms. While PostgreSQL is unreachable the
+   * pool's circuit answers at once (503 "Database unavailable"); this bounds the attempts that probe it.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: int(1000, 100, 60_000),
   /** Redis: session cache and revocation, per-user rate limits, status cache, cache invalidation; shared by every replica. */
   REDIS_URL: url('redis://127.0.0.1:6379'),
   /**
@@ -40,6 +45,11 @@ export const ConfigSchema = v.object({
    * per-turn objects cost more garbage collection (docs/benchmarks.md).
    */
   REDIS_AUTO_PIPELINING: bool(false),
+  /**
+   * How long a Redis command may take before it fails, in ms. A stalled Redis then costs a request this
+   * long at most and the fallbacks start (sessions from PostgreSQL, in-memory rate limits).
+   */
+  REDIS_COMMAND_TIMEOUT_MS: int(1000, 50, 60_000),
   /** Seeded admin account, created at start when missing. */
   ADMIN_USERNAME: v.pipe(str('admin'), v.regex(/^[A-Za-z0-9_]{3,50}$/, 'must be 3-50 letters, digits or _')),
   /** Seeded admin password; npm start generates one when unset, stores it in .data/generated.env and prints it once. */
@@ -70,8 +80,6 @@ export const ConfigSchema = v.object({
 
   /** Session lifetime in hours (sliding: every request extends it). */
   SESSION_TTL_HOURS: int(24, 1, 24 * 365),
-  /** How long a replica may trust its in-process copy of a session between Redis checks. */
-  SESSION_CACHE_TTL_SECONDS: int(60, 0, 3600),
   /** Requests per 60 s for users whose rate_limit is NULL; 0 = unlimited. */
   RATE_LIMIT_DEFAULT: int(600, 0),
   /** Per-IP limit on /message/*: requests per second (token bucket). */
@@ -110,10 +118,26 @@ export const ConfigSchema = v.object({
   BREAKER_THRESHOLD: int(5, 1, 1000),
   /** Circuit breaker: seconds open before a half-open trial. */
   BREAKER_RESET_SECONDS: int(30, 1, 3600),
+  /**
+   * Circuit breaker: a proxied call still unanswered after this many ms counts as one failure at that
+   * moment (a stalled upstream opens the breaker within seconds); 0 = slow calls never count. Calls whose
+   * client body is still streaming are exempt.
+   */
+  BREAKER_SLOW_CALL_MS: int(5000, 0),
   /** Upstream connect timeout, in ms. */
   UPSTREAM_CONNECT_TIMEOUT_MS: int(5000, 100),
-  /** Upstream whole-request timeout, in ms. */
+  /**
+   * Upstream read (idle) timeout, in ms: the longest the upstream may stay silent during a proxied
+   * request, as nginx's proxy_read_timeout. Sends also have the whole-request UPSTREAM_SEND_TIMEOUT_MS.
+   */
   UPSTREAM_TIMEOUT_MS: int(30000, 100),
+  /**
+   * Whole-request deadline of a send (/message/*, /webhook/meta), in ms: from the moment the gateway
+   * starts the request upstream (the client's body is in) to the last byte of the upstream's answer;
+   * past it the client gets 504 "WhatsApp API timeout" (the message may still go out). Media sends
+   * (sendMedia, sendPtv, sendWhatsAppAudio, sendSticker, sendStatus) get the larger of this and UPSTREAM_TIMEOUT_MS.
+   */
+  UPSTREAM_SEND_TIMEOUT_MS: int(15000, 100),
 
   /** Run the cron workers in this process (each job still runs once across replicas, D12 (docs/decisions.md#d12)). */
   WORKERS_ENABLED: bool(true),
@@ -154,6 +178,14 @@ export const ConfigSchema = v.object({
   PURGE_CRON: str('0 */6 * * *'),
   /** Purge: message_logs rows older than this many days (R8, docs/decisions.md#r8). */
   RETENTION_MESSAGE_LOGS_DAYS: int(90, 1),
+  /**
+   * Most message-log rows waiting for PostgreSQL (Redis list + local journal) before new sends are refused
+   * with 503: every answered send's row is durable first (docs/operations.md, "Message log durability").
+   * An alert goes out at 80 %.
+   */
+  MESSAGE_LOG_BUFFER_MAX: int(100000, 100, 10_000_000),
+  /** Local append-only journal of message-log rows Redis did not take (Redis down); replayed by any process on this host. */
+  MESSAGE_LOG_JOURNAL_DIR: str('./.data/message-log'),
   /** Purge: audit_log rows, in days. */
   RETENTION_AUDIT_DAYS: int(180, 1),
   /** Purge: reconnect_log rows, in days. */

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { createDb, type Db } from './db/client.js'
+import { createDb, dbCircuit, stopDbCircuit, type Db, type DbCircuit } from './db/client.js'
 import { trustedProxies, type TrustedProxies } from './lib/client-ip.js'
 import { coalesceWrites } from './lib/redis-write-batch.js'
 import { AlertService } from './services/alerts/alerts.js'
@@ -19,7 +19,7 @@ import { InstanceAccess } from './services/instances/instance-access.js'
 import { UpstreamClient } from './services/upstream-client/upstream-client.js'
 import { Scheduler } from './workers/scheduler.js'
 import { UpstreamBreaker } from './services/breaker/breaker.js'
-import { MessageLogWriter } from './services/message-log/message-log.js'
+import { MessageLogWriter, messageLogJournalDir, messageLogPrefix } from './services/message-log/message-log.js'
 import { UpstreamProxy } from './services/upstream-proxy/upstream-proxy.js'
 import { createMetrics, type Metrics } from './services/metrics/index.js'
 
@@ -27,6 +27,8 @@ export type Deps = {
   config: Config
   log: Logger
   sql: Db
+  /** The pool's circuit (db/client.ts): open while PostgreSQL is unreachable; /health/ready reports it. */
+  dbCircuit: DbCircuit | undefined
   redis: Redis
   trusted: TrustedProxies
   sessions: SessionStore
@@ -50,7 +52,7 @@ export type Deps = {
   proxy: UpstreamProxy
   /** D9 (docs/decisions.md#d9) breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
   breaker: UpstreamBreaker
-  /** Buffered message_logs writer (D13, docs/decisions.md#d13): `add(row)`, `flush()`. */
+  /** Durable message_logs writer (D13, docs/decisions.md#d13; services/message-log): `await add(row)` before the answer, `flush()`. */
   messageLog: MessageLogWriter
   /**
    * Work to finish before the pools close on shutdown (flush the message-log buffer, stop workers...).
@@ -61,11 +63,24 @@ export type Deps = {
   close: () => Promise<void>
 }
 
-export function createRedis(url: string, log: Logger, autoPipelining = false): Redis {
+export type RedisOptions = {
+  /** ioredis auto-pipelining instead of lib/redis-write-batch (REDIS_AUTO_PIPELINING). */
+  autoPipelining?: boolean
+  /** A command not answered in this many ms fails (REDIS_COMMAND_TIMEOUT_MS); 0 = never. */
+  commandTimeoutMs?: number
+}
+
+export function createRedis(url: string, log: Logger, o: RedisOptions = {}): Redis {
+  const autoPipelining = o.autoPipelining ?? false
+  const commandTimeout = o.commandTimeoutMs ?? 1000
   const redis = new Redis(url, {
     // Fail fast instead of queueing while Redis is down: callers have fallbacks (D8, docs/decisions.md#d8, sessions).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A Redis that is connected but does not answer (frozen, swapping, a long blocking command) would
+    // otherwise hold every request for as long as it stalls: a command fails after this long and the
+    // caller's fallback runs (docs/operations.md#what-each-outage-does-to-users).
+    ...(commandTimeout > 0 ? { commandTimeout } : {}),
     // Off by default (REDIS_AUTO_PIPELINING): coalesceWrites below batches a turn's commands into one
     // socket write without ioredis' per-turn Pipeline objects, which outlived scavenges (lib/redis-write-batch).
     enableAutoPipelining: autoPipelining,
@@ -86,8 +101,12 @@ export function createRedis(url: string, log: Logger, autoPipelining = false): R
 }
 
 export function buildDeps(config: Config, log: Logger): Deps {
-  const sql = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX)
-  const redis = createRedis(config.REDIS_URL, log, config.REDIS_AUTO_PIPELINING)
+  const sql = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX, {
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    onCircuit: (open, cause) =>
+      open ? log.error({ cause }, 'database unavailable: failing queries fast until it answers') : log.info('database reachable again'),
+  })
+  const redis = createRedis(config.REDIS_URL, log, { autoPipelining: config.REDIS_AUTO_PIPELINING, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS })
   const metrics = createMetrics(config, sql)
   const upstream = new UpstreamClient({
     baseUrl: config.UPSTREAM_URL,
@@ -99,6 +118,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
     config,
     log,
     sql,
+    dbCircuit: dbCircuit(sql),
     redis,
     trusted: trustedProxies(config.TRUSTED_PROXIES),
     sessions: new SessionStore(sql, redis, log, { ttlHours: config.SESSION_TTL_HOURS }),
@@ -115,9 +135,23 @@ export function buildDeps(config: Config, log: Logger): Deps {
       apiKey: config.AUTHENTICATION_API_KEY,
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
       readTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      sendTimeoutMs: config.UPSTREAM_SEND_TIMEOUT_MS,
+      // Media uploads are slow on a healthy upstream: at least the idle timeout, as before sends had a deadline.
+      longSendTimeoutMs: Math.max(config.UPSTREAM_SEND_TIMEOUT_MS, config.UPSTREAM_TIMEOUT_MS),
     }),
-    breaker: new UpstreamBreaker({ threshold: config.BREAKER_THRESHOLD, resetSeconds: config.BREAKER_RESET_SECONDS, log }),
-    messageLog: new MessageLogWriter(sql, log),
+    breaker: new UpstreamBreaker({
+      threshold: config.BREAKER_THRESHOLD,
+      resetSeconds: config.BREAKER_RESET_SECONDS,
+      slowCallMs: config.BREAKER_SLOW_CALL_MS,
+      log,
+    }),
+    messageLog: new MessageLogWriter(sql, log, {
+      redis,
+      redisPrefix: messageLogPrefix(config.DATABASE_URL),
+      journalDir: messageLogJournalDir(config.MESSAGE_LOG_JOURNAL_DIR, config.DATABASE_URL),
+      bufferMax: config.MESSAGE_LOG_BUFFER_MAX,
+      alerts: { notify: (e) => deps.alerts.notify(e) },
+    }),
     shutdownHooks: [],
     close: async () => {
       deps.breaker.shutdown()
@@ -126,11 +160,18 @@ export function buildDeps(config: Config, log: Logger): Deps {
       redis.disconnect()
       await upstream.close()
       await deps.alerts.close()
+      stopDbCircuit(sql)
       await sql.end({ timeout: 5 })
     },
   }
   // Registered first so it runs last: every other hook (workers) may still log sends.
-  deps.shutdownHooks.unshift(() => deps.messageLog.flush())
+  deps.shutdownHooks.unshift(async () => {
+    await deps.messageLog.flush()
+    deps.messageLog.stop()
+  })
+  deps.metrics.gaugeOnScrape('taguato_message_log_buffer_rows', 'Message-log rows made durable but not yet in PostgreSQL (Redis list + local journal)', () =>
+    deps.messageLog.pending(),
+  )
   deps.metrics.watchBreaker(() => deps.breaker.state())
   wireBreakerAlerts(deps)
   return deps

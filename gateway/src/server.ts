@@ -1,7 +1,9 @@
 /**
  * @module server
- * The gateway's Node entry: config -> deps -> migrations -> admin seed -> HTTP server -> workers.
- * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown hooks, close pools.
+ * The gateway's Node entry: config -> (primary) migrations -> admin seed -> fork workers; (worker) deps
+ * -> HTTP server -> jobs. Always clustered, one worker included, so a crashed worker is re-forked
+ * (cluster/primary.ts). SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run shutdown
+ * hooks, close pools.
  */
 import cluster from 'node:cluster'
 import v8 from 'node:v8'
@@ -16,6 +18,7 @@ import { listMigrations, migrate, MigrationHistoryError } from '../../db/migrate
 import { assertServableSchema, SchemaRefusedError } from './db/schema-check.js'
 import { registerJobs } from './workers/index.js'
 import { runPrimary, workerCount } from './cluster/primary.js'
+import { reportRestarts } from './cluster/worker-restart.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url))
 /** Advisory-lock key for the gateway's migrations (the upstream uses its own). */
@@ -34,7 +37,7 @@ function readConfig(): Config {
 }
 
 /**
- * Migrations and the admin seed: run by the first process only (the primary when clustered). A schema
+ * Migrations and the admin seed: run by the primary only, before any worker starts. A schema
  * we did not make (TAGUATO-SEND's, another program's) stops the start here, before anything listens.
  */
 export async function prepareDatabase(deps: Deps): Promise<void> {
@@ -63,9 +66,9 @@ export async function main(): Promise<void> {
   const config = readConfig()
   applyHeapPolicy(config)
   const log = createLogger(config.LOG_LEVEL)
-  const workers = workerCount(config)
-  if (workers > 1 && cluster.isPrimary) {
-    // Clustered: the primary migrates and seeds once with throwaway deps, then only supervises.
+  if (cluster.isPrimary) {
+    // The primary migrates and seeds once with throwaway deps, then only supervises (even one worker:
+    // a crash must not stop the service).
     const prepare = async () => {
       const d = buildDeps(config, log)
       try {
@@ -74,11 +77,12 @@ export async function main(): Promise<void> {
         await d.close()
       }
     }
-    return runPrimary({ workers, log, prepare })
+    await runPrimary({ workers: workerCount(config), log, prepare })
+    return
   }
   const deps = buildDeps(config, log)
   if (!(await waitForRedis(deps.redis, 3000))) log.warn('redis not ready at start; continuing degraded')
-  if (cluster.isPrimary) await prepareDatabase(deps)
+  reportRestarts(deps)
 
   registerJobs(deps)
   const gateway = createApp(deps)
@@ -110,7 +114,7 @@ export async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   // A worker whose primary died would hold connections but never get new ones: stop with it.
-  if (cluster.isWorker) process.on('disconnect', () => void stop('primary gone'))
+  process.on('disconnect', () => void stop('primary gone'))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

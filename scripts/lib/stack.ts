@@ -59,7 +59,13 @@ export type Stack = {
   logs: { gateway: string; upstream: string }
   gateway: GatewayProcess
   upstream: RunningService
-  /** Gateway first, then upstream. Idempotent. */
+  /**
+   * Starts a fresh gateway or upstream (after it exited) with the same port, environment and log file;
+   * `gateway`/`upstream` then name the new process. Throws when it does not become ready, or once the
+   * stack is stopping.
+   */
+  restart: (which: 'gateway' | 'upstream') => Promise<void>
+  /** Gateway first, then upstream (the current ones, after a restart still under way). Idempotent. */
   stop: () => Promise<void>
 }
 
@@ -114,27 +120,43 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // The upstream's global webhook feeds the gateway's delivery statuses (sent -> delivered -> read).
   const key = env.AUTHENTICATION_API_KEY
   const globalUrl = env.WEBHOOK_GLOBAL_URL || (key ? globalReceiverUrl(`http://127.0.0.1:${gatewayPort}`, key) : '')
-  const upstream = await startUpstream({ ...env, WEBHOOK_GLOBAL_URL: globalUrl }, { ...common, port: upstreamPort, logName: 'upstream' })
+  const upstreamEnv: Env = { ...env, WEBHOOK_GLOBAL_URL: globalUrl }
+  const bootUpstream = async () => (await startUpstream(upstreamEnv, { ...common, port: upstreamPort, logName: 'upstream' })).service
+  const bootGateway = () => startGateway(env, { ...common, port: gatewayPort, logName: 'gateway' })
+  const upstream = await bootUpstream()
   let gateway: GatewayProcess
   try {
     await opts.beforeGateway?.()
-    gateway = await startGateway(env, { ...common, port: gatewayPort, logName: 'gateway' })
+    gateway = await bootGateway()
   } catch (err) {
-    await upstream.service.stop()
+    await upstream.stop()
     throw err
   }
   let stopping: Promise<void> | null = null
-  return {
+  const restarts = new Set<Promise<void>>()
+  const stack: Stack = {
     gatewayUrl: gateway.url,
     upstreamUrl,
     env,
-    logs: { gateway: gateway.logFile, upstream: upstream.service.logFile },
+    logs: { gateway: gateway.logFile, upstream: upstream.logFile },
     gateway,
-    upstream: upstream.service,
+    upstream,
+    restart: async (which) => {
+      if (stopping) throw new Error(`not restarting the ${which}: stopping`)
+      const started = which === 'gateway' ? bootGateway().then((g) => void (stack.gateway = g)) : bootUpstream().then((u) => void (stack.upstream = u))
+      restarts.add(started)
+      try {
+        await started
+      } finally {
+        restarts.delete(started)
+      }
+    },
     stop: () =>
       (stopping ??= (async () => {
-        await gateway.stop()
-        await upstream.service.stop()
+        await Promise.allSettled([...restarts])
+        await stack.gateway.stop()
+        await stack.upstream.stop()
       })()),
   }
+  return stack
 }

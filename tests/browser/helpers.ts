@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the panel's browser tests: the stack's addresses (from scripts/test.ts), Debian's
  * chromium through playwright-core, sign-in, hash navigation, toasts, screenshots at 1280 px and at
- * phone width (test-artifacts/screenshots/<flow>.png and <flow>-375.png), plain API calls, and users
- * written straight into the stack's database.
+ * phone width (test-artifacts/screenshots/<flow>.png and <flow>-375.png), plain API calls, users
+ * written straight into the stack's database, and a signed-in user with a connected sandbox instance.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -93,3 +93,36 @@ export async function login(page: Page, username: string, password: string): Pro
 }
 
 export const toast = (page: Page, text: string | RegExp) => page.locator('.toast').filter({ hasText: text }).first()
+
+/**
+ * A fresh browser signed in as a new plain user (written to the database) who owns a connected sandbox
+ * instance (created through the gateway, linked with the sandbox's scan). The page starts at 1366 px.
+ */
+export async function withSandboxInstance(opts: { prefix: string; user: string; password: string; instance: string; clipboard?: boolean }): Promise<{
+  ctx: BrowserContext
+  page: Page
+  token: string
+  close: () => Promise<void>
+}> {
+  await createUsers([opts.user], opts.password, 2)
+  const { ctx, close } = await launch(opts.prefix)
+  if (opts.clipboard) await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: GATEWAY })
+  const page = ctx.pages()[0] ?? (await ctx.newPage())
+  page.on('pageerror', (e) => console.error(`[browser] page error: ${e.message}`))
+  await page.setViewportSize({ width: 1366, height: 900 })
+  await login(page, opts.user, opts.password)
+  await page.getByTestId('whoami').waitFor()
+  const token = (await page.evaluate(() => sessionStorage.getItem('taguato_token'))) ?? ''
+  const created = await api('POST', '/instance/create', token, { instanceName: opts.instance, integration: 'WHATSAPP-BAILEYS' })
+  if (created.status !== 201) throw new Error(`creating ${opts.instance}: HTTP ${created.status} ${JSON.stringify(created.body)}`)
+  const scan = await upstream('POST', `/sandbox/instances/${opts.instance}/scan`)
+  if (scan.status !== 200) throw new Error(`scanning ${opts.instance}: HTTP ${scan.status} ${JSON.stringify(scan.body)}`)
+  return { ctx, page, token, close }
+}
+
+/** Opens one of an instance's pages the way a user does: its screen, then the link (`<page>-link`). */
+export async function openInstancePage(page: Page, instance: string, which: string): Promise<void> {
+  await go(page, `/instances/${instance}`)
+  await page.getByTestId(`${which}-link`).click()
+  await page.waitForURL((u) => u.hash === `#/instances/${instance}/${which}`)
+}

@@ -264,7 +264,8 @@ describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
     const userToken = await user.evaluate(() => sessionStorage.getItem('taguato_token'))
     const list = await api<{ list: { id: number } }>('POST', '/api/contacts', userToken, { name: `Smoke ${tag}` })
     expect(list.status).toBe(201)
-    const userScreens = ['/dashboard', '/instances', `/instances/${INSTANCE}`, `/instances/${INSTANCE}/replies`, `/instances/${INSTANCE}/chats`, '/messages', '/templates', '/contacts', `/contacts/${list.body.list.id}`,
+    const userScreens = ['/dashboard', '/instances', `/instances/${INSTANCE}`, `/instances/${INSTANCE}/replies`, `/instances/${INSTANCE}/chats`,
+      `/instances/${INSTANCE}/groups`, `/instances/${INSTANCE}/profile`, '/messages', '/templates', '/contacts', `/contacts/${list.body.list.id}`,
       '/history', '/scheduled', '/webhooks', '/sessions', '/security', '/docs']
     const adminScreens = ['/admin/dashboard', '/admin/users', '/admin/instances', '/admin/sessions', '/admin/incidents', '/admin/maintenance',
       '/admin/audit', '/admin/backups', '/admin/health', ...userScreens.filter((s) => !s.startsWith('/instances/') && !s.startsWith('/contacts/'))]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # 23-breaker: the upstream circuit breaker (D9, docs/decisions.md#d9) on an extra gateway with BREAKER_THRESHOLD=3 and
 # BREAKER_RESET_SECONDS=2, driven by sandbox faults scoped to this file's instance; 502 on an
-# unreachable upstream and 504 on a slow one (D10, docs/decisions.md#d10: JSON bodies).
+# unreachable upstream and 504 on a slow one (D10, docs/decisions.md#d10: JSON bodies); what counts as a
+# failure (gateway/src/services/breaker/README.md): not a well-formed Evolution 500 about the request,
+# but slow calls (BREAKER_SLOW_CALL_MS); sends have a whole-request deadline (UPSTREAM_SEND_TIMEOUT_MS).
 
 load helpers
 
@@ -22,12 +24,42 @@ teardown_file() {
 
 fault() { upstream_api PUT /sandbox/faults "$1"; [ "$code" = 200 ]; }
 
-@test "opens after 3 consecutive 5xx, answers 503 at once (before auth), closes after recovery" {
+# hung_is_504 METHOD PATH BODY MIN_MS MAX_MS: with PATH hung upstream, the extra gateway answers
+# 504 "WhatsApp API timeout" after MIN_MS to MAX_MS.
+hung_is_504() {
+  fault "{\"hang\":true,\"pathPrefix\":\"$2\"}"
+  local start ms c b
+  start=$(date +%s%N)
+  api "$1" "$EXTRA_URL$2" "$3" "$TA"
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  c=$code b=$body
+  upstream_api DELETE /sandbox/faults
+  code=$c body=$b
+  assert_equal "$code" 504
+  assert_equal "$(jbody .error)" "WhatsApp API timeout"
+  [ "$ms" -ge "$4" ] && [ "$ms" -lt "$5" ]
+}
+
+@test "a well-formed Evolution 500 never counts and reaches the client sanitised, with its request id" {
   start_extra_gateway BREAKER_THRESHOLD=3 BREAKER_RESET_SECONDS=2 WORKERS_ENABLED=false
   fault "{\"forceStatus\":500,\"pathPrefix\":\"/instance/connectionState/$I\"}"
-  for i in 1 2 3; do
+  for i in 1 2 3 4 5; do
     api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
     assert_equal "$code" 500
+  done
+  assert_equal "$(jbody .status)" 500
+  assert_equal "$(jbody .error)" "Internal Server Error"
+  assert_equal "$(jbody '.response.message[0]')" "Upstream error (request $(header x-request-id))"
+  [[ "$body" != *"Sandbox fault"* ]]
+  upstream_api DELETE /sandbox/faults
+}
+
+@test "opens after 3 consecutive upstream failures (502), answers 503 at once (before auth), closes after recovery" {
+  start_extra_gateway BREAKER_THRESHOLD=3 BREAKER_RESET_SECONDS=2 WORKERS_ENABLED=false
+  fault "{\"forceStatus\":502,\"pathPrefix\":\"/instance/connectionState/$I\"}"
+  for i in 1 2 3; do
+    api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
+    assert_equal "$code" 502
   done
   start=$(date +%s%N)
   api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
@@ -80,14 +112,39 @@ fault() { upstream_api PUT /sandbox/faults "$1"; [ "$code" = 200 ]; }
 
 @test "slow upstream: 504 JSON after UPSTREAM_TIMEOUT_MS" {
   start_extra_gateway UPSTREAM_TIMEOUT_MS=1000 WORKERS_ENABLED=false
-  fault "{\"hang\":true,\"pathPrefix\":\"/instance/connectionState/$I\"}"
-  start=$(date +%s%N)
+  hung_is_504 GET "/instance/connectionState/$I" "" 900 5000
+}
+
+@test "slow calls count: two answers slower than BREAKER_SLOW_CALL_MS open the breaker" {
+  start_extra_gateway BREAKER_THRESHOLD=2 BREAKER_RESET_SECONDS=30 BREAKER_SLOW_CALL_MS=200 WORKERS_ENABLED=false
+  fault "{\"latencyMs\":500,\"pathPrefix\":\"/instance/connectionState/$I\"}"
   api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
-  ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  c=$code b=$body
+  assert_equal "$code" 200
+  api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
+  assert_equal "$code" 200
   upstream_api DELETE /sandbox/faults
-  code=$c body=$b
-  assert_equal "$code" 504
-  assert_equal "$(jbody .error)" "WhatsApp API timeout"
-  [ "$ms" -ge 900 ] && [ "$ms" -lt 5000 ]
+  api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
+  assert_equal "$code" 503
+  assert_equal "$(jbody .error)" "$OPEN_MSG"
+  api GET "$EXTRA_URL/health/ready"
+  assert_equal "$(jbody .upstream)" unavailable
+}
+
+@test "slow media sends do not count: a large upload is not a stalled upstream" {
+  start_extra_gateway BREAKER_THRESHOLD=2 BREAKER_RESET_SECONDS=30 BREAKER_SLOW_CALL_MS=200 WORKERS_ENABLED=false
+  fault "{\"latencyMs\":500,\"pathPrefix\":\"/message/sendMedia/$I\"}"
+  for _ in 1 2 3; do
+    api POST "$EXTRA_URL/message/sendMedia/$I" '{"number":"595981000001","mediatype":"image","media":"iVBORw0KGgo=","fileName":"x.png"}' "$TA"
+    [ "$code" != 503 ]
+  done
+  upstream_api DELETE /sandbox/faults
+  api GET "$EXTRA_URL/instance/connectionState/$I" "" "$TA"
+  assert_equal "$code" 200
+  api GET "$EXTRA_URL/health/ready"
+  assert_equal "$(jbody .upstream)" ok
+}
+
+@test "a send has a whole-request deadline: 504 at UPSTREAM_SEND_TIMEOUT_MS, not at the idle timeout" {
+  start_extra_gateway UPSTREAM_SEND_TIMEOUT_MS=800 UPSTREAM_TIMEOUT_MS=30000 WORKERS_ENABLED=false
+  hung_is_504 POST "/message/sendText/$I" '{"number":"595981000001","text":"deadline"}' 700 3000
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # 33-scheduled: /api/scheduled (R5 (docs/decisions.md#r5) with D2 (docs/decisions.md#d2), D11 (docs/decisions.md#d11), R5): shapes (recipients as an array,
 # live progress), validation on create AND update, ownership/grants, isolation, pagination, soft cancel,
-# bulk send now (scheduled_at "now") through the worker, cancelling a processing message, media content.
+# bulk send now (scheduled_at "now") through the worker, cancelling a processing message, media content,
+# and the HTTP shape of POST /api/scheduled/:id/resend-unconfirmed (issue 31; the takeover itself is
+# tests/integration/scheduled-unconfirmed.test.ts).
 
 load helpers
 
@@ -49,7 +51,7 @@ wait_status() {
   assert_equal "$code" 201
   id=$(jbody .message.id)
   assert_equal "$(jq -c '.message | [.status, .message_type, .recipients, .scheduled_at, .results, .progress]' <<<"$body")" \
-    '["pending","text",["595981000001","595981000002"],"2099-01-15T10:30:00.000Z",null,{"total":2,"sent":0,"failed":0,"pending":2}]'
+    '["pending","text",["595981000001","595981000002"],"2099-01-15T10:30:00.000Z",null,{"total":2,"sent":0,"failed":0,"unconfirmed":0,"pending":2}]'
   api GET "/api/scheduled/$id" "" "$T1"
   assert_equal "$(jbody .message.instance_name)" "$INST"
   api GET "/api/scheduled?status=pending" "" "$T1"
@@ -139,9 +141,9 @@ EOF_CASES
   id=$(jbody .message.id)
   wait_status "$id" "$T1" completed failed
   assert_equal "$(jbody .message.status)" completed
-  assert_equal "$(jq -c '.message.results | [.total, .sent, .failed, .skipped]' <<<"$body")" '[4,2,1,1]'
+  assert_equal "$(jq -c '.message.results | [.total, .sent, .failed, .unconfirmed, .skipped]' <<<"$body")" '[4,2,1,0,1]'
   [[ "$(jbody '.message.results.errors[0]')" == "595982010000: status 400"* ]]
-  assert_equal "$(jq -c .message.progress <<<"$body")" '{"total":3,"sent":2,"failed":1,"pending":0}'
+  assert_equal "$(jq -c .message.progress <<<"$body")" '{"total":3,"sent":2,"failed":1,"unconfirmed":0,"pending":0}'
   upstream_api GET "/sandbox/messages?instance=$INST2&number=595982000002"
   assert_equal "$(jbody '.messages | length')" 1
   assert_equal "$(jbody '.messages[0].payload.text // .messages[0].payload.message.conversation // "masivo"')" masivo
@@ -182,4 +184,27 @@ EOF_CASES
   assert_equal "$(jbody .message.results.sent)" "$sent"
   sleep 1.5
   assert_equal "$(psql_q "select count(*) from message_logs where scheduled_message_id=$id")" "$sent"
+}
+
+@test "resend-unconfirmed: session needed, 404 unknown or another user's, 400 when not finished or nothing is unconfirmed" {
+  api POST /api/scheduled/1/resend-unconfirmed
+  assert_equal "$code" 401
+  api POST /api/scheduled/999999999/resend-unconfirmed "" "$T1"
+  assert_equal "$code" 404
+  assert_equal "$(jbody .error)" 'Scheduled message not found'
+  schedule "{\"instance_name\":\"$INST\",\"recipients\":[\"595986000001\"],\"message_content\":\"later\",\"scheduled_at\":\"2099-01-15T10:30\"}" "$T1"
+  id=$(jbody .message.id)
+  api POST "/api/scheduled/$id/resend-unconfirmed" "" "$T2"
+  assert_equal "$code" 404
+  api POST "/api/scheduled/$id/resend-unconfirmed" "" "$T1"
+  assert_equal "$code" 400
+  assert_equal "$(jbody .error)" 'Only completed or failed messages can be resent'
+  schedule "{\"instance_name\":\"$INST2\",\"recipients\":[\"595986000002\"],\"message_content\":\"now\",\"scheduled_at\":\"now\"}" "$T1"
+  id=$(jbody .message.id)
+  wait_status "$id" "$T1" completed failed
+  api POST "/api/scheduled/$id/resend-unconfirmed" "" "$T1"
+  assert_equal "$code" 400
+  assert_equal "$(jbody .error)" 'No unconfirmed recipients to resend'
+  api GET "/api/scheduled/$id/resend-unconfirmed" "" "$T1"
+  assert_equal "$code" 405
 }

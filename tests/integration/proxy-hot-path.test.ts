@@ -1,15 +1,18 @@
 /**
  * @module tests/integration/proxy-hot-path
  * The hot-path budget of an authenticated proxied send, measured on real Postgres and Redis: on a
- * warm path no Postgres query runs on the request path (only the deferred message-log batch), and
- * the Redis commands (session GET + limiter EVALSHA) are all written before the first Redis reply
- * arrives, i.e. they cost one round trip of latency. Counted at the socket level (net.Socket.write).
+ * warm path no Postgres query runs on the request path (only the deferred message-log batch), the
+ * Redis commands before the hop (session GET + limiter EVALSHA) are all written before the first Redis
+ * reply arrives (one round trip), and the send's log row costs one more (its RPUSH, awaited after the
+ * upstream answered so the row is durable before the answer: services/message-log). Counted at the
+ * socket level (net.Socket.write); the log's background flusher is stopped so it does not count.
  */
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Deps } from '../../gateway/src/deps.js'
+import { messageLogPrefix } from '../../gateway/src/services/message-log/message-log.js'
 import type { TestDatabase } from '../support/db.js'
 import { startTestGateway, TEST_REDIS_URL as REDIS_URL, type TestGateway } from '../support/gateway.js'
 
@@ -39,6 +42,7 @@ beforeAll(async () => {
     env: { RATE_LIMIT_DEFAULT: '1000', MESSAGE_IP_RATE: '0' },
   })
   ;({ db, deps, base, token } = gw)
+  deps.messageLog.stop()
 })
 
 afterAll(async () => {
@@ -46,14 +50,15 @@ afterAll(async () => {
   upstream?.close()
 })
 
-type Trace = { pg: number; redisWrites: number; redisReadsBeforeLastWrite: number }
+type Trace = { pg: number; redisWrites: number; redisReadsBeforeLastWrite: number; redisRoundTrips: number }
 
 /** Counts socket writes to Postgres and Redis (and Redis replies seen before the last Redis write). */
 async function traced(fn: () => Promise<void>): Promise<Trace> {
   const pgPort = Number(new URL(db.url).port || 5432)
   const redisPort = Number(new URL(REDIS_URL).port || 6379)
-  const t: Trace = { pg: 0, redisWrites: 0, redisReadsBeforeLastWrite: 0 }
+  const t: Trace = { pg: 0, redisWrites: 0, redisReadsBeforeLastWrite: 0, redisRoundTrips: 0 }
   let redisReads = 0
+  let readSinceWrite = true
   const write = net.Socket.prototype.write
   const emit = net.Socket.prototype.emit
   net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
@@ -61,11 +66,16 @@ async function traced(fn: () => Promise<void>): Promise<Trace> {
     if (this.remotePort === redisPort) {
       t.redisWrites += 1
       t.redisReadsBeforeLastWrite = redisReads
+      if (readSinceWrite) t.redisRoundTrips += 1
+      readSinceWrite = false
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args)
   } as typeof write
   net.Socket.prototype.emit = function (this: net.Socket, event: string, ...args: unknown[]) {
-    if (event === 'data' && this.remotePort === redisPort) redisReads += 1
+    if (event === 'data' && this.remotePort === redisPort) {
+      redisReads += 1
+      readSinceWrite = true
+    }
     return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args])
   } as typeof emit
   try {
@@ -85,7 +95,7 @@ const send = () =>
   })
 
 describe('proxied send hot path', () => {
-  it('warm: no Postgres query on the request path; Redis commands all issued before any reply (one round trip)', async () => {
+  it('warm: no Postgres query on the request path; Redis: one round trip before the hop, one for the log row', async () => {
     for (let i = 0; i < 2; i++) expect((await send()).status).toBe(201) // warms session, hints, ownership cache, sockets
     await deps.messageLog.flush()
     const t = await traced(async () => {
@@ -94,11 +104,24 @@ describe('proxied send hot path', () => {
       await res.text()
     })
     expect(t.pg).toBe(0)
-    expect(t.redisWrites).toBeGreaterThanOrEqual(1)
-    expect(t.redisReadsBeforeLastWrite).toBe(0)
+    expect(t.redisWrites).toBeGreaterThanOrEqual(2)
+    expect(t.redisRoundTrips).toBe(2)
     const logged = await traced(() => deps.messageLog.flush())
     expect(logged.pg).toBeGreaterThanOrEqual(1) // the one deferred batch insert
-    console.log(`hot path: pg queries ${t.pg}, redis writes ${t.redisWrites} (replies before last write: ${t.redisReadsBeforeLastWrite}); log flush pg writes ${logged.pg}`)
+    console.log(`hot path: pg queries ${t.pg}, redis writes ${t.redisWrites} in ${t.redisRoundTrips} round trips; log flush pg writes ${logged.pg}`)
+  })
+
+  it('the send\'s log row is durable (in the Redis buffer) by the time its answer arrives', async () => {
+    await deps.messageLog.flush()
+    const key = `${messageLogPrefix(db.url)}:rows`
+    expect(await deps.redis.llen(key)).toBe(0)
+    const res = await send()
+    expect(res.status).toBe(201)
+    // The flusher is stopped: were the process killed now, the row would still be in Redis.
+    const [line] = await deps.redis.lrange(key, 0, -1)
+    expect(JSON.parse(line!)).toMatchObject({ instance_name: 'hot-inst', phone_number: '595981123456', status: 'sent', wa_message_id: '3EB0HOTPATH' })
+    await deps.messageLog.flush()
+    expect(await deps.redis.llen(key)).toBe(0)
   })
 
   // The Node-level send path (routes/proxy/fast-send.ts) and the Hono catch-all must answer alike.

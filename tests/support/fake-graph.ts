@@ -17,6 +17,9 @@
  *   POST /{phone_number_id}/messages   {messaging_product, status:"read", message_id} -> {success:true} (mark as read)
  *   GET  /{media-id}                   {messaging_product, url, mime_type, sha256, file_size, id} for media added by addMedia
  *   GET  /_media/{media-id}            the bytes (Bearer token required, like Meta's media URLs)
+ *   GET  /{phone_number_id}/whatsapp_business_profile   {data:[{messaging_product, about, address, description, email,
+ *                                      profile_picture_url, websites, vertical}]} (what POST set, over a default profile)
+ *   POST /{phone_number_id}/whatsapp_business_profile   {messaging_product:"whatsapp", about?, ...} -> {success:true}
  * A version prefix (`/v21.0/...`) is accepted and ignored.
  *
  * Control routes (no auth; loopback only):
@@ -128,6 +131,12 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   const requests: RecordedRequest[] = []
   const errors: NextError[] = []
   const media = new Map<string, FakeMedia>()
+  /** Business profiles by phone number id, as POST whatsapp_business_profile left them. */
+  const profiles = new Map<string, Record<string, unknown>>()
+  const profileOf = (id: string) => profiles.get(id) ?? {
+    about: 'Fake business about', address: 'Asunción', description: 'A fake business', email: 'biz@example.com',
+    profile_picture_url: `https://pps.whatsapp.net/fake/${id}.jpg`, websites: ['https://example.com'], vertical: 'RETAIL',
+  }
   let selfUrl = ''
   const display = (id: string) => config.phones[id] ?? `+${id}`
 
@@ -223,6 +232,15 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (!id || !/^\d+$/.test(id) || parts.length > 2) return send(res, 400, metaError(100, `Unknown path components: ${path}`))
     if (method === 'GET' && !edge) {
       return send(res, 200, { verified_name: `Fake Business ${id.slice(-4)}`, display_phone_number: display(id), id, quality_rating: 'GREEN' })
+    }
+    if (edge === 'whatsapp_business_profile' && method === 'GET') return send(res, 200, { data: [{ messaging_product: 'whatsapp', ...profileOf(id) }] })
+    if (edge === 'whatsapp_business_profile' && method === 'POST') {
+      const b = (isJson ? parseJson(raw) : undefined) as Record<string, unknown> | undefined
+      if (!b || b.messaging_product !== 'whatsapp') return send(res, 400, metaError(100, '(#100) The parameter messaging_product is required.'))
+      if (typeof b.about === 'string' && (b.about.length < 1 || b.about.length > 139)) return send(res, 400, metaError(100, '(#100) Param about must be at most 139 characters long.'))
+      const { messaging_product: _mp, ...fields } = b
+      profiles.set(id, { ...profileOf(id), ...fields })
+      return send(res, 200, { success: true })
     }
     if (method === 'POST' && edge === 'media') return send(res, 200, { id: String(BigInt(`0x${randomBytes(7).toString('hex')}`)) })
     if (method === 'POST' && edge === 'messages') {

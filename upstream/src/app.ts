@@ -12,7 +12,8 @@ import type { UpstreamDeps } from './deps.js'
 import type { UpstreamEnv } from './env.js'
 import { faultsMiddleware } from './faults/middleware.js'
 import { bodyLimit } from './middleware/body-limit.js'
-import { EvoError } from './lib/errors.js'
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, EvoError } from './lib/errors.js'
+import { isDatabaseUnavailable } from '../../common/src/db/pg-resilience.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { chatActionRoutes } from './routes/chat-actions.js'
@@ -24,6 +25,8 @@ import { groupRoutes } from './routes/group.js'
 import { messageRoutes } from './routes/message.js'
 import { messageExtraRoutes } from './routes/message-extra.js'
 import { metaWebhookRoutes } from './routes/meta-webhook.js'
+import { proxyRoutes } from './routes/proxy.js'
+import { profileRoutes } from './routes/profile.js'
 import { rootRoutes } from './routes/root.js'
 import { sandboxRoutes } from './routes/sandbox.js'
 import { settingsRoutes } from './routes/settings.js'
@@ -45,9 +48,11 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.route('/message', messageExtraRoutes(deps))
   app.route('/label', labelRoutes(deps))
   app.route('/group', groupRoutes(deps))
+  app.route('/proxy', proxyRoutes(deps))
   app.route('/chat', chatRoutes(deps))
   app.route('/chat', chatFindRoutes(deps))
   app.route('/chat', chatActionRoutes(deps))
+  app.route('/chat', profileRoutes(deps))
   // Public (Meta signs its calls); before /webhook so its own routes keep their guards.
   app.route('/webhook/meta', metaWebhookRoutes(deps))
   app.route('/webhook', webhookRoutes(deps))
@@ -67,6 +72,11 @@ export function createUpstreamApp(deps: UpstreamDeps) {
     if (err instanceof HTTPException) {
       const e = new EvoError(err.status, err.message || 'Error')
       return c.json(e.toJSON(), err.status)
+    }
+    if (isDatabaseUnavailable(err)) {
+      ;(c.var.logger ?? deps.log).warn({ code: (err as { code?: unknown }).code }, 'database unavailable')
+      c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+      return c.json(databaseUnavailable().toJSON(), 503)
     }
     // Evolution answers a non-HTTP error as 500 with the error's own message string.
     ;(c.var.logger ?? deps.log).error({ err }, 'unhandled error')

@@ -22,6 +22,8 @@ export const UpstreamConfigSchema = v.object({
   ),
   /** PostgreSQL connections of the upstream process. */
   DATABASE_POOL_MAX: int(5, 1, 100),
+  /** Connect timeout of each PostgreSQL connection attempt, in ms (while it is unreachable, queries fail at once: 503). */
+  DATABASE_CONNECT_TIMEOUT_MS: int(1000, 100, 60_000),
   /** The global key (Evolution's AUTHENTICATION_API_KEY): allowed on every route. */
   AUTHENTICATION_API_KEY: v.pipe(v.string('is required'), v.transform((s) => s.trim()), v.minLength(1, 'is required')),
   /**

@@ -6,7 +6,8 @@
 import pino, { type Logger } from 'pino'
 import { loggerOptions, withRedaction } from '../../common/src/logging/log-schema.js'
 import type { UpstreamConfig } from './config.js'
-import { createSql, migrateUpstream, type Sql } from './db/client.js'
+import { createSql, migrateUpstream, stopSqlCircuit, type Sql } from './db/client.js'
+import { proxyOf } from './db/proxies.js'
 import { createDrivers, type DriverContext, type Drivers } from './driver/index.js'
 import type { CloudApiDriver } from './driver/cloud/index.js'
 import type { WhatsAppDriver } from './driver/types.js'
@@ -44,12 +45,16 @@ export type DepsInjection = {
 /** Builds the deps; `sql`/`log`/`drivers` may be injected. Nothing is migrated or resumed yet. */
 export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): UpstreamDeps {
   const log = inject.log ?? pino(withRedaction(loggerOptions('upstream', config.LOG_LEVEL)))
-  const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
+  const sql = inject.sql ?? createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX, {
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    onCircuit: (open, cause) =>
+      open ? log.error({ cause }, 'database unavailable: failing queries fast until it answers') : log.info('database reachable again'),
+  })
   const ctx: DriverContext = { sql, log: log.child({ component: 'driver' }) }
   const faults = new FaultStore()
   const { driver, cloud } = inject.drivers ? inject.drivers(ctx) : createDrivers(config, ctx, () => faults.acksHeld())
   const outbound = createUpstreamOutbound(config)
-  const media = new MediaDownloader(outbound, { maxBytes: config.MEDIA_MAX_BYTES, timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS })
+  const media = new MediaDownloader(outbound, { maxBytes: config.MEDIA_MAX_BYTES, timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS }, (id) => proxyOf(sql, id))
   const webhooks = new WebhookDispatcher(
     sql,
     outbound,
@@ -86,5 +91,8 @@ export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean } =
   await deps.instances.close()
   await deps.webhooks.close()
   await deps.outbound.close()
-  if (opts.endSql !== false) await deps.sql.end({ timeout: 5 })
+  if (opts.endSql !== false) {
+    stopSqlCircuit(deps.sql)
+    await deps.sql.end({ timeout: 5 })
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * @module errors/on-error
  * Renders every failure as JSON `{error}` (D10, docs/decisions.md#d10): ApiError as given, Hono's HTTPException by status,
+ * PostgreSQL unreachable as 503 "Database unavailable" with Retry-After (docs/operations.md#what-each-outage-does-to-users),
  * anything unexpected as a logged 500 that says nothing about internals.
  */
 import type { Context } from 'hono'
@@ -8,6 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from 'pino'
 import type { AppEnv } from '../env.js'
+import { isDatabaseUnavailable } from '../../../common/src/db/pg-resilience.js'
 import { ApiError } from './api-error.js'
 
 const STATUS_MESSAGES: Record<number, string> = {
@@ -39,8 +41,23 @@ export function renderError(err: unknown, log: Pick<Logger, 'error'> | undefined
     const status = err.status as ContentfulStatusCode
     return { status, body: { error: STATUS_MESSAGES[status] ?? (err.message || 'Request failed') }, headers: {} }
   }
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(err, log)
   log?.error({ err }, 'unhandled error')
   return { status: 500, body: { error: 'Internal server error' }, headers: {} }
+}
+
+/** Seconds a client is told to wait when the error does not say (the pool's circuit does). */
+const DB_RETRY_AFTER_SECONDS = 2
+
+/**
+ * PostgreSQL could not be reached (the pool's circuit is open, a connection was refused, closed or timed
+ * out, the server is shutting down). A warning without the driver's message: it names hosts and ports.
+ */
+function databaseUnavailable(err: unknown, log: Pick<Logger, 'error'> | undefined): RenderedError {
+  const e = err as { code?: unknown; retryAfterSeconds?: unknown }
+  const retry = typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : DB_RETRY_AFTER_SECONDS
+  if (e.code !== 'DATABASE_UNAVAILABLE') log?.error({ code: e.code }, 'database unavailable')
+  return { status: 503, body: { error: 'Database unavailable' }, headers: { 'Retry-After': String(retry) } }
 }
 
 export function onError(err: Error, c: Context<AppEnv>): Response {

@@ -21,6 +21,58 @@ describe('fieldContaining', () => {
     expect(fieldContaining({ ['k\u0000']: 1 }, '\u0000')).toBe('["k\\0"]')
     expect(fieldContaining({ a: 1, b: [true, null] }, '\u0000')).toBeNull()
   })
+
+  it('walks any depth JSON.parse accepts (100,000 levels) without recursion', () => {
+    const depth = 100_000
+    const arrays = JSON.parse(`${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}`) as unknown
+    expect(fieldContaining(arrays, '\u0000')).toBe('[0]'.repeat(depth))
+    const objects = JSON.parse(`${'{"a":'.repeat(depth)}"x\\u0000"${'}'.repeat(depth)}`) as unknown
+    expect(fieldContaining(objects, '\u0000')).toBe(`a${'.a'.repeat(depth - 1)}`)
+    const clean = JSON.parse(`${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`) as unknown
+    expect(fieldContaining(clean, '\u0000')).toBeNull()
+    const raw = `{"text":${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}}`
+    expect(errorOf(() => assertNoNul(JSON.parse(raw), raw))).toBe(`text${'[0]'.repeat(depth)} must not contain NUL characters`)
+  })
+
+  it('finds the same field as a depth-first recursive walk would, on random bodies', () => {
+    // The walk before it was made iterative, kept here as the reference for its order and naming.
+    const recursive = (value: unknown, path = ''): string | null => {
+      if (typeof value === 'string') return value.includes('\u0000') ? path || 'Request body' : null
+      if (value === null || typeof value !== 'object') return null
+      const name = (k: string | number) => {
+        const p = fieldContaining({ [String(k)]: '\u0000' }, '\u0000', path)
+        return typeof k === 'number' ? `${path}[${k}]` : p!
+      }
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const f = recursive(value[i], name(i))
+          if (f) return f
+        }
+        return null
+      }
+      for (const k in value as Record<string, unknown>) {
+        if (k.includes('\u0000')) return name(k)
+        const f = recursive((value as Record<string, unknown>)[k], name(k))
+        if (f) return f
+      }
+      return null
+    }
+    let seed = 7
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n
+    const keys = ['a', 'b c', '', 'k\u0000', '0', 'x_1']
+    const gen = (d: number): unknown => {
+      const t = rnd(d > 4 ? 3 : 6)
+      if (t === 0) return rnd(8) === 0 ? 'v\u0000' : 'v'
+      if (t === 1) return rnd(2) ? null : 3
+      if (t === 2) return true
+      if (t === 3) return Array.from({ length: rnd(4) }, () => gen(d + 1))
+      return Object.fromEntries(Array.from({ length: rnd(4) }, () => [keys[rnd(keys.length)]!, gen(d + 1)]))
+    }
+    for (let i = 0; i < 500; i++) {
+      const v = gen(0)
+      expect(fieldContaining(v, '\u0000')).toBe(recursive(v))
+    }
+  })
 })
 
 describe('JSON body text', () => {

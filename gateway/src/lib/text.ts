@@ -26,21 +26,50 @@ function child(path: string, key: string | number): string {
   return name.startsWith('"') ? `${path}[${name}]` : `${path}.${name}`
 }
 
-/** The first field (depth first, keys included) whose text contains `needle`, or null. */
+/** One object or array being walked: its keys (null for an array), the next index, the key walked into. */
+type Frame = { node: object; keys: string[] | null; next: number; key: string | number }
+
+function frame(node: object): Frame {
+  if (Array.isArray(node)) return { node, keys: null, next: 0, key: 0 }
+  const keys: string[] = []
+  for (const k in node) keys.push(k)
+  return { node, keys, next: 0, key: '' }
+}
+
+/**
+ * The first field (depth first, keys included) whose text contains `needle`, or null. Iterative, with
+ * an explicit stack: JSON.parse accepts any depth, and a recursive walk would overflow the call stack
+ * on a deeply nested body (a 500 instead of this rule's 400).
+ */
 export function fieldContaining(value: unknown, needle: string, path = ''): string | null {
   if (typeof value === 'string') return value.includes(needle) ? path || BODY : null
   if (value === null || typeof value !== 'object') return null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const f = fieldContaining(value[i], needle, child(path, i))
-      if (f) return f
+  const stack: Frame[] = [frame(value)]
+  // The name of the field the walk stands on, built only once something was found.
+  const here = (): string => stack.reduce((p, f) => child(p, f.key), path)
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!
+    const size = top.keys ? top.keys.length : (top.node as unknown[]).length
+    if (top.next >= size) {
+      stack.pop()
+      continue
     }
-    return null
-  }
-  for (const k in value as Record<string, unknown>) {
-    if (k.includes(needle)) return child(path, k)
-    const f = fieldContaining((value as Record<string, unknown>)[k], needle, child(path, k))
-    if (f) return f
+    const i = top.next++
+    let v: unknown
+    if (top.keys) {
+      const k = top.keys[i]!
+      top.key = k
+      if (k.includes(needle)) return here()
+      v = (top.node as Record<string, unknown>)[k]
+    } else {
+      top.key = i
+      v = (top.node as unknown[])[i]
+    }
+    if (typeof v === 'string') {
+      if (v.includes(needle)) return here()
+    } else if (v !== null && typeof v === 'object') {
+      stack.push(frame(v))
+    }
   }
   return null
 }

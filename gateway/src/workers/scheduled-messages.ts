@@ -7,8 +7,11 @@
  *  - each recipient is claimed by inserting its 'sending' log row BEFORE the send (unique per message
  *    and number), so no recipient is ever sent twice, whatever crashes or overlaps;
  *  - a run started elsewhere skips recipients already handled. The one window left is a crash between
- *    the claim and the upstream's answer: that recipient is settled as sent-unconfirmed, never resent
- *    (at most once; in practice the send had nearly always left by then).
+ *    the claim and the upstream's answer (a 'sending' row left behind): the takeover asks the upstream
+ *    (services/scheduled/confirm.ts). It has the message: settled 'sent'. It has none and the send had
+ *    time to finish: sent now, on the same claim. It cannot tell: 'unconfirmed' (issue 31), never
+ *    reported as sent and not resent until the operator asks (POST /api/scheduled/:id/resend-unconfirmed
+ *    sets resend_requested_at; unconfirmed rows older than that are claimed and sent again).
  * One run works on up to SCHEDULED_CONCURRENCY messages at once, never two of the same instance, paces
  * each instance by its driver (services/scheduled/pacing.ts: SCHEDULED_PACING_MS for Baileys, the
  * Cloud API's per-second and per-recipient limits for WHATSAPP-BUSINESS; one pacer per job, so the
@@ -21,7 +24,8 @@ import { hostname } from 'node:os'
 import type { Deps } from '../deps.js'
 import type { ScheduledRow } from '../db/queries/scheduled.js'
 import { instanceIntegration } from '../db/queries/instances.js'
-import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan } from '../db/queries/scheduled-worker.js'
+import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
+import { askUpstream } from '../services/scheduled/confirm.js'
 import { SendPacer } from '../services/scheduled/pacing.js'
 import { finalStatus, summarize, type Outcome } from '../services/scheduled/results.js'
 import type { RetryPolicy } from '../services/scheduled/retry.js'
@@ -71,7 +75,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
     if (!Array.isArray(arr)) throw new Error('not an array')
     recipients = arr.map((x) => String(x).trim())
   } catch {
-    await finish(sql, m.id, owner, 'failed', { total: 0, sent: 0, failed: 0, skipped: 0, errors: ['Invalid recipients JSON'] })
+    await finish(sql, m.id, owner, 'failed', { total: 0, sent: 0, failed: 0, unconfirmed: 0, skipped: 0, errors: ['Invalid recipients JSON'] })
     return
   }
   const outcomes: Outcome[] = []
@@ -90,10 +94,15 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
       }
       seen.add(phone)
       const prior = await priorLog(sql, m.id, phone)
+      // An orphan the upstream never sent keeps its claim (its row) and is sent below.
+      let reuse: number | null = null
       if (prior) {
-        if (prior.status === 'sending') await settleOrphan(sql, prior.id)
-        outcomes.push({ kind: 'previous', number: phone, status: prior.status === 'sending' ? 'sent' : prior.status, error: prior.error_message })
-        continue
+        const settled = await settlePrior(deps, m, phone, prior)
+        if (settled === 'resend-orphan') reuse = prior.id
+        else if (settled !== 'resend') {
+          outcomes.push({ kind: 'previous', number: phone, status: settled.status, error: settled.error })
+          continue
+        }
       }
       await pacer.wait(m.instance_name, integration, phone, shouldStop)
       if (stopping) {
@@ -105,9 +114,10 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
         stop = state
         break
       }
-      const logId = await claimRecipient(sql, m, phone)
+      const logId = reuse ?? (await claimRecipient(sql, m, phone))
       if (logId === null) {
-        outcomes.push({ kind: 'previous', number: phone, status: 'sent', error: null })
+        // Another worker holds this recipient in flight: not known to be sent.
+        outcomes.push({ kind: 'previous', number: phone, status: 'sending', error: null })
         continue
       }
       let r
@@ -139,6 +149,27 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
   if (stop === 'shutdown') return release(sql, m.id, owner)
   const results = summarize(recipients.length, outcomes)
   await finish(sql, m.id, owner, finalStatus(results, stop === 'cancelled'), results)
+}
+
+type Settled = { status: string; error: string | null } | 'resend' | 'resend-orphan'
+
+/**
+ * What to do with a recipient that already has a log row: count it ('previous'), send it again on its
+ * own claim (an orphan the upstream never sent), or claim and send it anew (an unconfirmed row the
+ * operator asked to resend).
+ */
+async function settlePrior(deps: Deps, m: ScheduledRow, phone: string, prior: PriorLog): Promise<Settled> {
+  if (prior.status === 'unconfirmed' && m.resend_requested_at && m.resend_requested_at > prior.created_at) return 'resend'
+  if (prior.status !== 'sending') return { status: prior.status, error: prior.error_message }
+  const verdict = await askUpstream(deps.upstream, m.instance_name, m.message_type, m.message_content, phone, prior.created_at)
+  deps.log.warn({ scheduled: m.id, log: prior.id, verdict: verdict.kind }, 'scheduled recipient left sending by a stopped worker; asked the upstream')
+  if (verdict.kind === 'absent') return 'resend-orphan'
+  const sent = verdict.kind === 'sent'
+  if (!(await settleOrphan(deps.sql, prior.id, sent ? { sent, waMessageId: verdict.waMessageId } : { sent }))) {
+    const again = await priorLog(deps.sql, m.id, phone)
+    return { status: again?.status ?? 'sending', error: again?.error_message ?? null }
+  }
+  return sent ? { status: 'sent', error: null } : { status: 'unconfirmed', error: null }
 }
 
 /** One worker run: claim and process due messages until none is left. Safe to run on every replica. */

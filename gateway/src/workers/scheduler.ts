@@ -61,7 +61,11 @@ export class Scheduler {
   start(): void {
     for (const job of this.jobs.values()) {
       // ctx.date is the scheduled instant, identical on every replica: the claim key for this tick.
-      const task = cron.schedule(job.schedule, (ctx) => this.track(this.runOnce(job, roundToSecond(ctx.date))), {
+      const task = cron.schedule(job.schedule, (ctx) =>
+        this.track(this.runOnce(job, roundToSecond(ctx.date))).catch((err: Error) => {
+          this.deps.log.warn({ job: job.name, err: err.message }, 'job run failed')
+          return null
+        }), {
         name: job.name,
         noOverlap: true,
       })
@@ -99,7 +103,9 @@ export class Scheduler {
 
   private track<T>(p: Promise<T>): Promise<T> {
     this.running.add(p)
-    void p.finally(() => this.running.delete(p))
+    // The derived promise rejects with p: handled here (p's own callers see the error), or a job that
+    // failed (PostgreSQL down) would end the process as an unhandled rejection.
+    void p.finally(() => this.running.delete(p)).catch(() => undefined)
     return p
   }
 
@@ -128,7 +134,9 @@ export class Scheduler {
         await advisoryUnlock(conn, jobLockKey(job.name)).catch(() => undefined)
         // After the unlock: a nudge from here on either sees the slot (and asks again) or gets the lock.
         if (this.active.get(job.name) === slot) this.active.delete(job.name)
-        if (slot.again && !this.stopped) void this.track(this.runOnce(job, new Date()))
+        if (slot.again && !this.stopped) {
+          void this.track(this.runOnce(job, new Date())).catch((err: Error) => log.warn({ job: job.name, err: err.message }, 'job run failed'))
+        }
       }
     } finally {
       conn.release()

@@ -54,4 +54,6 @@ export interface GroupActions {
   leave(jid: string): Promise<void>
   /** The group's picture URL; null when it has none (or it cannot be seen). */
   pictureUrl(jid: string): Promise<string | null>
+  /** Sets the group's picture (Baileys updateProfilePicture on the group JID); admins only. */
+  updatePicture(jid: string, image: Buffer): Promise<void>
 }

@@ -10,6 +10,8 @@
  *   `409` (add: already a member), as WhatsApp answers per participant;
  * - an invite code that is not one of ours belongs to a foreign group derived from the code (2 members,
  *   not us), unless it ends in `0000` (unknown: `Error: item-not-found`), like the numbers rule;
+ * - a group picture (updateGroupPicture) must be a JPEG or PNG we can recognise (WhatsApp refuses other
+ *   bytes: `Error: bad-request`); its URL then carries a version that changes with each new picture;
  * - unknown groups: `Error: item-not-found`. State lives in the driver (survives restarts, not the process).
  */
 import { createHash } from 'node:crypto'
@@ -17,7 +19,8 @@ import { jidUser, sandboxNumberExists } from '../lib/jid.js'
 import type { GroupActions, GroupMetadata, GroupParticipant, GroupSetting, ParticipantAction, ParticipantResult } from './group-actions.js'
 import type { DriverEvents } from './types.js'
 
-export type SandboxGroupState = { groups: Map<string, GroupMetadata & { revoked: number }>; created: number }
+/** `pictureId`: the current picture's version (sandbox bookkeeping, never part of the metadata). */
+export type SandboxGroupState = { groups: Map<string, GroupMetadata & { revoked: number; pictureId?: string | undefined }>; created: number }
 
 const digits = (seed: string, n: number) => BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 15)}`).toString().padStart(n, '0').slice(0, n)
 const now = () => Math.floor(Date.now() / 1000)
@@ -132,8 +135,17 @@ export class SandboxGroups implements GroupActions {
   }
 
   async pictureUrl(jid: string): Promise<string | null> {
-    this.member(jid)
-    return `https://pps.whatsapp.net/sandbox/group-${jidUser(jid)}.jpg`
+    const g = this.member(jid)
+    const version = g.pictureId ? `?v=${g.pictureId}` : ''
+    return `https://pps.whatsapp.net/sandbox/group-${jidUser(jid)}.jpg${version}`
+  }
+
+  async updatePicture(jid: string, image: Buffer): Promise<void> {
+    const g = this.admin(jid)
+    const jpeg = image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff
+    const png = image.length > 8 && image.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    if (!jpeg && !png) throw new Error('bad-request')
+    g.pictureId = createHash('sha256').update(image).digest('hex').slice(0, 12)
   }
 
   private changed(id: string, patch: Record<string, unknown>): void {
@@ -172,8 +184,8 @@ export class SandboxGroups implements GroupActions {
 }
 
 /** The metadata as Baileys hands it out (a copy: callers never share the simulator's objects). */
-function meta(g: GroupMetadata & { revoked: number }): GroupMetadata {
-  const { revoked: _r, ...rest } = g
+function meta(g: GroupMetadata & { revoked: number; pictureId?: string | undefined }): GroupMetadata {
+  const { revoked: _r, pictureId: _p, ...rest } = g
   return structuredClone({ ...rest, size: g.participants.length })
 }
 

@@ -13,6 +13,7 @@ import { ConnectionClosedError } from './errors.js'
 import { newQrString, renderQr } from './qr.js'
 import { SandboxChatActions } from './sandbox-chat-actions.js'
 import { SandboxGroups, type SandboxGroupState } from './sandbox-groups.js'
+import { SANDBOX_DEFAULT_ABOUT, SANDBOX_DEFAULT_PRIVACY, SandboxProfile, type SandboxProfileData } from './sandbox-profile.js'
 import { buildMessage } from './sandbox-content.js'
 import { sandboxHistory, type HistoryOptions } from './sandbox-history.js'
 import { SANDBOX_LABELS } from './sandbox-labels.js'
@@ -31,7 +32,8 @@ export type SandboxOptions = {
   qrColor: string
 }
 
-type Creds = { paired: true; wuid: string; profileName: string }
+/** `profile`: the account's about text, picture and privacy once changed (sandbox-profile.ts). */
+type Creds = { paired: true; wuid: string; profileName: string; profile?: Omit<SandboxProfileData, 'name'> }
 
 const ACK_CHAIN = ['SERVER_ACK', 'DELIVERY_ACK', 'READ'] as const
 
@@ -46,6 +48,7 @@ export class SandboxSession implements DriverSession {
   readonly mediaLinks = 'download-if-reachable'
   readonly chat = new SandboxChatActions(() => this.requireOpen(), (ev) => this.events.presence(ev))
   readonly groups: SandboxGroups
+  readonly profile: SandboxProfile
   private creds: Creds | null
   private pairingNumber: string | null = null
   private qrCount = 0
@@ -61,6 +64,16 @@ export class SandboxSession implements DriverSession {
   ) {
     this.creds = parseCreds(info.session)
     this.groups = new SandboxGroups(groupState, { requireOpen: () => this.requireOpen(), self: () => this.creds?.wuid ?? '', instance: info.name, events })
+    this.profile = new SandboxProfile({
+      requireOpen: () => this.requireOpen(),
+      self: () => this.creds?.wuid ?? '',
+      read: () => ({ about: SANDBOX_DEFAULT_ABOUT, picture: null, privacy: SANDBOX_DEFAULT_PRIVACY, ...this.creds?.profile, name: this.creds?.profileName ?? '' }),
+      write: ({ name, ...profile }) => {
+        // Open means paired: creds are set. They are the sandbox's stored state, like a phone's.
+        this.creds = { ...this.creds!, profileName: name, profile }
+        this.events.creds(this.creds)
+      },
+    })
   }
 
   get name(): string {
@@ -179,7 +192,7 @@ export class SandboxSession implements DriverSession {
   }
 
   private identity(): Identity {
-    return { wuid: this.creds!.wuid, profileName: this.creds!.profileName, profilePictureUrl: null }
+    return { wuid: this.creds!.wuid, profileName: this.creds!.profileName, profilePictureUrl: this.creds!.profile?.picture ?? null }
   }
 
   private open(): void {

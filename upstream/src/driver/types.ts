@@ -12,6 +12,7 @@ import type { ContactPatch } from '../db/contacts.js'
 import type { AckStatus } from '../db/messages.js'
 import type { ChatActions } from './chat-actions.js'
 import type { GroupActions, GroupMetadata, GroupParticipant } from './group-actions.js'
+import type { ProfileActions } from './profile-actions.js'
 
 /**
  * What deps.ts gives every driver. Here rather than in driver/index.ts, which imports the drivers:
@@ -217,6 +218,8 @@ export interface DriverSession {
   readonly chat: ChatActions
   /** The /group routes' operations (driver/group-actions.ts). Absent = no groups (the Cloud API): Evolution's "Method not available" 400. */
   readonly groups?: GroupActions
+  /** The profile and privacy routes' operations and the account presence (driver/profile-actions.ts). Absent = none offered: Evolution's "Method not available" 400. */
+  readonly profile?: ProfileActions
 }
 
 export type Integration = 'WHATSAPP-BAILEYS' | 'WHATSAPP-BUSINESS' | 'EVOLUTION'

@@ -39,6 +39,12 @@ export const forbidden = (...args: unknown[]) => new EvoError(403, args)
 export const notFound = (...args: unknown[]) => new EvoError(404, args)
 /** 401 with no argument: the message is the plain string `Unauthorized`. */
 export const unauthorized = () => new EvoError(401, 'Unauthorized')
+/**
+ * 503 while the upstream's PostgreSQL cannot be reached: Evolution's envelope with a fixed message (the
+ * driver's own names the host and port). Clients should retry after RETRY_AFTER_SECONDS.
+ */
+export const databaseUnavailable = () => new EvoError(503, ['Database unavailable'])
+export const DATABASE_RETRY_AFTER_SECONDS = 2
 /** 500 from a non-HTTP error: the message is the error's own message string. */
 export const internal = (message: string) => new EvoError(500, message)
 

@@ -20,12 +20,38 @@ export async function readBody(c: Context): Promise<unknown> {
     return Object.fromEntries(new URLSearchParams(text))
   }
   if (text.trim() === '') return {}
+  let parsed: unknown
   try {
-    return JSON.parse(text) as unknown
+    parsed = JSON.parse(text) as unknown
   } catch (err) {
     // body-parser's quirk, kept for fidelity: parser status 400 with the "Internal Server Error" phrase.
     throw new EvoError(400, (err as Error).message, 'Internal Server Error')
   }
+  // Each level takes at least two characters: a shorter body cannot be too deep.
+  if (text.length > 2 * MAX_BODY_DEPTH && nestedDeeperThan(parsed, MAX_BODY_DEPTH)) throw new EvoError(400, [[TOO_DEEP]])
+  return parsed
+}
+
+/**
+ * JSON.parse accepts any depth, but JSON.stringify (storing a quoted message, a webhook payload) and any
+ * recursive walk overflow the call stack on a body nested tens of thousands of levels deep: a 500. No
+ * Evolution body comes near this many levels, so deeper ones are a 400.
+ */
+export const MAX_BODY_DEPTH = 1000
+export const TOO_DEEP = `request body is nested more than ${MAX_BODY_DEPTH} levels deep`
+
+/** Whether objects and arrays nest more than `max` levels; an explicit stack, no recursion. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item
+    if (node === null || typeof node !== 'object') continue
+    if (depth > max) return true
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return false
 }
 
 /** Validates `input`; throws Evolution's 400 `[[...messages]]` on failure. */

@@ -53,6 +53,16 @@ describe('getBase64FromMediaMessage', () => {
     expect(res.body.fileName).toMatch(/^note-\d+\.txt$/)
   })
 
+  it('nested wrappers are peeled in a loop; a body too deep for any stack is a 400, never a 500', async () => {
+    const [doc] = await records({ key: { remoteJid: C1 }, messageType: 'documentMessage' })
+    const body = (wrappers: number) =>
+      `{"message":{"key":${JSON.stringify(doc.key)},"message":${'{"ephemeralMessage":{"message":'.repeat(wrappers)}${JSON.stringify({ documentWithCaptionMessage: { message: doc.message } })}${'}}'.repeat(wrappers)}}}`
+    const res = await up.req('POST', '/chat/getBase64FromMediaMessage/a1', { body: body(450) })
+    expect(res.status).toBe(201)
+    expect(Buffer.from(res.body.base64, 'base64').toString()).toBe(sandboxMediaBytes(doc.key.id, 'document').toString())
+    expect((await up.req('POST', '/chat/getBase64FromMediaMessage/a1', { body: body(50_000) })).status).toBe(400)
+  })
+
   it("Evolution's 400s: not found, not media, convertToMp4 on audio; a missing key id names the field", async () => {
     const [text] = await records({ key: { remoteJid: C1 }, messageType: 'conversation' })
     const [audio] = await records({ key: { remoteJid: C1 }, messageType: 'audioMessage' })
@@ -135,7 +145,7 @@ describe('reads, archive, unread', () => {
     expect([b.status, b.body]).toEqual([201, { chatId: C1.split('@')[0], archived: false }])
     expect((await chatOf(C1)).archived).toBe(false)
     const none = await up.req('POST', '/chat/archiveChat/a1', { body: { archive: true, chat: '595981777777' } })
-    expect(none.status).toBe(500)
+    expect(none.status).toBe(400)
     expect(none.body.response.message[0].message[1]).toBe('Last message not found')
     expect((await up.req('POST', '/chat/archiveChat/a1', { body: { archive: true } })).status).toBe(400)
   })

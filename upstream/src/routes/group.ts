@@ -1,11 +1,11 @@
 /**
  * @module upstream/routes/group
- * Evolution v2's /group routes, with its methods and status codes: POST create, updateGroupSubject,
- * updateGroupDescription, revokeInviteCode, updateParticipant, updateSetting, toggleEphemeral (201); GET
- * inviteCode, inviteInfo, acceptInviteCode, findGroupInfos, fetchAllGroups, participants (200); DELETE
- * leaveGroup (200). Guards as every instance route (404, then 401); `groupJid` from the body, else the query
+ * Evolution v2's /group routes, with its methods and status codes: POST create, updateGroupPicture,
+ * updateGroupSubject, updateGroupDescription, revokeInviteCode, updateParticipant, updateSetting,
+ * toggleEphemeral (201), sendInvite (200: Evolution's, Q19); GET inviteCode, inviteInfo, acceptInviteCode,
+ * findGroupInfos, fetchAllGroups, participants (200); DELETE leaveGroup (200). Guards as every instance route (404, then 401); `groupJid` from the body, else the query
  * (`@g.us` appended); failures are Evolution's flat `[{property, message}]` 400 (lib/validation.ts
- * validateGroup). The work is in services/groups.ts.
+ * validateGroup); sendInvite reads `groupJid` from its body only, as Evolution. The work is in services/groups.ts.
  */
 import { Hono, type Context } from 'hono'
 import type * as v from 'valibot'
@@ -57,6 +57,8 @@ export function groupRoutes(deps: UpstreamDeps) {
     const b = validateGroup(G.CreateGroupBody, await readBody(c))
     return c.json(await S.createGroup(deps, c.var.instance, b), 201)
   })
+  onGroup('post', 'updateGroupPicture', G.GroupPictureBody, 201, (jid, b, row) =>
+    S.updateGroupPicture({ ...deps, guard: deps.outbound.rules }, row, jid, b.image))
   onGroup('post', 'updateGroupSubject', G.GroupSubjectBody, 201, (jid, b, row) => S.updateSubject(deps, row, jid, b.subject))
   onGroup('post', 'updateGroupDescription', G.GroupDescriptionBody, 201, (jid, b, row) => S.updateDescription(deps, row, jid, b.description))
   onGroup('get', 'inviteCode', null, 200, (jid, _b, row) => S.inviteCode(deps, row, jid))
@@ -68,6 +70,11 @@ export function groupRoutes(deps: UpstreamDeps) {
   onGroup('get', 'participants', null, 200, (jid, _b, row) => S.participants(deps, row, jid))
   onGroup('delete', 'leaveGroup', null, 200, (jid, _b, row) => S.leaveGroup(deps, row, jid), true)
 
+  r.post('/sendInvite/:instanceName', guard, async (c) => {
+    const b = validateGroup(G.SendInviteBody, await readBody(c))
+    S.requireGroups(deps, c.var.instance)
+    return c.json(await S.sendInvite(deps, c.var.instance, b), 200)
+  })
   r.get('/inviteInfo/:instanceName', guard, async (c) => {
     const code = inviteCodeOf(c)
     return c.json(await S.inviteInfo(deps, c.var.instance, code))

@@ -1,6 +1,7 @@
 /**
  * @module upstream/routes/instance
- * /instance/*: create, fetchInstances, connect, connectionState, restart (POST, PUT alias), logout, delete.
+ * /instance/*: create, fetchInstances, connect, connectionState, restart (POST, PUT alias), logout, delete,
+ * setPresence (201, the account presence: services/profile.ts).
  */
 import { Hono } from 'hono'
 import type { UpstreamDeps } from '../deps.js'
@@ -9,10 +10,12 @@ import { listSettings } from '../db/settings.js'
 import type { UpstreamEnv } from '../env.js'
 import { notFound, unauthorized } from '../lib/errors.js'
 import { safeEqual } from '../lib/secrets.js'
-import { readBody, validate } from '../lib/validation.js'
+import { parseBody, readBody, validate } from '../lib/validation.js'
 import { instanceGuard, requireGlobalKey } from '../middleware/auth.js'
 import { createInstance, nameTaken } from '../services/create-instance.js'
 import { instanceRowJson, stateJson } from '../services/instance-json.js'
+import { setPresence } from '../services/profile.js'
+import { SetPresenceBody } from '../../../common/src/evolution/profile-bodies.js'
 import { CreateBody } from './instance-schemas.js'
 
 export function instanceRoutes(deps: UpstreamDeps) {
@@ -63,6 +66,10 @@ export function instanceRoutes(deps: UpstreamDeps) {
   // POST is v2; PUT is the tolerant alias the reference panel sends (D14, docs/decisions.md#d14).
   r.on(['POST', 'PUT'], '/restart/:instanceName', guard, async (c) => {
     return c.json(await instances.restart(c.var.instance))
+  })
+
+  r.post('/setPresence/:instanceName', guard, async (c) => {
+    return c.json(await setPresence(deps, c.var.instance, (await parseBody(c, SetPresenceBody)).presence), 201)
   })
 
   r.delete('/logout/:instanceName', guard, async (c) => {

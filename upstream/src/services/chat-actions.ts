@@ -74,7 +74,8 @@ async function anchor(sql: Tx, instanceId: string, last: Body<typeof B.LastMessa
   if (!chat) throw badRequest('"lastMessage" or "chat" is required')
   const jid = createJid(chat)
   const row = await latestMessageOfChat(sql, instanceId, jid)
-  if (!row) throw fail('Last message not found')
+  // A chat with no stored message is the caller's input: the route's envelope, as a 400 (Evolution: 500).
+  if (!row) throw new EvoError(400, fail('Last message not found').responseMessage)
   return { jid, last: { key: storedKey(row), messageTimestamp: Number(row.messageTimestamp) } }
 }
 

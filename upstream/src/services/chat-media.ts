@@ -24,12 +24,20 @@ const MEDIA_TYPES = ['imageMessage', 'documentMessage', 'audioMessage', 'videoMe
 const WRAPPERS = ['ephemeralMessage', 'documentWithCaptionMessage', 'viewOnceMessage', 'viewOnceMessageV2']
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', mp4: 'mp4', ogg: 'ogg', mpeg: 'mp3', pdf: 'pdf', plain: 'txt' }
 
-function unwrap(message: Obj): Obj {
+/** The message inside the first wrapper that holds one, or null. */
+function wrapped(message: Obj): Obj | null {
   for (const w of WRAPPERS) {
     const inner = obj(obj(message[w])?.message)
-    if (inner) return unwrap(inner)
+    if (inner) return inner
   }
-  return message
+  return null
+}
+
+/** Peels wrappers in a loop, not by recursion: the content may come from a request body of any depth. */
+function unwrap(message: Obj): Obj {
+  let current = message
+  for (let inner = wrapped(current); inner; inner = wrapped(current)) current = inner
+  return current
 }
 
 /** The media part of a content: its type key and proto-shaped content holding only it. */

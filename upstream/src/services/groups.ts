@@ -6,6 +6,8 @@
  * (`[<route's text>, "Error: <reason>"]`). Quirks fixed: fetchAllGroups answers from the store (one
  * groupFetchAllParticipating per session, pictures fetched 4 at a time instead of one by one: Q12); errors
  * carry the inner text, never "[object Object]" (Q7). A backend without groups (the Cloud API): NA-400.
+ * updateGroupPicture takes a link (downloaded through the outbound guard and the instance's proxy, as media
+ * are) or base64; sendInvite checks every number before sending the first invite, so a bad number sends none.
  */
 import { contactCards, deleteGroup, findGroup, listGroups, setGroupPicture, upsertGroups } from '../db/groups.js'
 import type { InstanceRow, Tx } from '../db/instances.js'
@@ -13,9 +15,13 @@ import { ConnectionClosedError, notAvailable } from '../driver/errors.js'
 import type { GroupActions, GroupMetadata, GroupSetting, ParticipantAction } from '../driver/group-actions.js'
 import type { DriverSession } from '../driver/types.js'
 import { EvoError, badRequest, internal } from '../lib/errors.js'
-import { createJid } from '../lib/jid.js'
+import { createJid, isGroupJid } from '../lib/jid.js'
 import { groupObject, participantJson } from './group-events.js'
 import type { InstanceManager } from './instances.js'
+import type { MediaDownloader } from './media-download.js'
+import { resolveMedia } from './media.js'
+import type { GuardRules } from './outbound.js'
+import { sendMessage, type SendDeps } from './send.js'
 
 export type GroupDeps = { sql: Tx; instances: InstanceManager }
 
@@ -42,6 +48,13 @@ async function wrapped<T>(fn: () => Promise<T>, wrap: (text: string) => EvoError
 }
 
 const success = { update: 'success' }
+
+/** An EvoError's message as one line (the second item of a wrapping error). */
+function reasonOf(err: EvoError): string {
+  const m = err.toJSON().response.message
+  const items = Array.isArray(m) ? m.flat() : [m]
+  return items.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ')
+}
 
 /** Refuses a Cloud API instance before anything else happens (Evolution: NA-400 from its Meta service). */
 export function requireGroups(deps: GroupDeps, row: InstanceRow): void {
@@ -127,6 +140,49 @@ export async function toggleEphemeral(deps: GroupDeps, row: InstanceRow, jid: st
   await wrapped(() => groups.toggleEphemeral(jid, expiration), (t) => badRequest('Error updating setting', t))
   await flush()
   return { success: true }
+}
+
+/** The picture's bytes: base64 (or a data: URL) decoded, a link downloaded through the guard (and the instance's proxy). */
+async function pictureBytes(deps: { media: MediaDownloader; guard: GuardRules }, row: InstanceRow, image: string): Promise<Buffer> {
+  const { source } = resolveMedia(image, 'image', { guard: deps.guard })
+  if ('url' in source) return deps.media.bytes(source.url, row.id)
+  if ('base64' in source) return Buffer.from(source.base64, 'base64')
+  return source.downloaded
+}
+
+export async function updateGroupPicture(deps: GroupDeps & { media: MediaDownloader; guard: GuardRules }, row: InstanceRow, jid: string, image: string) {
+  const { groups, flush } = groupsOf(deps, row)
+  // A picture we cannot read is the caller's 400 (Evolution: 500 "[object Object]", Q7).
+  const bytes = await pictureBytes(deps, row, image).catch((err: unknown) => {
+    throw err instanceof EvoError ? badRequest('Error update group picture', reasonOf(err)) : err
+  })
+  await wrapped(() => groups.updatePicture(jid, bytes), (t) => new EvoError(500, ['Error update group picture', t]))
+  await flush()
+  await setGroupPicture(deps.sql, row.id, jid, await groups.pictureUrl(jid))
+  return success
+}
+
+/**
+ * POST /group/sendInvite (200): the invite link as a text message to each number (`<description>\n\n<link>`),
+ * each stored and reported (send.message) like any send. Every failure is Evolution's 404 "No send invite",
+ * with the reason beside it. Every number is checked before the first send.
+ */
+export async function sendInvite(deps: GroupDeps & SendDeps, row: InstanceRow, b: { groupJid: string; description: string; numbers: string[] }) {
+  const { groups, session } = groupsOf(deps, row)
+  const fail = (t: string) => new EvoError(404, ['No send invite', t])
+  try {
+    const code = await groups.inviteCode(b.groupJid)
+    if (!code) throw new Error('no invite code')
+    const link = inviteUrl(code)
+    const users = b.numbers.map(createJid).filter((j) => !isGroupJid(j))
+    const missing = (await session.checkNumbers(users)).find((c) => !c.exists)
+    if (missing) throw new Error(`${missing.jid} is not on WhatsApp`)
+    const text = `${b.description}\n\n${link}`
+    for (const number of b.numbers) await sendMessage(deps, row, { number, content: { kind: 'text', text }, payload: { number, text }, skipCheck: true })
+    return { send: true, inviteUrl: link }
+  } catch (err) {
+    throw fail(err instanceof EvoError ? reasonOf(err) : errText(err))
+  }
 }
 
 export async function findGroupInfos(deps: GroupDeps, row: InstanceRow, jid: string) {

@@ -11,4 +11,4 @@ export function createUpstreamOutbound(config: Pick<UpstreamConfig, 'OUTBOUND_AL
   return createOutboundClient(guardRules({ allowIPv6: true, allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, testResolve: config.OUTBOUND_TEST_RESOLVE }))
 }
 
-export { OutboundRefusedError, OutboundTooLargeError, checkUrlStatic, type GuardRules, type OutboundClient } from '../../../common/src/outbound-guard/index.js'
+export { OutboundRefusedError, OutboundTooLargeError, checkUrlStatic, type GuardRules, type OutboundClient, type OutboundResponse } from '../../../common/src/outbound-guard/index.js'

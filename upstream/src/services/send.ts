@@ -59,7 +59,7 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   }
   if (req.delay && req.delay > 0) await sleep(req.delay)
   // After the checks, as Evolution does: no download for a closed session or an unknown number.
-  const prepared = await deps.media.prepare(req.content, session.mediaLinks ?? 'download')
+  const prepared = await deps.media.prepare(req.content, session.mediaLinks ?? 'download', row.id)
   const content = req.transform ? await req.transform(prepared) : prepared
   let sent
   try {

@@ -100,6 +100,34 @@ export class FakeSocket {
   groupToggleEphemeral(jid: string, expiration: number) { return this.groupCall('groupToggleEphemeral', [jid, expiration], () => undefined) }
   groupLeave(jid: string) { return this.groupCall('groupLeave', [jid], () => undefined) }
 
+  // --- profile routes (driver/baileys/profile-actions.ts): recorded as [function, ...arguments] ---
+  readonly profileCalls: [string, ...unknown[]][] = []
+  /** Per-function answers (or throws) a test scripts; default: a personal account, WhatsApp's default privacy. */
+  profileImpl: Record<string, (...args: any[]) => unknown> = {}
+  private profileCall(name: string, args: unknown[], fallback: () => unknown = () => undefined): Promise<any> {
+    this.profileCalls.push([name, ...args])
+    const impl = this.profileImpl[name]
+    return Promise.resolve().then(() => (impl ? impl(...args) : fallback()))
+  }
+  getBusinessProfile(jid: string) { return this.profileCall('getBusinessProfile', [jid]) }
+  fetchStatus(...jids: string[]) { return this.profileCall('fetchStatus', jids, () => jids.map((id) => ({ id, status: { status: 'Hey there!', setAt: new Date(0) } }))) }
+  updateProfileName(name: string) { return this.profileCall('updateProfileName', [name]) }
+  updateProfileStatus(status: string) { return this.profileCall('updateProfileStatus', [status]) }
+  /** Own JID: updateProfilePicture; a group JID: updateGroupPicture. */
+  updateProfilePicture(jid: string, content: Buffer) { return this.profileCall('updateProfilePicture', [jid, content]) }
+  removeProfilePicture(jid: string) { return this.profileCall('removeProfilePicture', [jid]) }
+  fetchPrivacySettings(force?: boolean) {
+    return this.profileCall('fetchPrivacySettings', force === undefined ? [] : [force], () => ({
+      readreceipts: 'all', profile: 'contacts', status: 'contacts', online: 'all', last: 'contacts', groupadd: 'contacts', calladd: 'all', messages: 'all',
+    }))
+  }
+  updateReadReceiptsPrivacy(value: string) { return this.profileCall('updateReadReceiptsPrivacy', [value]) }
+  updateProfilePicturePrivacy(value: string) { return this.profileCall('updateProfilePicturePrivacy', [value]) }
+  updateStatusPrivacy(value: string) { return this.profileCall('updateStatusPrivacy', [value]) }
+  updateOnlinePrivacy(value: string) { return this.profileCall('updateOnlinePrivacy', [value]) }
+  updateLastSeenPrivacy(value: string) { return this.profileCall('updateLastSeenPrivacy', [value]) }
+  updateGroupsAddPrivacy(value: string) { return this.profileCall('updateGroupsAddPrivacy', [value]) }
+
   async addChatLabel(jid: string, labelId: string) {
     this.labelCalls.push(['addChatLabel', jid, labelId])
   }

@@ -214,6 +214,14 @@ export type RequestBodies = {
     }
     chat?: string
   }
+  /** Evolution API v2: POST /chat/fetchBusinessProfile/{instance} */
+  "POST /chat/fetchBusinessProfile/{instance}": {
+    number?: string
+  }
+  /** Evolution API v2: POST /chat/fetchProfile/{instance} */
+  "POST /chat/fetchProfile/{instance}": {
+    number?: string
+  }
   /** Evolution API v2: POST /chat/fetchProfilePictureUrl/{instance} */
   "POST /chat/fetchProfilePictureUrl/{instance}": {
     number: string
@@ -332,6 +340,28 @@ export type RequestBodies = {
     }
     text: string
   }
+  /** Evolution API v2: POST /chat/updatePrivacySettings/{instance} */
+  "POST /chat/updatePrivacySettings/{instance}": {
+    readreceipts: "all" | "none"
+    profile: "all" | "contacts" | "contact_blacklist" | "none"
+    status: "all" | "contacts" | "contact_blacklist" | "none"
+    online: "all" | "match_last_seen"
+    last: "all" | "contacts" | "contact_blacklist" | "none"
+    groupadd: "all" | "contacts" | "contact_blacklist" | "none"
+  }
+  /** Evolution API v2: POST /chat/updateProfileName/{instance} */
+  "POST /chat/updateProfileName/{instance}": {
+    name: string
+  }
+  /** Evolution API v2: POST /chat/updateProfilePicture/{instance} */
+  "POST /chat/updateProfilePicture/{instance}": {
+    /** An image URL (http or https) or the image as base64 */
+    picture: string
+  }
+  /** Evolution API v2: POST /chat/updateProfileStatus/{instance} */
+  "POST /chat/updateProfileStatus/{instance}": {
+    status: string
+  }
   /** Evolution API v2: POST /chat/whatsappNumbers/{instance} */
   "POST /chat/whatsappNumbers/{instance}": {
     numbers: string[]
@@ -360,6 +390,10 @@ export type RequestBodies = {
       base64?: boolean
       events?: ("APPLICATION_STARTUP" | "QRCODE_UPDATED" | "MESSAGES_SET" | "MESSAGES_UPSERT" | "MESSAGES_EDITED" | "MESSAGES_UPDATE" | "MESSAGES_DELETE" | "SEND_MESSAGE" | "SEND_MESSAGE_UPDATE" | "CONTACTS_SET" | "CONTACTS_UPSERT" | "CONTACTS_UPDATE" | "PRESENCE_UPDATE" | "CHATS_SET" | "CHATS_UPSERT" | "CHATS_UPDATE" | "CHATS_DELETE" | "GROUPS_UPSERT" | "GROUP_UPDATE" | "GROUP_PARTICIPANTS_UPDATE" | "CONNECTION_UPDATE" | "LABELS_EDIT" | "LABELS_ASSOCIATION" | "CALL" | "TYPEBOT_START" | "TYPEBOT_CHANGE_STATUS" | "REMOVE_INSTANCE" | "LOGOUT_INSTANCE" | "INSTANCE_CREATE" | "INSTANCE_DELETE" | "STATUS_INSTANCE")[]
     }
+  }
+  /** Evolution API v2: POST /instance/setPresence/{instance} */
+  "POST /instance/setPresence/{instance}": {
+    presence: "unavailable" | "available" | "composing" | "recording" | "paused"
   }
   /** Evolution API v2: POST /label/handleLabel/{instance} */
   "POST /label/handleLabel/{instance}": {
@@ -509,6 +543,15 @@ export type RequestBodies = {
     audio: string
     encoding?: boolean
     delay?: number
+  }
+  /** Evolution API v2: POST /proxy/set/{instance} */
+  "POST /proxy/set/{instance}": {
+    enabled: boolean
+    host?: string
+    port?: string | number
+    protocol?: string
+    username?: string
+    password?: string
   }
   /** Evolution API v2: POST /settings/set/{instance} */
   "POST /settings/set/{instance}": {

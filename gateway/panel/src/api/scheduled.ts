@@ -1,7 +1,8 @@
 import { api } from './client.js'
 import type { RequestBody } from './generated-types.js'
 
-export type Progress = { total: number; sent: number; failed: number; pending: number; skipped?: number }
+/** `unconfirmed`: recipients whose outcome nobody knows (the worker stopped mid-send); never counted as sent. */
+export type Progress = { total: number; sent: number; failed: number; unconfirmed?: number; pending: number; skipped?: number }
 export type Scheduled = {
   id: number
   instance_name: string
@@ -65,4 +66,6 @@ export const scheduledApi = {
   create: (m: NewScheduled) => api.post<{ message: Scheduled }>('/api/scheduled', m),
   cancel: (id: number) => api.post<unknown>(`/api/scheduled/${id}/cancel`),
   remove: (id: number) => api.del<unknown>(`/api/scheduled/${id}`),
+  /** Sends the unconfirmed recipients again (the message runs again now). */
+  resendUnconfirmed: (id: number) => api.post<{ message: Scheduled; resending: number }>(`/api/scheduled/${id}/resend-unconfirmed`),
 }

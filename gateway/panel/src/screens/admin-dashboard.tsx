@@ -7,7 +7,7 @@ import { fmtDate, fmtDuration } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import type { ScreenProps } from './screen-props.js'
 
-const ICON: Record<string, string> = { user_created: 'U', instance_created: 'I', message_sent: 'M', message_failed: 'M', user_login: 'L' }
+const ICON: Record<string, string> = { user_created: 'U', instance_created: 'I', message_sent: 'M', message_failed: 'M', message_unconfirmed: 'M', user_login: 'L' }
 
 export function AdminDashboardScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => adminApi.dashboard())

@@ -7,6 +7,7 @@ import { contactsApi } from '../api/contacts.js'
 import { errorsOf, MAX_RECIPIENTS, progressOf, scheduledApi, type Scheduled } from '../api/scheduled.js'
 import { MessageEditor, Submit } from '../components/fields.js'
 import { confirm } from '../components/modal.js'
+import { Badge } from '../components/badge.js'
 import { ProgressBar } from '../components/progress.js'
 import { toast } from '../components/toast.js'
 import { chunk, parseNumbers } from '../lib/format.js'
@@ -86,6 +87,8 @@ export function BulkSend() {
   const total = jobs.reduce((a, j) => a + progressOf(j).total, 0)
   const sent = jobs.reduce((a, j) => a + progressOf(j).sent, 0)
   const failed = jobs.reduce((a, j) => a + progressOf(j).failed, 0)
+  // Outcome unknown (the worker stopped mid-send): never counted as sent; resend them from Scheduled.
+  const unconfirmed = jobs.reduce((a, j) => a + (progressOf(j).unconfirmed ?? 0), 0)
   const errors = jobs.flatMap(errorsOf)
 
   return (
@@ -121,6 +124,11 @@ export function BulkSend() {
         <div class="card stack" data-testid="bulk-progress">
           <h2>Progress {running ? '' : '— done'}</h2>
           <ProgressBar total={total} sent={sent} failed={failed} label="Bulk send progress" />
+          {unconfirmed > 0 && (
+            <p class="small" data-testid="bulk-unconfirmed">
+              <Badge value="unconfirmed" tone="warn" label={`${unconfirmed} unconfirmed`} /> not known to be sent: use "Resend unconfirmed" under Scheduled.
+            </p>
+          )}
           <p class="muted small">Jobs: {jobs.map((j) => `#${j.id} ${j.status}`).join(', ')}</p>
           {running && (
             <div>

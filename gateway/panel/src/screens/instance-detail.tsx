@@ -1,6 +1,7 @@
 /**
  * One instance: the connection (integration, real state, last disconnect reason, Cloud API ids and
- * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and links to its chats and replies.
+ * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and links to its chats,
+ * replies, groups and profile (name, picture, privacy, proxy).
  */
 import { instancesApi } from '../api/instances.js'
 import { Badge } from '../components/badge.js'
@@ -10,9 +11,19 @@ import { Loading, Table } from '../components/table.js'
 import { fmtDate } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
+import { groupsHref } from './groups.js'
 import { ConnectionCard } from './instance-connection.js'
 import { chatsHref, repliesHref, useInstanceActions } from './instances.js'
+import { profileHref } from './profile.js'
 import type { ScreenProps } from './screen-props.js'
+
+/** The instance's own pages, linked from its header. */
+const PAGES = [
+  { label: 'Chats', href: chatsHref, testid: 'chats-link' },
+  { label: 'Replies', href: repliesHref, testid: 'replies-link' },
+  { label: 'Groups', href: groupsHref, testid: 'groups-link' },
+  { label: 'Profile', href: profileHref, testid: 'profile-link' },
+] as const
 
 export function InstanceDetailScreen(props: ScreenProps) {
   const name = props.params.name ?? ''
@@ -46,12 +57,11 @@ export function InstanceDetailScreen(props: ScreenProps) {
             )}
           </>
         )}
-        <a class="btn" href={chatsHref(name)} data-testid="chats-link">
-          Chats
-        </a>
-        <a class="btn" href={repliesHref(name)} data-testid="replies-link">
-          Replies
-        </a>
+        {PAGES.map((p) => (
+          <a key={p.testid} class="btn" href={p.href(name)} data-testid={p.testid}>
+            {p.label}
+          </a>
+        ))}
         <button type="button" class="btn" onClick={() => actions.restart(name)}>
           Restart
         </button>

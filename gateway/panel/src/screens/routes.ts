@@ -13,10 +13,13 @@ import { ChatsScreen } from './chats.js'
 import { ContactListScreen, ContactsScreen } from './contacts.js'
 import { DashboardScreen } from './dashboard.js'
 import { DocsScreen } from './docs.js'
+import { GroupDetailScreen } from './group-detail.js'
+import { GroupsScreen } from './groups.js'
 import { HistoryScreen } from './history.js'
 import { InstanceDetailScreen } from './instance-detail.js'
 import { InstancesScreen } from './instances.js'
 import { MessagesScreen } from './messages.js'
+import { ProfileScreen } from './profile.js'
 import { RepliesScreen } from './replies.js'
 import { ScheduledScreen } from './scheduled.js'
 import { SecurityScreen } from './security.js'
@@ -34,6 +37,9 @@ export const ROUTES: RouteEntry[] = [
   { path: '/instances/:name/replies', screen: RepliesScreen },
   { path: '/instances/:name/chats', screen: ChatsScreen },
   { path: '/instances/:name/chats/:jid', screen: ChatsScreen },
+  { path: '/instances/:name/groups', screen: GroupsScreen },
+  { path: '/instances/:name/groups/:jid', screen: GroupDetailScreen },
+  { path: '/instances/:name/profile', screen: ProfileScreen },
   { path: '/messages', screen: MessagesScreen },
   { path: '/templates', screen: TemplatesScreen },
   { path: '/contacts', screen: ContactsScreen },

@@ -1,4 +1,8 @@
-/** Scheduled messages: create (text or media by URL), list with progress, detail, cancel, delete. */
+/**
+ * Scheduled messages: create (text or media by URL), list with progress, detail, cancel, delete, and
+ * "Resend unconfirmed" for recipients whose outcome is unknown (the worker stopped mid-send and the
+ * upstream could not tell: shown as Unconfirmed, never as sent).
+ */
 import { useState } from 'preact/hooks'
 import { errorsOf, MAX_RECIPIENTS, progressOf, recipientsOf, SCHEDULED_TYPES, scheduledApi, type Scheduled, type ScheduledType } from '../api/scheduled.js'
 import { Badge } from '../components/badge.js'
@@ -67,6 +71,25 @@ function CreateForm(props: { onCreated: () => void }) {
   )
 }
 
+/** The count of unconfirmed recipients, as its own badge (nothing when there are none). */
+function Unconfirmed(props: { n: number | undefined }) {
+  return props.n ? <Badge value="unconfirmed" tone="warn" label={`${props.n} unconfirmed`} /> : null
+}
+
+async function resendUnconfirmed(m: Scheduled, done: () => void): Promise<void> {
+  const n = progressOf(m).unconfirmed ?? 0
+  if (!(await confirm(`Send message #${m.id} again to its ${n} unconfirmed recipient(s)? Some may already have received it.`, 'Resend', false))) return
+  try {
+    const r = await scheduledApi.resendUnconfirmed(m.id)
+    toast.ok(`Resending to ${r.resending} recipient(s)`)
+    done()
+  } catch (e) {
+    toast.err(e)
+  }
+}
+
+const mayResend = (m: Scheduled) => (m.status === 'completed' || m.status === 'failed') && (progressOf(m).unconfirmed ?? 0) > 0
+
 function Detail(props: { id: number; onClose: () => void }) {
   const { data, reload } = useLoad(() => scheduledApi.get(props.id).then((r) => r.message), [props.id])
   useInterval(() => void reload(), 2000, !!data && (data.status === 'pending' || data.status === 'processing'))
@@ -84,6 +107,13 @@ function Detail(props: { id: number; onClose: () => void }) {
             <dt>Created</dt><dd>{fmtDate(data.created_at)}</dd>
           </dl>
           <ProgressBar total={p.total} sent={p.sent} failed={p.failed} />
+          {(p.unconfirmed ?? 0) > 0 && (
+            <div class="row">
+              <Unconfirmed n={p.unconfirmed} />
+              <span class="muted small">The worker stopped while sending these and WhatsApp could not confirm them.</span>
+              {mayResend(data) && <button type="button" class="btn btn-sm" onClick={() => void resendUnconfirmed(data, () => void reload())}>Resend unconfirmed</button>}
+            </div>
+          )}
           <p class="pre card-inset">{data.message_content}</p>
           <details>
             <summary>{recipientsOf(data).length} recipient(s)</summary>
@@ -134,7 +164,7 @@ export function ScheduledScreen(_: ScreenProps) {
           { label: 'Send at', cell: (m) => fmtDate(m.scheduled_at) },
           { label: 'Instance', cell: (m) => m.instance_name },
           { label: 'Type', cell: (m) => m.message_type },
-          { label: 'Progress', cell: (m) => { const p = progressOf(m); return `${p.sent + p.failed} / ${p.total}` } },
+          { label: 'Progress', cell: (m) => { const p = progressOf(m); return <>{`${p.sent + p.failed + (p.unconfirmed ?? 0)} / ${p.total}`} <Unconfirmed n={p.unconfirmed} /></> } },
           { label: 'Status', cell: (m) => <Badge value={m.status} /> },
           {
             label: 'Actions',
@@ -142,6 +172,7 @@ export function ScheduledScreen(_: ScreenProps) {
               <div class="actions">
                 <button type="button" class="btn btn-sm" onClick={() => setOpen(m.id)}>View</button>
                 {(m.status === 'pending' || m.status === 'processing') && <button type="button" class="btn btn-sm" onClick={() => act(m, 'cancel')}>Cancel</button>}
+                {mayResend(m) && <button type="button" class="btn btn-sm" onClick={() => void resendUnconfirmed(m, () => void reload())}>Resend unconfirmed</button>}
                 {m.status !== 'processing' && <button type="button" class="btn btn-sm btn-danger" onClick={() => act(m, 'delete')}>Delete</button>}
               </div>
             ),

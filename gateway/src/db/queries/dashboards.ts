@@ -94,7 +94,8 @@ export async function recentActivity(q: Queryable) {
       union all
       (select 'instance_created', instance_name, created_at from taguato.user_instances order by created_at desc limit 5)
       union all
-      (select case when status in ('sent', 'delivered', 'read', 'sending') then 'message_sent' else 'message_failed' end,
+      (select case when status in ('sent', 'delivered', 'read', 'sending') then 'message_sent'
+         when status = 'unconfirmed' then 'message_unconfirmed' else 'message_failed' end,
          instance_name, created_at from taguato.message_logs order by created_at desc limit 5)
       union all
       (select 'user_login', coalesce(username, ''), created_at from taguato.audit_log where action = 'user_login' order by created_at desc limit 5)

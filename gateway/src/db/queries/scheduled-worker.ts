@@ -3,7 +3,9 @@
  * The scheduled-send worker's statements (D12, docs/decisions.md#d12). A message is claimed with FOR UPDATE SKIP LOCKED and a
  * lease (lease_owner, lease_until); a processing message whose lease ran out is claimable again. Each
  * recipient is claimed by inserting its message_logs row as 'sending' BEFORE the send: the partial
- * unique index (scheduled_message_id, phone_number) where status <> 'failed' lets only one worker win.
+ * unique index (scheduled_message_id, phone_number) where status not in ('failed', 'unconfirmed') lets
+ * only one worker win. An 'unconfirmed' row (outcome unknown, issue 31) does not hold the claim, so an
+ * operator's resend (resend_requested_at) can claim the recipient again.
  */
 import type { Queryable } from '../client.js'
 import type { ScheduledRow } from './scheduled.js'
@@ -36,12 +38,12 @@ export async function renewLease(q: Queryable, id: number, owner: string, leaseS
   return row?.status === 'cancelled' ? 'cancelled' : 'lost'
 }
 
-export type PriorLog = { id: number; status: string; error_message: string | null }
+export type PriorLog = { id: number; status: string; error_message: string | null; created_at: Date }
 
 /** The latest log row of a recipient of this message, if any. */
 export async function priorLog(q: Queryable, messageId: number, phone: string): Promise<PriorLog | undefined> {
   const [row] = await q<PriorLog[]>`
-    select id, status, error_message from taguato.message_logs
+    select id, status, error_message, created_at from taguato.message_logs
     where scheduled_message_id = ${messageId} and phone_number = ${phone} order by id desc limit 1`
   return row
 }
@@ -51,7 +53,7 @@ export async function claimRecipient(q: Queryable, m: ScheduledRow, phone: strin
   const [row] = await q<{ id: number }[]>`
     insert into taguato.message_logs (user_id, instance_name, phone_number, message_type, status, scheduled_message_id)
     values (${m.user_id}, ${m.instance_name}, ${phone}, ${m.message_type}, 'sending', ${m.id})
-    on conflict (scheduled_message_id, phone_number) where scheduled_message_id is not null and status <> 'failed' do nothing
+    on conflict (scheduled_message_id, phone_number) where scheduled_message_id is not null and status not in ('failed', 'unconfirmed') do nothing
     returning id`
   return row?.id ?? null
 }
@@ -62,16 +64,23 @@ export async function recordSend(q: Queryable, logId: number, r: { ok: boolean; 
     where id = ${logId} and status = 'sending'`
 }
 
+export const UNCONFIRMED_TEXT =
+  'unconfirmed: the worker stopped during this send and the upstream could not tell whether it left; not resent (resend it with "resend unconfirmed")'
+
 /**
- * A 'sending' row left by a worker that died: the send may or may not have reached WhatsApp, and
- * resending could duplicate it. It is settled as sent-unconfirmed (at most once), never resent.
+ * Settles a 'sending' row left by a worker that died, once the upstream was asked (services/scheduled/
+ * confirm): 'sent' when the upstream has the message (its WhatsApp id kept), else 'unconfirmed' (never
+ * 'sent': nobody knows). False when the row was no longer 'sending' (someone settled it first).
  */
-export async function settleOrphan(q: Queryable, logId: number): Promise<void> {
-  await q`
-    update taguato.message_logs set status = 'sent',
-      error_message = 'unconfirmed: the worker stopped during this send; not resent to avoid a duplicate'
-    where id = ${logId} and status = 'sending'`
+export async function settleOrphan(q: Queryable, logId: number, r: { sent: true; waMessageId: string | null } | { sent: false }): Promise<boolean> {
+  const rows = r.sent
+    ? await q`update taguato.message_logs set status = 'sent', error_message = null, wa_message_id = ${r.waMessageId}
+        where id = ${logId} and status = 'sending' returning id`
+    : await q`update taguato.message_logs set status = 'unconfirmed', error_message = ${UNCONFIRMED_TEXT}
+        where id = ${logId} and status = 'sending' returning id`
+  return rows.length > 0
 }
+
 
 export async function finish(q: Queryable, id: number, owner: string, status: string, results: unknown): Promise<boolean> {
   const rows = await q`

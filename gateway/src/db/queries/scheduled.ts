@@ -17,8 +17,10 @@ export type ScheduledRow = {
   results: Record<string, unknown> | null
   created_at: Date
   updated_at: Date
+  /** The operator's last "resend unconfirmed" (issue 31); only the worker reads it (not in the API's columns). */
+  resend_requested_at?: Date | null
 }
-export type Progress = { total: number; sent: number; failed: number; pending: number }
+export type Progress = { total: number; sent: number; failed: number; unconfirmed: number; pending: number }
 
 const COLS = 'id, user_id, instance_name, message_type, message_content, recipients, scheduled_at, status, results, created_at, updated_at'
 
@@ -66,17 +68,42 @@ export async function cancelScheduled(q: Queryable, userId: number, id: number, 
   return row
 }
 
-/** Live per-message counts from message_logs (sending counts as pending). */
-export async function progressFor(q: Queryable, ids: number[]): Promise<Map<number, { sent: number; failed: number }>> {
-  const out = new Map<number, { sent: number; failed: number }>()
+export type Counts = { sent: number; failed: number; unconfirmed: number }
+
+/**
+ * Live per-message counts from message_logs, by each recipient's latest row (a resent unconfirmed
+ * recipient counts once, by its resend); sending counts as pending.
+ */
+export async function progressFor(q: Queryable, ids: number[]): Promise<Map<number, Counts>> {
+  const out = new Map<number, Counts>()
   if (ids.length === 0) return out
-  const rows = await q<{ id: number; sent: number; failed: number }[]>`
+  const rows = await q<({ id: number } & Counts)[]>`
     select scheduled_message_id as id,
-      count(distinct phone_number) filter (where status in ('sent', 'delivered', 'read')) as sent,
-      count(distinct phone_number) filter (where status = 'failed') as failed
-    from taguato.message_logs where scheduled_message_id in ${q(ids)} group by scheduled_message_id`
-  for (const r of rows) out.set(r.id, { sent: r.sent, failed: r.failed })
+      count(*) filter (where status in ('sent', 'delivered', 'read'))::int as sent,
+      count(*) filter (where status = 'failed')::int as failed,
+      count(*) filter (where status = 'unconfirmed')::int as unconfirmed
+    from (
+      select distinct on (scheduled_message_id, phone_number) scheduled_message_id, status
+      from taguato.message_logs where scheduled_message_id in ${q(ids)}
+      order by scheduled_message_id, phone_number, id desc
+    ) latest group by scheduled_message_id`
+  for (const r of rows) out.set(r.id, { sent: r.sent, failed: r.failed, unconfirmed: r.unconfirmed })
   return out
+}
+
+/** Marks the operator's resend request: the message runs again now and resends its unconfirmed recipients. */
+export async function requestResend(q: Queryable, userId: number, id: number): Promise<{ id: number; unconfirmed: number } | undefined> {
+  const [row] = await q<{ id: number; unconfirmed: number }[]>`
+    with latest as (
+      select distinct on (phone_number) status from taguato.message_logs
+      where scheduled_message_id = ${id} order by phone_number, id desc
+    ), n as (select count(*)::int as unconfirmed from latest where status = 'unconfirmed')
+    update taguato.scheduled_messages m
+    set status = 'pending', scheduled_at = now(), resend_requested_at = now(), lease_owner = null, lease_until = null, updated_at = now()
+    from n
+    where m.id = ${id} and m.user_id = ${userId} and m.status in ('completed', 'failed') and n.unconfirmed > 0
+    returning m.id, n.unconfirmed`
+  return row
 }
 
 /** Messages waiting to be sent (pending or processing), for the metrics gauge. */

@@ -60,8 +60,12 @@ export async function slideSession(db: Queryable, sessionId: number, ttlHours: n
     where id = ${sessionId} and is_active`
 }
 
+/*
+ * Revocations (the three deactivations below) also end `expires_at` now: the row then says when it was
+ * revoked, which `recentlyRevokedHashes` needs to re-send tombstones that could not reach Redis.
+ */
 export async function deactivateSessionByHash(db: Queryable, tokenHash: string): Promise<void> {
-  await db`update taguato.sessions set is_active = false where token_hash = ${tokenHash}`
+  await db`update taguato.sessions set is_active = false, expires_at = least(expires_at, now()) where token_hash = ${tokenHash}`
 }
 
 export type DeactivatedSession = { id: number; user_id: number; token_hash: string }
@@ -70,16 +74,16 @@ export type DeactivatedSession = { id: number; user_id: number; token_hash: stri
 export async function deactivateSessionById(db: Queryable, id: number, userId?: number): Promise<DeactivatedSession | undefined> {
   const rows = userId === undefined
     ? await db<DeactivatedSession[]>`
-        update taguato.sessions set is_active = false where id = ${id} returning id, user_id, token_hash`
+        update taguato.sessions set is_active = false, expires_at = least(expires_at, now()) where id = ${id} returning id, user_id, token_hash`
     : await db<DeactivatedSession[]>`
-        update taguato.sessions set is_active = false where id = ${id} and user_id = ${userId} returning id, user_id, token_hash`
+        update taguato.sessions set is_active = false, expires_at = least(expires_at, now()) where id = ${id} and user_id = ${userId} returning id, user_id, token_hash`
   return rows[0]
 }
 
 /** Deactivates every live session of a user; returns their token hashes (to drop the cached copies). */
 export async function deactivateUserSessions(db: Queryable, userId: number): Promise<string[]> {
   const rows = await db<{ token_hash: string }[]>`
-    update taguato.sessions set is_active = false where user_id = ${userId} and is_active returning token_hash`
+    update taguato.sessions set is_active = false, expires_at = least(expires_at, now()) where user_id = ${userId} and is_active returning token_hash`
   return rows.map((r) => r.token_hash)
 }
 
@@ -101,4 +105,16 @@ export async function upsertSession(db: Queryable, s: { userId: number; tokenHas
     insert into taguato.sessions (user_id, token_hash, ip_address, user_agent, expires_at)
     values (${s.userId}, ${s.tokenHash}, ${s.ip.slice(0, 45)}, ${s.userAgent}, now() + make_interval(hours => ${s.ttlHours}))
     on conflict (token_hash) do update set user_id = excluded.user_id, is_active = true, expires_at = excluded.expires_at, last_active = now()`
+}
+
+/**
+ * Token hashes of sessions revoked (or otherwise deactivated) whose cached copy may still be in Redis:
+ * inactive rows that were valid at some point in the last `seconds`. Newest first, at most `limit`.
+ */
+export async function recentlyRevokedHashes(db: Queryable, seconds: number, limit: number): Promise<string[]> {
+  const rows = await db<{ token_hash: string }[]>`
+    select token_hash from taguato.sessions
+    where not is_active and expires_at > now() - make_interval(secs => ${seconds})
+    order by expires_at desc limit ${limit}`
+  return rows.map((r) => r.token_hash)
 }

@@ -24,6 +24,8 @@ export type LoginRow = PublicUser & {
   password_hash: string
   failed_login_attempts: number
   locked_until: Date | null
+  /** locked_until is in the future, by the database's clock. */
+  locked: boolean
   totp_enabled: boolean
   totp_secret: string | null
   totp_last_step: number | null
@@ -33,7 +35,7 @@ export async function findUserForLogin(db: Queryable, username: string): Promise
   const [row] = await db<LoginRow[]>`
     select id, username, role, max_instances, is_active, must_change_password, rate_limit, email, phone_number,
            created_at, updated_at, password_hash, failed_login_attempts, locked_until, totp_enabled, totp_secret,
-           totp_last_step
+           totp_last_step, coalesce(locked_until > now(), false) as locked
     from taguato.users where username = ${username}`
   return row
 }
@@ -87,12 +89,12 @@ export async function listOwnedInstances(db: Queryable, userId: number): Promise
 // --- login accounting (D6, docs/decisions.md#d6) -------------------------------------------------------------------------
 
 /**
- * Claims one login attempt before the password is checked, atomically, so parallel guesses cannot
- * exceed the limit. A lock that has expired counts from 0 again. Returns false when the user is locked.
- * A successful login resets the counters (`resetLoginFailures`), a `requires_2fa` answer gives the
- * attempt back (`releaseLoginAttempt`).
+ * Counts one failed login (wrong password or authenticator code), settled after the secret was
+ * checked: atomically, unless the account is locked by then. The failure that reaches `maxAttempts`
+ * locks it; a lock that has run out counts from 0 again. Returns false when the account was locked
+ * (the caller answers 429 and the failure is not counted).
  */
-export async function claimLoginAttempt(db: Queryable, id: number, maxAttempts: number, lockMinutes: number): Promise<boolean> {
+export async function recordLoginFailure(db: Queryable, id: number, maxAttempts: number, lockMinutes: number): Promise<boolean> {
   const rows = await db`
     update taguato.users u set
       failed_login_attempts = old.n + 1,
@@ -104,16 +106,18 @@ export async function claimLoginAttempt(db: Queryable, id: number, maxAttempts: 
   return rows.length > 0
 }
 
-export async function releaseLoginAttempt(db: Queryable, id: number, maxAttempts: number): Promise<void> {
-  await db`
-    update taguato.users set
-      failed_login_attempts = greatest(failed_login_attempts - 1, 0),
-      locked_until = case when failed_login_attempts - 1 >= ${maxAttempts} then locked_until else null end
-    where id = ${id}`
+/** A successful login resets the counters, atomically, unless the account is locked (then false). */
+export async function settleLoginSuccess(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db`
+    update taguato.users set failed_login_attempts = 0, locked_until = null
+    where id = ${id} and (locked_until is null or locked_until <= now())
+    returning id`
+  return rows.length > 0
 }
 
-export async function resetLoginFailures(db: Queryable, id: number): Promise<void> {
-  await db`update taguato.users set failed_login_attempts = 0, locked_until = null where id = ${id}`
+export async function isLoginLocked(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db`select 1 from taguato.users where id = ${id} and locked_until > now()`
+  return rows.length > 0
 }
 
 /** Upgrades a verified bcrypt (or weaker argon2) hash, unless it changed meanwhile. */

@@ -3,6 +3,11 @@
  * POST /api/auth/login (R3, docs/decisions.md#r3): public, never rate limited per user; lockout and 2FA live in
  * services/accounts/login. The per-account lockout cannot see password spraying (one guess at many
  * accounts), so failed logins are also counted per client IP (LOGIN_IP_MAX_FAILURES per 15 minutes).
+ * Only failures count there too, settled after the password check the same way as the lockout: an
+ * exhausted address is refused up front; a failure that goes over the limit is answered 429 rather
+ * than 401, and a success is revealed only if the address is still under the limit at that moment.
+ * A success neither counts nor wipes the address's failures (one valid account would otherwise let a
+ * sprayer reset its counter). Redis errors fall back to this process's count, never to a refusal.
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
@@ -45,24 +50,16 @@ export function loginRoute(r: Router, deps: Deps): void {
     async (c) => {
       const body = await parseBody(c, LoginBody)
       const ip = c.get('clientIp')
-      // Claimed before the password is checked (parallel guesses cannot overshoot), given back unless the
-      // login failed: a success must neither count nor wipe the address's failures (one valid account
-      // would otherwise let a sprayer reset its counter).
-      await ipFailures.claimOrThrow(ip, IP_BLOCKED)
+      await ipFailures.checkOrThrow(ip, IP_BLOCKED)
       let result
       try {
-        result = await login(deps, {
-          username: body.username,
-          password: body.password,
-          totp_code: body.totp_code,
-          ip,
-          userAgent: c.req.header('user-agent') ?? 'unknown',
-        })
+        const input = { username: body.username, password: body.password, totp_code: body.totp_code, ip, userAgent: c.req.header('user-agent') ?? 'unknown' }
+        result = await login(deps, input, () => ipFailures.checkOrThrow(ip, IP_BLOCKED))
       } catch (err) {
-        if (!(err instanceof ApiError && err.status === 401)) await ipFailures.release(ip)
+        // A failure over the address's limit is not told apart from a blocked address.
+        if (err instanceof ApiError && err.status === 401) await ipFailures.failOrThrow(ip, IP_BLOCKED)
         throw err
       }
-      await ipFailures.release(ip)
       return c.json(result, 200)
     },
   )

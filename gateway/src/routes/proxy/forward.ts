@@ -1,8 +1,11 @@
 /**
  * @module routes/proxy/forward
  * One proxied hop through the breaker, with the gateway's error answers: 503 while the breaker refuses,
- * 502 when the upstream is unreachable, 504 on timeout (all JSON, D10 (docs/decisions.md#d10)). Upstream 5xx, 502 and 504
- * count as breaker failures; 4xx are answers and count as successes.
+ * 502 when the upstream is unreachable, 504 on timeout or past the send deadline (all JSON, D10
+ * (docs/decisions.md#d10)). What counts as a breaker failure is services/breaker/README.md's rule
+ * (connection errors, timeouts, slow calls, 502/503/504, 5xx that are not Evolution's answer about the
+ * request); every upstream 5xx body is replaced before anyone reads it (sanitizeServerError), so no
+ * internal address reaches a client or the message log, on both send paths alike.
  */
 import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
@@ -16,6 +19,7 @@ import { bodyTimeoutError } from '../../lib/raw-body.js'
 import { BreakerOpenError } from '../../services/breaker/breaker.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
+import { countsAsUpstreamFailure, sanitizeServerError } from '../../services/upstream-proxy/upstream-errors.js'
 
 export const BREAKER_OPEN = 'Service temporarily unavailable, please retry later'
 export const UPSTREAM_UNAVAILABLE = 'WhatsApp API unavailable'
@@ -74,7 +78,9 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
   const deps = c.get('deps')
   const { incoming, outgoing } = nodeBindings(c)
-  const res = await throughBreaker(deps, c.get('log'), o.url, () =>
+  // A streamed client body may take long to arrive: that is the client's slowness, not the upstream's.
+  const watchSlow = (o.body === null || Buffer.isBuffer(o.body)) && !slowByNature(o.url)
+  const res = await throughBreaker(deps, c.get('log'), c.get('requestId'), o.url, watchSlow, () =>
     deps.proxy.forward({
       incoming,
       outgoing,
@@ -98,17 +104,37 @@ export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyRespo
  */
 export function hopBuffered(h: HopContext, url: string, body: Buffer, contentType: string): Promise<ProxyResponse> {
   const { deps, incoming, method, requestId, clientIp } = h
-  return throughBreaker(deps, h.log, url, () => deps.proxy.send({ incoming, method, url, body, contentType, requestId, clientIp }))
+  const long = slowByNature(url)
+  return throughBreaker(deps, h.log, requestId, url, !long, () => deps.proxy.send({ incoming, method, url, body, contentType, requestId, clientIp, long }))
 }
 
-function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
+/**
+ * Routes that move media or read everything from WhatsApp take long on a healthy upstream (an upload of a
+ * large video, a first fetchAllGroups): they are not watched by the slow-call rule, and buffered ones get
+ * the longer send deadline (the larger of UPSTREAM_SEND_TIMEOUT_MS and UPSTREAM_TIMEOUT_MS), so a tenant
+ * sending big files cannot open the breaker for everybody. Text sends and the other routes still reveal a
+ * stalled upstream within BREAKER_SLOW_CALL_MS.
+ */
+const SLOW_BY_NATURE = /\/(?:sendMedia|sendPtv|sendWhatsAppAudio|sendSticker|sendStatus|getBase64FromMediaMessage|updateProfilePicture|updateGroupPicture|fetchAllGroups|sendInvite)\//i
+const slowByNature = (url: string): boolean => SLOW_BY_NATURE.test(url)
+
+/** Only the hop's own failures count: a client's 413 or a gateway-side error is not the upstream's. */
+const upstreamsError = (err: unknown): boolean => err instanceof UpstreamError
+// perf: one options object per kind of hop, not one per request.
+const JUDGED = { isFailure: countsAsUpstreamFailure, countsError: upstreamsError }
+const WATCHED = { ...JUDGED, watchSlow: true }
+
+function throughBreaker(deps: Deps, log: Logger, requestId: string, url: string, watchSlow: boolean, fn: () => Promise<ProxyResponse>): Promise<ProxyResponse> {
   // Timed only when someone can scrape the histogram (routes/metrics exports nothing without METRICS_TOKEN).
   const started = deps.config.METRICS_TOKEN ? performance.now() : -1
-  return deps.breaker.run(fn, countsAsUpstreamFailure).then(
+  return deps.breaker.run(fn, watchSlow ? WATCHED : JUDGED).then(
     (res) => {
       // A client whose body stalled got no upstream answer: nothing to observe.
       if (started >= 0 && !res.clientTimedOut) observeUpstream(deps, url, `${Math.floor(res.status / 100)}xx`, started)
-      return res
+      if (res.status < 500) return res
+      const { answer, original } = sanitizeServerError(res, requestId)
+      log.warn({ status: res.status, upstreamBody: original }, 'upstream 5xx answer (body replaced for the client)')
+      return answer
     },
     (err: unknown) => {
       if (err instanceof BreakerOpenError) throw breakerOpenError(err.retryAfterSeconds)
@@ -125,17 +151,6 @@ function throughBreaker(deps: Deps, log: Logger, url: string, fn: () => Promise<
 function observeUpstream(deps: Deps, url: string, outcome: string, started: number): void {
   const family = url.split('/', 2)[1]?.toLowerCase() || 'root'
   deps.metrics?.upstream(family, outcome, (performance.now() - started) / 1000)
-}
-
-/**
- * Whether an upstream answer says the upstream itself is failing. Evolution answers 500 "Connection
- * Closed" when ONE instance's WhatsApp session is down: that is the instance's problem, not the
- * upstream's, so it must not let one user's disconnected phone open the breaker for everybody.
- */
-export function countsAsUpstreamFailure(r: Pick<ProxyResponse, 'status' | 'body'>): boolean {
-  if (r.status < 500) return false
-  if (r.status === 500 && Buffer.isBuffer(r.body) && r.body.length < 4096 && r.body.includes('Connection Closed')) return false
-  return true
 }
 
 /** The request body to stream upstream (already size-checked by the body-limit middleware). */

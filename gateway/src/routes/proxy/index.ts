@@ -4,9 +4,9 @@
  *   path normalised (400 on traversal tricks) -> native prefixes step aside (404/405 handler)
  *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
  *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
- *   -> intercepted handler (create, delete, fetchInstances), message send (logged), a body checked for
- *      the addresses it makes the upstream call (admin /webhook/set and /proxy/set, ./side-channels.ts),
- *      or plain forward.
+ *   -> intercepted handler (create, delete, fetchInstances), message send (logged), group invite send
+ *      (logged, ./invite.ts), a body checked for the addresses it makes the upstream call (admin
+ *      /webhook/set; /proxy/set of the owner or an admin, ./side-channels.ts), or plain forward.
  * Nothing is ever forwarded anonymously here, and only the upstream key (never the client's) goes upstream.
  * (The one anonymous forward, Meta's signed /webhook/meta callbacks, is a native route: routes/meta-webhook.)
  * Well-formed sends are served before Hono by fast-send.ts with the same `ProxyChecks` (see there).
@@ -23,6 +23,7 @@ import { breakerOpenError, hop, relay, requestBody, upstreamMethod } from './for
 import { createInstance } from './instance-create.js'
 import { deleteInstance, NOT_OWNER } from './instance-delete.js'
 import { sendMessage } from './message.js'
+import { sendInvite } from './invite.js'
 import { SessionGate, type GateResult } from '../../middleware/session-rate-limit/index.js'
 import { isNativePath, matchRoute } from './route-table.js'
 import { parseUpstreamPath, rawTarget } from './upstream-path.js'
@@ -73,7 +74,7 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
     }
     if (isNativePath(target.segments)) return next()
     const { segments } = target
-    const admitted = await checks.admit(segments[0]?.toLowerCase() === 'message', c.get('clientIp'), header(c, 'apikey'), (u) => c.set('user', u))
+    const admitted = await checks.admit(isSendPath(segments), c.get('clientIp'), header(c, 'apikey'), (u) => c.set('user', u))
     if (admitted.rateLimit) c.set('rateLimit', admitted.rateLimit)
 
     const user = c.get('user')
@@ -88,19 +89,43 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
     if (match?.instance && !(await deps.instances.mayUse(user, match.instance))) {
       throw new ApiError(403, NOT_OWNER)
     }
+    if (match?.instance && rule?.ownerOnly && !(await deps.instances.mayDelete(user, match.instance))) throw new ApiError(403, NOT_OWNER)
     if (rule?.kind === 'fetchInstances') return fetchInstances(c, target)
     if (rule?.kind === 'message') return sendMessage(c, target, match!.instance!)
+    if (rule?.kind === 'invite') return sendInvite(c, target, match!.instance!)
     const checked = targetRoute(upstreamMethod(c), segments)
     if (checked) {
-      // Admins only (unlisted or adminOnly above). Read as JSON and forwarded re-serialised as JSON, so
+      // /webhook/set: admins only (adminOnly above); /proxy/set: the owner or an admin, the host checked for
+      // both. Read as JSON and forwarded re-serialised as JSON, so
       // the upstream acts on exactly what was checked (no urlencoded or duplicate-key second reading).
       const body = await readJsonObject(c)
       await checkTargets(routeTargets(checked, body), deps.config.WEBHOOK_ALLOWED_HOSTS)
-      const json = Buffer.from(JSON.stringify(body))
+      const json = Buffer.from(reserialise(body))
       const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: json, extraHeaders: { 'content-type': 'application/json' } })
       return relay(c, res)
     }
     const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: requestBody(c) })
     return relay(c, res)
   })
+}
+
+/** Paths that send messages, under the per-IP /message/ limit (D8): /message/* and /group/sendInvite. */
+function isSendPath(segments: readonly string[]): boolean {
+  const family = segments[0]?.toLowerCase()
+  return family === 'message' || (family === 'group' && segments[1]?.toLowerCase() === 'sendinvite')
+}
+
+export const TOO_DEEP = 'Request body is nested too deeply'
+
+/**
+ * JSON.stringify recurses: a body nested deeper than the call stack (JSON.parse accepts any depth)
+ * throws RangeError, which is the client's input, not our failure: 400.
+ */
+function reserialise(body: unknown): string {
+  try {
+    return JSON.stringify(body)
+  } catch (err) {
+    if (err instanceof RangeError) throw new ApiError(400, TOO_DEEP)
+    throw err
+  }
 }

@@ -16,6 +16,7 @@ import { InstanceNameRule } from '../../lib/rules.js'
 import { deleteInstanceRow, insertInstanceUnderLimit } from '../../db/queries/instances.js'
 import { recordedIntegration } from '../../services/instances/integration.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
+import { sanitizedServerBody } from '../../services/upstream-proxy/upstream-errors.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
 import { checkTargets, createTargets, userCreateBody } from './side-channels.js'
 
@@ -73,5 +74,7 @@ export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   if (body.integration === 'WHATSAPP-BUSINESS' && 'hash' in payload) payload.hash = null
   if (res.status >= 400) await rollback()
   else c.get('log').info({ instance: name, userId: user.id }, 'instance created')
+  // An upstream 5xx body may name internal addresses: never relayed as is (services/upstream-proxy/upstream-errors).
+  if (res.status >= 500) return c.json(sanitizedServerBody(res.status, res.body, c.get('requestId')), res.status as 500)
   return c.json(payload, res.status as 201)
 }

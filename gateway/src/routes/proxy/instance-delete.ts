@@ -10,6 +10,7 @@ import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { deleteInstanceCascade } from '../../db/queries/instances.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
+import { sanitizedServerBody } from '../../services/upstream-proxy/upstream-errors.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
 
 export const NOT_OWNER = "You don't own this instance"
@@ -25,6 +26,8 @@ export async function deleteInstance(c: Context<AppEnv>, name: string): Promise<
     if (err instanceof UpstreamError) throw new ApiError(502, UPSTREAM_UNAVAILABLE, { details: err.message })
     throw err
   }
+  // An upstream 5xx body may name internal addresses: never relayed as is (services/upstream-proxy/upstream-errors).
+  if (res.status >= 500) return c.json(sanitizedServerBody(res.status, res.body, c.get('requestId')), res.status as 500)
   if (res.status >= 400 && res.status !== 404) {
     return c.json(res.body !== null && typeof res.body === 'object' ? res.body : {}, res.status as 400)
   }

@@ -2,8 +2,11 @@
  * @module routes/proxy/message
  * /message/* sends: the body is read once (to learn the recipient and type: a JSON object, or the text
  * fields of a form, services/message-log/form-fields), forwarded byte for byte,
- * and the outcome is queued to the message log (D13, docs/decisions.md#d13) after the answer is known, off the response path.
- * Exactly one row per send that reached the hop, whatever its result (502/503/504 are logged as failed).
+ * and the outcome is made durable in the message log (D13, docs/decisions.md#d13; services/message-log: one Redis
+ * RPUSH, awaited) after the upstream answered and BEFORE the answer is written, so a process killed right
+ * after answering keeps the row. Exactly one row per send that reached the hop, whatever its result
+ * (502/503/504 are logged as failed). A full log buffer (PostgreSQL down for long) refuses the send
+ * with 503 before the hop: nothing is sent that could not be logged.
  *
  * Two callers: the Hono catch-all (`sendMessage`, routes/proxy/index.ts) and the Node-level send path
  * (fast-send.ts, which serves well-formed sends without Hono). Both use `forwardSend` and `writeSend`.
@@ -45,8 +48,8 @@ export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, inst
 }
 
 /**
- * Forwards one send through the breaker and queues its message-log row. Throws ApiError 502/503/504
- * when there is no upstream answer (logged as failed too).
+ * Forwards one send through the breaker and makes its message-log row durable. Throws ApiError 502/503/504
+ * when there is no upstream answer (logged as failed too), 503 before the hop when the log buffer is full.
  */
 export async function forwardSend(
   s: HopContext & { user: AuthUser },
@@ -63,16 +66,17 @@ export async function forwardSend(
   // it (400) and nothing is logged.
   const body =
     parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : parsed === undefined ? formFields(raw, contentType) : null
+  if (body && s.deps.messageLog.full()) throw new ApiError(503, 'Message log buffer full', {}, { 'Retry-After': '5' })
   let res: ProxyResponse
   try {
     res = await hopBuffered(s, target.forwardUrl, raw, contentType)
   } catch (err) {
-    if (body && err instanceof ApiError) logSend(s, target, instance, body, 'failed', err.message, null)
+    if (body && err instanceof ApiError) await logSend(s, target, instance, body, 'failed', err.message, null)
     throw err
   }
   if (body) {
-    if (res.status < 400) logSend(s, target, instance, body, 'sent', null, sentMessageId(res.body))
-    else logSend(s, target, instance, body, 'failed', upstreamErrorText(parseJson(res.body) ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
+    if (res.status < 400) await logSend(s, target, instance, body, 'sent', null, sentMessageId(res.body))
+    else await logSend(s, target, instance, body, 'failed', upstreamErrorText(parseJson(res.body) ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
   }
   return res
 }
@@ -85,9 +89,9 @@ function logSend(
   status: 'sent' | 'failed',
   error: string | null,
   waId: string | null,
-): void {
+): Promise<void> {
   const action = target.segments[1] ?? ''
-  s.deps.messageLog.add({
+  return s.deps.messageLog.add({
     user_id: s.user.id,
     instance_name: instance,
     phone_number: recipientFor(action, body),

@@ -18,6 +18,8 @@ export type ProxyKind =
   | 'delete'
   /** Proxied, response filtered and normalised (D2, docs/decisions.md#d2, D14 (docs/decisions.md#d14)). */
   | 'fetchInstances'
+  /** POST /group/sendInvite: a send to every number of the body, logged and limited (./invite.ts). */
+  | 'invite'
 
 export type RouteRule = {
   method: Method
@@ -28,6 +30,11 @@ export type RouteRule = {
   instance: { from: 'path'; index: number } | { from: 'body'; field: string } | null
   /** Users may not call it even on their own instance (D3, docs/decisions.md#d3: /webhook/set). */
   adminOnly?: boolean
+  /**
+   * The owner or an admin only, as deleting (D2, docs/decisions.md#d2): a grantee may use the instance but not
+   * reroute its traffic (/proxy/set, docs/proxy.md).
+   */
+  ownerOnly?: boolean
   /** Method sent upstream when it differs (D14: PUT restart is an alias of v2's POST). */
   upstreamMethod?: Method
 }
@@ -62,8 +69,9 @@ export const ROUTES: RouteRule[] = [
   ...onInstance('GET', 'chat', ['fetchPrivacySettings']),
   ...onInstance('POST', 'group', [
     'create', 'updateGroupPicture', 'updateGroupSubject', 'updateGroupDescription', 'revokeInviteCode',
-    'sendInvite', 'updateParticipant', 'updateSetting', 'toggleEphemeral',
+    'updateParticipant', 'updateSetting', 'toggleEphemeral',
   ]),
+  ...onInstance('POST', 'group', ['sendInvite'], 'invite'),
   ...onInstance('GET', 'group', ['inviteCode', 'acceptInviteCode', 'inviteInfo', 'findGroupInfos', 'fetchAllGroups', 'participants']),
   ...onInstance('DELETE', 'group', ['leaveGroup']),
   ...onInstance('POST', 'settings', ['set']),
@@ -72,6 +80,9 @@ export const ROUTES: RouteRule[] = [
   ...onInstance('GET', 'label', ['findLabels']),
   ...onInstance('POST', 'label', ['handleLabel']),
   { method: 'POST', path: '/webhook/set/:instance', kind: 'forward', instance: { from: 'path', index: 2 }, adminOnly: true },
+  // The host is checked by index.ts (side-channels.ts) for everyone, admins included: no internal address.
+  { method: 'POST', path: '/proxy/set/:instance', kind: 'forward', instance: { from: 'path', index: 2 }, ownerOnly: true },
+  ...onInstance('GET', 'proxy', ['find']),
 ]
 
 const keyOf = (method: string, segments: string[]) => `${method} ${segments.join('/')}`

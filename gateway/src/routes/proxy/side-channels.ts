@@ -14,6 +14,8 @@
  *    webhookUrl, chatwootUrl, proxyHost; /webhook/set's webhook.url or v1 `url`; /proxy/set's host)
  *    goes through the webhook SSRF check (services/ssrf), so an operator's typo or a stolen admin
  *    session cannot point the upstream at the gateway's own network either.
+ *  - /proxy/set is also the owner's (docs/proxy.md): the same check of its host runs for every caller, so a
+ *    user's proxy on 127.0.0.1 or a private address is a 400 here (and the upstream's guard checks again).
  */
 import { ApiError } from '../../errors/api-error.js'
 import { checkWebhookUrl } from '../../services/ssrf/ssrf.js'
@@ -109,7 +111,8 @@ export function createTargets(body: Record<string, unknown>): CallTarget[] {
 export function routeTargets(route: TargetRoute, body: Record<string, unknown>): CallTarget[] {
   const out: CallTarget[] = []
   if (route === 'proxySet') {
-    if (nonBlank(body.host)) out.push({ field: 'host', url: proxyHostUrl(body.host, body.port) })
+    // A disabled proxy is stored empty whatever the body says: nothing to call.
+    if (body.enabled !== false && nonBlank(body.host)) out.push({ field: 'host', url: proxyHostUrl(body.host, body.port) })
     return out
   }
   const url = asObject(body.webhook)?.url

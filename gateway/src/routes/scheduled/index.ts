@@ -2,14 +2,16 @@
  * @module routes/scheduled
  * /api/scheduled (R5, docs/decisions.md#r5), strictly the caller's rows. Decisions: `recipients` is an array
  * (D11, docs/decisions.md#d11); update runs the same validation and may-use check as create (D2, docs/decisions.md#d2, R5); every message carries
- * live `progress` {total, sent, failed, pending} from message_logs; `POST /:id/cancel` also stops a
+ * live `progress` {total, sent, failed, unconfirmed, pending} from message_logs; `POST /:id/cancel` also stops a
  * processing one (before its next recipient). A message due now wakes the worker at once (bulk send).
+ * `POST /:id/resend-unconfirmed` (issue 31): the owner's one action to send again the recipients whose
+ * outcome is unknown (`unconfirmed`: the worker stopped mid-send and the upstream could not tell).
  * Bodies: ./schemas.ts, validated in two steps around the instance check (the reference's order).
  */
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
-import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
+import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, requestResend, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseId, readJsonObject, validate } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
@@ -35,11 +37,12 @@ async function present(deps: Deps, rows: ScheduledRow[]) {
   const counts = await progressFor(deps.sql, rows.map((r) => r.id))
   return rows.map(({ user_id: _u, ...r }) => {
     const recipients = recipientsOf(r as ScheduledRow)
-    const c = counts.get(r.id) ?? { sent: 0, failed: 0 }
+    const c = counts.get(r.id) ?? { sent: 0, failed: 0, unconfirmed: 0 }
     const total = new Set(recipients).size
     const active = r.status === 'pending' || r.status === 'processing'
     const results = r.results ? { ...r.results, errors: Array.isArray(r.results.errors) ? r.results.errors : [] } : null
-    return { ...r, recipients, results, progress: { total, sent: c.sent, failed: c.failed, pending: active ? Math.max(0, total - c.sent - c.failed) : 0 } }
+    const pending = active ? Math.max(0, total - c.sent - c.failed - c.unconfirmed) : 0
+    return { ...r, recipients, results, progress: { total, sent: c.sent, failed: c.failed, unconfirmed: c.unconfirmed, pending } }
   })
 }
 
@@ -60,7 +63,7 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
   })
 
   register(r, { method: 'GET', path: '/api/scheduled/:id', access: 'session', summary: 'One scheduled message with live progress', tags,
-    response: { status: 200, description: '{message:{..., recipients:[...], results, progress:{total,sent,failed,pending}}}' } }, async (c) => {
+    response: { status: 200, description: '{message:{..., recipients:[...], results, progress:{total,sent,failed,unconfirmed,pending}}}' } }, async (c) => {
     const row = await findScheduled(deps.sql, c.get('user').id, parseId(c.req.param('id'), NOT_FOUND))
     if (!row) throw new ApiError(404, NOT_FOUND)
     return c.json({ message: (await present(deps, [row]))[0] })
@@ -111,4 +114,21 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
     response: { status: 200, description: '{message:{id,status:"cancelled"}}' } }, cancel(['pending'], 'Only pending messages can be cancelled'))
   register(r, { method: 'POST', path: '/api/scheduled/:id/cancel', access: 'session', summary: 'Cancel a pending or processing message (stops before the next recipient)', tags,
     response: { status: 200, description: '{message:{id,status:"cancelled"}}' } }, cancel(['pending', 'processing'], 'Only pending or processing messages can be cancelled'))
+
+  register(r, { method: 'POST', path: '/api/scheduled/:id/resend-unconfirmed', access: 'session',
+    summary: 'Send again the recipients whose outcome is unknown (unconfirmed); the message runs again now', tags,
+    response: { status: 200, description: '{message:{...status:"pending"}, resending: n}' } }, async (c) => {
+    const user = c.get('user')
+    const id = parseId(c.req.param('id'), NOT_FOUND)
+    const done = await requestResend(deps.sql, user.id, id)
+    if (!done) {
+      const cur = await findScheduled(deps.sql, user.id, id)
+      if (!cur) throw new ApiError(404, NOT_FOUND)
+      if (cur.status !== 'completed' && cur.status !== 'failed') throw new ApiError(400, 'Only completed or failed messages can be resent')
+      throw new ApiError(400, 'No unconfirmed recipients to resend')
+    }
+    nudgeScheduled(deps)
+    const row = await findScheduled(deps.sql, user.id, id)
+    return c.json({ message: row ? (await present(deps, [row]))[0] : { id, status: 'pending' }, resending: done.unconfirmed })
+  })
 }

@@ -1,9 +1,19 @@
 /**
  * @module services/attempt-limiter
- * Fixed-window counters of guesses at a secret (TOTP codes, current passwords, logins per IP), shared by
- * replicas through Redis (INCR + EXPIRE in one EVAL) and kept in this process while Redis fails, so an
- * outage never turns the limit off. An attempt is claimed BEFORE the secret is checked: parallel
- * requests cannot slip past the limit between a check and an increment.
+ * Fixed-window counters of guesses at a secret (TOTP codes, current passwords, failed logins per IP),
+ * shared by replicas through Redis (INCR + EXPIRE in one EVAL) and kept in this process while Redis
+ * fails or times out (then Redis is skipped for a second, so a stalled Redis costs one command timeout,
+ * not one per call): an outage never turns the limit off and never refuses by itself.
+ *
+ * Two ways to use it:
+ * - `claim` before the secret is checked counts every attempt (2FA codes, current password): parallel
+ *   requests cannot slip past the limit between a check and an increment.
+ * - `check` + `failOrThrow` count failures only (logins per IP). `check` refuses an exhausted key
+ *   before any work; after the secret was checked, a failure is counted by `failOrThrow` (refused when
+ *   it went over the limit) and a success calls `check` again right before it is revealed. Every
+ *   answer that reveals an outcome is thereby decided against the failures settled before it: however
+ *   many guesses run in parallel, at most `max` of them learn something, and a correct secret is never
+ *   refused because other correct ones ran at the same time.
  */
 import type { Redis } from 'ioredis'
 import { ApiError } from '../../errors/api-error.js'
@@ -25,12 +35,18 @@ local n = redis.call('INCR', KEYS[1])
 local ttl = redis.call('TTL', KEYS[1])
 if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`
-// Gives one attempt back without ever creating a key (a DECR on an expired key would leave a
-// counter without TTL).
-const RELEASE = `if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[1])) > 0 then return redis.call('DECR', KEYS[1]) end return 0`
+// KEYS[1] counter. Reads without creating anything. Returns {count, ttl}.
+const PEEK = `return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('TTL', KEYS[1])}`
+
+type Window = { n: number; until: number }
+
+/** After a Redis error or timeout, count in memory this long before asking Redis again. */
+const REDIS_BACKOFF_MS = 1000
 
 export class AttemptLimiter {
-  private readonly memory = new Map<string, { n: number; until: number }>()
+  private readonly memory = new Map<string, Window>()
+  /** Until when Redis is skipped: a stalled Redis then costs one command timeout, not one per call. */
+  private redisSkipUntil = 0
 
   constructor(
     private readonly redis: Redis,
@@ -41,30 +57,48 @@ export class AttemptLimiter {
     return this.opts.max > 0
   }
 
-  /** Counts one attempt; allowed while the window holds at most `max` of them. */
+  /** Counts one attempt (or one failure); allowed while the window holds at most `max` of them. */
   async claim(key: string): Promise<AttemptDecision> {
     const { max, windowSeconds, prefix } = this.opts
     if (max <= 0) return { allowed: true, retryAfterSeconds: 0 }
+    if (Date.now() < this.redisSkipUntil) return this.claimLocal(key)
     try {
       const [n, ttl] = (await this.redis.eval(CLAIM, 1, prefix + key, windowSeconds)) as [number, number]
       return { allowed: n <= max, retryAfterSeconds: Math.max(1, ttl) }
     } catch {
+      this.redisFailed()
       return this.claimLocal(key)
     }
   }
 
   /** Claims one attempt or throws 429 `message` with Retry-After. */
   async claimOrThrow(key: string, message: string): Promise<void> {
-    const d = await this.claim(key)
-    if (!d.allowed) throw new ApiError(429, message, {}, { 'Retry-After': String(d.retryAfterSeconds) })
+    throwIfRefused(await this.claim(key), message)
   }
 
-  /** Gives back one claimed attempt: the attempt did not fail but must not wipe the others (logins per IP). */
-  async release(key: string): Promise<void> {
-    if (!this.enabled) return
-    const l = this.memory.get(key)
-    if (l && l.n > 0) l.n -= 1
-    await this.redis.eval(RELEASE, 1, this.opts.prefix + key).catch(() => undefined)
+  /** Counts one failure (the same count as `claim`); throws 429 `message` when it went over `max`. */
+  async failOrThrow(key: string, message: string): Promise<void> {
+    throwIfRefused(await this.claim(key), message)
+  }
+
+  /** Whether one more attempt may be made now (fewer than `max` counted); counts nothing. */
+  async check(key: string): Promise<AttemptDecision> {
+    const { max, prefix } = this.opts
+    if (max <= 0) return { allowed: true, retryAfterSeconds: 0 }
+    const local = this.peekLocal(key)
+    if (!local.allowed || Date.now() < this.redisSkipUntil) return local
+    try {
+      const [n, ttl] = (await this.redis.eval(PEEK, 1, prefix + key)) as [number, number]
+      return { allowed: n < max, retryAfterSeconds: Math.max(1, ttl) }
+    } catch {
+      this.redisFailed()
+      return local
+    }
+  }
+
+  /** `check`, throwing 429 `message` with Retry-After when the key is exhausted. */
+  async checkOrThrow(key: string, message: string): Promise<void> {
+    throwIfRefused(await this.check(key), message)
   }
 
   /** Forgets every attempt of `key` (a correct secret). */
@@ -74,18 +108,37 @@ export class AttemptLimiter {
     await this.redis.del(this.opts.prefix + key).catch(() => undefined)
   }
 
-  private claimLocal(key: string, now = Date.now()): AttemptDecision {
-    const { max, windowSeconds } = this.opts
+  private redisFailed(): void {
+    this.redisSkipUntil = Date.now() + REDIS_BACKOFF_MS
+  }
+
+  private window(key: string, now: number): Window {
     let e = this.memory.get(key)
     if (!e || e.until <= now) {
       // Bound memory during a long outage: expired windows carry no information.
       if (this.memory.size >= 10_000) for (const [k, v] of this.memory) if (v.until <= now) this.memory.delete(k)
-      e = { n: 0, until: now + windowSeconds * 1000 }
+      e = { n: 0, until: now + this.opts.windowSeconds * 1000 }
       this.memory.set(key, e)
     }
-    e.n += 1
-    return { allowed: e.n <= max, retryAfterSeconds: Math.max(1, Math.ceil((e.until - now) / 1000)) }
+    return e
   }
+
+  private claimLocal(key: string, now = Date.now()): AttemptDecision {
+    const e = this.window(key, now)
+    e.n += 1
+    return { allowed: e.n <= this.opts.max, retryAfterSeconds: Math.max(1, Math.ceil((e.until - now) / 1000)) }
+  }
+
+  /** What this process counted while Redis failed (nothing otherwise). */
+  private peekLocal(key: string, now = Date.now()): AttemptDecision {
+    const e = this.memory.get(key)
+    if (!e || e.until <= now) return { allowed: true, retryAfterSeconds: 0 }
+    return { allowed: e.n < this.opts.max, retryAfterSeconds: Math.max(1, Math.ceil((e.until - now) / 1000)) }
+  }
+}
+
+function throwIfRefused(d: AttemptDecision, message: string): void {
+  if (!d.allowed) throw new ApiError(429, message, {}, { 'Retry-After': String(d.retryAfterSeconds) })
 }
 
 /** The window of every attempt limit below (15 minutes, D6 in docs/decisions.md#d6). */

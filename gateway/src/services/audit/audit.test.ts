@@ -23,4 +23,11 @@ describe('scrubDetails', () => {
       n: 1,
     })
   })
+  it('walks any depth without recursion, scrubbing at the bottom too', () => {
+    const depth = 100_000
+    const deep = JSON.parse(`${'{"a":'.repeat(depth)}{"token":"t","x":1}${'}'.repeat(depth)}`) as Record<string, unknown>
+    let node = scrubDetails(deep)
+    for (let i = 0; i < depth; i++) node = node.a as Record<string, unknown>
+    expect(node).toEqual({ token: '[redacted]', x: 1 })
+  })
 })

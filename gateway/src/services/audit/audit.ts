@@ -19,21 +19,30 @@ export type AuditEntry = {
 
 const SECRET_KEYS = /pass|secret|token|code|apikey|api_key|otp|hash/i
 
-/** Replaces secret values: `password: "x"` becomes `password_changed: true`, others `[redacted]`. */
+/**
+ * Replaces secret values: `password: "x"` becomes `password_changed: true`, others `[redacted]`. Walks
+ * nested objects with an explicit stack (no recursion): details may carry request values of any depth.
+ */
 export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, val] of Object.entries(details)) {
-    // A boolean is a fact (password_changed: true, totp_enabled: false), never a secret.
-    if (SECRET_KEYS.test(k) && typeof val !== 'boolean') {
-      if (/^(new_)?password$/i.test(k)) out.password_changed = true
-      else out[k] = '[redacted]'
-    } else if (val && typeof val === 'object' && !Array.isArray(val)) {
-      out[k] = scrubDetails(val as Record<string, unknown>)
-    } else {
-      out[k] = val
+  const root: Record<string, unknown> = {}
+  const work: [Record<string, unknown>, Record<string, unknown>][] = [[details, root]]
+  for (let item = work.pop(); item; item = work.pop()) {
+    const [from, out] = item
+    for (const [k, val] of Object.entries(from)) {
+      // A boolean is a fact (password_changed: true, totp_enabled: false), never a secret.
+      if (SECRET_KEYS.test(k) && typeof val !== 'boolean') {
+        if (/^(new_)?password$/i.test(k)) out.password_changed = true
+        else out[k] = '[redacted]'
+      } else if (val && typeof val === 'object' && !Array.isArray(val)) {
+        const scrubbed: Record<string, unknown> = {}
+        out[k] = scrubbed
+        work.push([val as Record<string, unknown>, scrubbed])
+      } else {
+        out[k] = val
+      }
     }
   }
-  return out
+  return root
 }
 
 export class Audit {

@@ -9,6 +9,8 @@ import type { JsonSchema } from '@valibot/to-json-schema'
 import * as v from 'valibot'
 import { InstanceNameRule } from '../../lib/rules.js'
 import * as M from '../../../../common/src/evolution/request-bodies.js'
+import { SetProxyBody } from '../../../../common/src/evolution/proxy-bodies.js'
+import * as P from '../../../../common/src/evolution/profile-bodies.js'
 import { schemaOf } from './json-schema.js'
 
 /** Keyed by the proxy's path pattern (routes/proxy/route-table.ts). */
@@ -42,10 +44,19 @@ export const UPSTREAM_BODIES: Readonly<Record<string, v.GenericSchema>> = {
   '/chat/sendPresence/:instance': M.SendPresenceBody,
   '/chat/updateBlockStatus/:instance': M.BlockStatusBody,
   '/label/handleLabel/:instance': M.HandleLabelBody,
+  '/chat/fetchBusinessProfile/:instance': P.FetchBusinessProfileBody,
+  '/chat/fetchProfile/:instance': P.FetchProfileBody,
+  '/chat/updateProfileName/:instance': P.ProfileNameBody,
+  '/chat/updateProfileStatus/:instance': P.ProfileStatusBody,
+  '/chat/updateProfilePicture/:instance': P.ProfilePictureUpdateBody,
+  '/chat/removeProfilePicture/:instance': P.RemoveProfilePictureBody,
+  '/chat/updatePrivacySettings/:instance': P.PrivacySettingsBody,
+  '/instance/setPresence/:instance': P.SetPresenceBody,
   '/chat/whatsappNumbers/:instance': M.NumbersBody,
   '/settings/set/:instance': M.SettingsBody,
   // The upstream takes v2's nested body or, as a tolerant alias (D14, docs/decisions.md#d14), the v1 flat one.
   '/webhook/set/:instance': v.union([M.WebhookSetBody, M.LegacyWebhookBody]),
+  '/proxy/set/:instance': SetProxyBody,
 }
 
 export function upstreamBody(path: string): JsonSchema {

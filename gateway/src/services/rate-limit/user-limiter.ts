@@ -37,24 +37,25 @@ export class UserRateLimiter {
     return l > 0 ? l : 0
   }
 
-  async consume(userId: number, limit: number): Promise<LimitDecision> {
+  /** Counts `points` requests (1 per request; a send to several numbers, /group/sendInvite, counts one per extra number). */
+  async consume(userId: number, limit: number, points = 1): Promise<LimitDecision> {
     try {
-      const [consumed, ms] = await consumeWindow(this.redis, `taguato:rl:${limit}:${userId}`, 1, WINDOW_SECONDS)
+      const [consumed, ms] = await consumeWindow(this.redis, `taguato:rl:${limit}:${userId}`, points, WINDOW_SECONDS)
       return decision(consumed <= limit, limit, limit - consumed, ms)
     } catch {
-      return this.consumeInMemory(userId, limit)
+      return this.consumeInMemory(userId, limit, points)
     }
   }
 
   /** Redis failed: count in this process until it is back. */
-  private async consumeInMemory(userId: number, limit: number): Promise<LimitDecision> {
+  private async consumeInMemory(userId: number, limit: number, points: number): Promise<LimitDecision> {
     let l = this.insurance.get(limit)
     if (!l) {
       l = new RateLimiterMemory({ keyPrefix: `taguato:rlmem:${limit}`, points: limit, duration: WINDOW_SECONDS })
       this.insurance.set(limit, l)
     }
     try {
-      const res = await l.consume(String(userId), 1)
+      const res = await l.consume(String(userId), points)
       return decision(true, limit, res.remainingPoints, res.msBeforeNext)
     } catch (err) {
       if (err instanceof RateLimiterRes) return decision(false, limit, err.remainingPoints, err.msBeforeNext)

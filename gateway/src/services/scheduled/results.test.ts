@@ -8,7 +8,7 @@ import { checkContentForType, parseIsoDateTime, RecipientsRule, ScheduledAtRule 
 describe('summarize / finalStatus', () => {
   it('counts a fresh run', () => {
     const r = summarize(3, [{ kind: 'sent' }, { kind: 'failed', number: '595981000002', error: 'status 400' }, { kind: 'sent' }])
-    expect(r).toEqual({ total: 3, sent: 2, failed: 1, skipped: 0, errors: ['595981000002: status 400'] })
+    expect(r).toEqual({ total: 3, sent: 2, failed: 1, unconfirmed: 0, skipped: 0, errors: ['595981000002: status 400'] })
     expect(finalStatus(r, false)).toBe('completed')
   })
   it('counts recipients of an earlier run as skipped plus their recorded outcome', () => {
@@ -18,7 +18,16 @@ describe('summarize / finalStatus', () => {
       { kind: 'duplicate' },
       { kind: 'sent' },
     ])
-    expect(r).toEqual({ total: 4, sent: 2, failed: 1, skipped: 3, errors: ['2: status 500 (after 3 attempts)'] })
+    expect(r).toEqual({ total: 4, sent: 2, failed: 1, unconfirmed: 0, skipped: 3, errors: ['2: status 500 (after 3 attempts)'] })
+  })
+  it('counts an unconfirmed recipient (or one another worker holds in flight) as unconfirmed, never as sent', () => {
+    const r = summarize(3, [
+      { kind: 'previous', number: '1', status: 'unconfirmed', error: 'unconfirmed: ...' },
+      { kind: 'previous', number: '2', status: 'sending', error: null },
+      { kind: 'sent' },
+    ])
+    expect(r).toEqual({ total: 3, sent: 1, failed: 0, unconfirmed: 2, skipped: 2, errors: ['1: unconfirmed', '2: unconfirmed'] })
+    expect(finalStatus(r, false)).toBe('completed')
   })
   it('is failed only when nothing was sent and something failed; cancelled wins', () => {
     const all = summarize(2, [
@@ -56,6 +65,10 @@ describe('scheduled input rules', () => {
     expect(ruleError(RecipientsRule, ['595981000001', 'abc'])).toBe('Invalid recipient: Phone number must contain only digits')
     expect(ruleError(RecipientsRule, ['595981000001', null])).toBe('Invalid recipient: Phone number is required')
     expect(ruleError(RecipientsRule, [1.5])).toBe('Invalid recipient: Phone number must contain only digits')
+    // Groups are recipients too: current and older JIDs; anything else after the digits is still refused.
+    expect(v.parse(RecipientsRule, ['120363000000000001@g.us', ' 595981000001-1600000000@g.us'])).toEqual(['120363000000000001@g.us', '595981000001-1600000000@g.us'])
+    expect(ruleError(RecipientsRule, ['120363000000000001@s.whatsapp.net'])).toBe('Invalid recipient: Phone number must contain only digits')
+    expect(ruleError(RecipientsRule, ['abc@g.us'])).toBe('Invalid recipient: Phone number must contain only digits')
   })
   it('validates media content', () => {
     expect(checkContentForType('text', '{oops')).toBeNull()

@@ -1,7 +1,9 @@
 /**
  * @module services/scheduled/results
- * The `results` of a scheduled message ({total, sent, failed, skipped, errors[]}) and its final status,
- * from what happened to each recipient, counting recipients handled by an earlier (crashed) run too.
+ * The `results` of a scheduled message ({total, sent, failed, unconfirmed, skipped, errors[]}) and its
+ * final status, from what happened to each recipient, counting recipients handled by an earlier (crashed)
+ * run too. `unconfirmed` (issue 31): a send whose outcome nobody knows (its worker died mid-send and the
+ * upstream could not tell, or another worker holds it in flight) is never counted as sent.
  */
 export type Outcome =
   /** Sent in this run. */
@@ -12,12 +14,13 @@ export type Outcome =
   /** The same number twice in the list: sent once, the repeat skipped. */
   | { kind: 'duplicate' }
 
-export type Results = { total: number; sent: number; failed: number; skipped: number; errors: string[] }
+export type Results = { total: number; sent: number; failed: number; unconfirmed: number; skipped: number; errors: string[] }
 
-const SENT = new Set(['sent', 'delivered', 'read', 'sending'])
+const SENT = new Set(['sent', 'delivered', 'read'])
+const UNKNOWN = new Set(['unconfirmed', 'sending'])
 
 export function summarize(total: number, outcomes: readonly Outcome[]): Results {
-  const r: Results = { total, sent: 0, failed: 0, skipped: 0, errors: [] }
+  const r: Results = { total, sent: 0, failed: 0, unconfirmed: 0, skipped: 0, errors: [] }
   for (const o of outcomes) {
     if (o.kind === 'sent') r.sent++
     else if (o.kind === 'failed') {
@@ -27,7 +30,10 @@ export function summarize(total: number, outcomes: readonly Outcome[]): Results 
     else {
       r.skipped++
       if (SENT.has(o.status)) r.sent++
-      else {
+      else if (UNKNOWN.has(o.status)) {
+        r.unconfirmed++
+        r.errors.push(`${o.number}: unconfirmed`)
+      } else {
         r.failed++
         r.errors.push(`${o.number}: ${o.error ?? o.status}`)
       }

@@ -47,12 +47,18 @@ export const ScheduledAtRule = v.pipe(
 
 const RECIPIENTS = 'recipients must be a non-empty array'
 
-/** One recipient: a phone number as a string (trimmed) or a number. */
+/**
+ * A WhatsApp group: `<digits>@g.us` (current groups) or `<creator digits>-<timestamp>@g.us` (older ones).
+ * Bulk and scheduled sends take groups as recipients: the upstream's send routes accept them as `number`.
+ */
+export const GROUP_JID = /^\d{5,30}(?:-\d{1,20})?@g\.us$/
+
+/** One recipient: a phone number as a string (trimmed) or a number, or a group JID. */
 const RecipientRule = v.pipe(
   v.union([v.string(), v.number()], 'Invalid recipient: Phone number is required'),
   v.transform((r) => (typeof r === 'string' ? r.trim() : String(r))),
   v.rawCheck(({ dataset, addIssue }) => {
-    const error = dataset.typed ? ruleError(PhoneRule, dataset.value) : null
+    const error = dataset.typed && !GROUP_JID.test(dataset.value) ? ruleError(PhoneRule, dataset.value) : null
     if (error) addIssue({ message: `Invalid recipient: ${error}` })
   }),
 )
@@ -65,7 +71,7 @@ export const RecipientsRule = v.pipe(
   v.array(v.unknown(), RECIPIENTS),
   v.minLength(1, RECIPIENTS),
   v.maxLength(MAX_RECIPIENTS, `Maximum ${MAX_RECIPIENTS} recipients allowed`),
-  v.metadata({ items: { type: ['string', 'number'], description: 'Phone number: 8-20 digits (spaces ignored)' } }),
+  v.metadata({ items: { type: ['string', 'number'], description: 'Phone number: 8-20 digits (spaces ignored), or a group JID (120363000000000000@g.us)' } }),
   v.array(RecipientRule),
 )
 

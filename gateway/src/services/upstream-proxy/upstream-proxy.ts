@@ -3,7 +3,9 @@
  * The proxied hop to the upstream (http-proxy-3 over a keep-alive agent). The client's apikey is
  * replaced by the upstream key, Origin dropped (Evolution's CORS answered 500 to it), hop-by-hop headers
  * stripped both ways, X-Forwarded-* and X-Request-ID set. Connect timeout and read (idle) timeout are
- * separate, as nginx's were. Failures are thrown as UpstreamError (unreachable | timeout) so callers
+ * separate, as nginx's were; buffered sends (`send`) also have a whole-request deadline (`sendTimeoutMs`,
+ * issue 31: an upstream that trickles bytes or stalls between them never trips an idle timeout, and a
+ * client must not wait longer than documented for a send). Failures are thrown as UpstreamError (unreachable | timeout) so callers
  * answer 502/504; the response comes back as a buffer (small or requested) or a stream. A streamed
  * request body the client stops sending is given up after `bodyTimeoutMs`: the upstream request is
  * aborted and the result says `clientTimedOut` (the caller answers 408).
@@ -14,6 +16,7 @@ import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { createProxyServer, type ProxyServer } from 'http-proxy-3'
 import { ApiError } from '../../errors/api-error.js'
+import { FifoDeadlines } from '../../lib/fifo-deadlines.js'
 import { withBodyDeadline } from '../../lib/raw-body.js'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
 
@@ -22,6 +25,10 @@ export type UpstreamProxyOptions = {
   apiKey: string
   connectTimeoutMs: number
   readTimeoutMs: number
+  /** Whole-request deadline of `send`, from the request's start to the last byte of the answer (0/absent = none). */
+  sendTimeoutMs?: number
+  /** The same for a send flagged `long` (media uploads); absent = `sendTimeoutMs`. */
+  longSendTimeoutMs?: number
 }
 
 export type ProxyRequest = {
@@ -83,6 +90,8 @@ export type BufferedRequest = {
   requestId: string
   clientIp: string
   contentType: string
+  /** A send that is slow on a healthy upstream (a media upload): it gets `longSendTimeoutMs`. */
+  long?: boolean
 }
 
 /** `send` sets Content-Type itself (the caller's reading of it). */
@@ -136,8 +145,14 @@ export class UpstreamProxy {
   private readonly basePath: string
   /** In-flight requests by their incoming message (one listener for all, not one per request). */
   private readonly pending = new WeakMap<IncomingMessage, Pending>()
+  /** `send`'s whole-request deadlines, all on one timer (lib/fifo-deadlines). */
+  private readonly sendDeadlines: FifoDeadlines
+  /** The same for `long` sends: a second timer, since one FIFO holds deadlines of one length only. */
+  private readonly longSendDeadlines: FifoDeadlines
 
   constructor(private readonly opts: UpstreamProxyOptions) {
+    this.sendDeadlines = new FifoDeadlines(opts.sendTimeoutMs ?? 0)
+    this.longSendDeadlines = new FifoDeadlines(opts.longSendTimeoutMs ?? opts.sendTimeoutMs ?? 0)
     this.target = new URL(opts.baseUrl)
     this.agent = timedAgent(this.target.protocol === 'https:', opts.connectTimeoutMs, opts.readTimeoutMs)
     this.request = this.target.protocol === 'https:' ? https.request : http.request
@@ -216,6 +231,7 @@ export class UpstreamProxy {
    * headers as `forward` (client apikey/Origin/hop-by-hop dropped, upstream key, X-Forwarded-*,
    * X-Request-ID), same connect and read timeouts, same UpstreamError failures; the answer is buffered.
    * The body is fully read already, so a client that leaves meanwhile does not cancel the send.
+   * Past `sendTimeoutMs` from its start the request is destroyed and fails as UpstreamError('timeout').
    */
   send(r: BufferedRequest): Promise<ProxyResponse> {
     const src = r.incoming.headers
@@ -239,13 +255,21 @@ export class UpstreamProxy {
       'content-length', r.body.length,
     )
     const { target } = this
+    const sendDeadlines = r.long === true ? this.longSendDeadlines : this.sendDeadlines
+    const limitMs = r.long === true ? (this.opts.longSendTimeoutMs ?? this.opts.sendTimeoutMs) : this.opts.sendTimeoutMs
     return new Promise<ProxyResponse>((resolve, reject) => {
       let done = false
       const fail = (e: unknown) => {
         if (done) return
         done = true
+        sendDeadlines.remove(deadline)
         reject(asUpstreamError(e))
       }
+      const deadline = sendDeadlines.add(() => {
+        fail(new UpstreamError('timeout', `upstream send deadline of ${limitMs} ms passed`))
+        // The socket carries a half-done exchange: it cannot go back to the pool.
+        req.destroy()
+      })
       const req = this.request({
         agent: this.agent,
         protocol: target.protocol,
@@ -266,6 +290,7 @@ export class UpstreamProxy {
           if (done) return
           if (!res.complete) return fail(new UpstreamError('unreachable', 'upstream closed the response early'))
           done = true
+          sendDeadlines.remove(deadline)
           resolve({ status: res.statusCode ?? 502, headers: responseHeaders(res.headers), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
         })
         res.on('error', fail)
@@ -316,6 +341,7 @@ export class UpstreamProxy {
   }
 
   close(): void {
+    this.sendDeadlines.close()
     this.proxy.close()
     this.agent.destroy()
   }

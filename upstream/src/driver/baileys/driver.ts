@@ -6,6 +6,7 @@
  */
 import type { WABrowserDescription } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
+import { guardRules } from '../../../../common/src/outbound-guard/index.js'
 import type { UpstreamConfig } from '../../config.js'
 import type { Sql } from '../../db/client.js'
 import type { DriverEvents, SessionInfo, WhatsAppDriver } from '../types.js'
@@ -61,6 +62,7 @@ export class BaileysDriver implements WhatsAppDriver {
       reconnectMaxMs: Math.max(config.BAILEYS_RECONNECT_MIN_MS, config.BAILEYS_RECONNECT_MAX_MS),
       livenessMs: config.BAILEYS_LIVENESS_MS,
       socket: { browser, wsUrl: config.BAILEYS_WS_URL, version: parseWaVersion(config.CONFIG_SESSION_PHONE_VERSION) },
+      proxyRules: guardRules({ allowIPv6: true, allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, testResolve: config.OUTBOUND_TEST_RESOLVE }),
     })
   }
 

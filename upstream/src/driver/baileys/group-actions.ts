@@ -3,7 +3,7 @@
  * The /group routes on a Baileys socket, with the socket calls Evolution makes (groupCreate, groupMetadata,
  * groupFetchAllParticipating, groupParticipantsUpdate, groupUpdateSubject, groupUpdateDescription,
  * groupInviteCode, groupRevokeInvite, groupGetInviteInfo, groupAcceptInvite, groupSettingUpdate,
- * groupToggleEphemeral, groupLeave, profilePictureUrl). Baileys' GroupMetadata passes through as is; group
+ * groupToggleEphemeral, groupLeave, profilePictureUrl, updateProfilePicture). Baileys' GroupMetadata passes through as is; group
  * events come back from WhatsApp on their own (group-listeners.ts).
  */
 import type { GroupMetadata as WaGroupMetadata } from '@whiskeysockets/baileys'
@@ -25,6 +25,8 @@ export interface GroupActionsSocket {
   groupToggleEphemeral(jid: string, expiration: number): Promise<void>
   groupLeave(jid: string): Promise<void>
   profilePictureUrl(jid: string, type?: 'preview' | 'image', timeoutMs?: number): Promise<string | undefined>
+  /** On a group JID: the group's picture (updateGroupPicture). */
+  updateProfilePicture(jid: string, content: Buffer): Promise<void>
 }
 
 export type BaileysGroupDeps = {
@@ -94,6 +96,10 @@ export class BaileysGroupActions implements GroupActions {
 
   leave(jid: string): Promise<void> {
     return this.run((s) => s.groupLeave(jid))
+  }
+
+  updatePicture(jid: string, image: Buffer): Promise<void> {
+    return this.run((s) => s.updateProfilePicture(jid, image))
   }
 
   async pictureUrl(jid: string): Promise<string | null> {

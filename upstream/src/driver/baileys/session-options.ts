@@ -4,6 +4,7 @@
  * locks), the QR and reconnect settings, and timers/randomness injectable so tests are deterministic.
  */
 import type { Logger } from 'pino'
+import type { GuardRules } from '../../../../common/src/outbound-guard/index.js'
 import type { Sql } from '../../db/client.js'
 import type { MediaDownloadFn } from './chat-actions.js'
 import type { OwnerLocks } from './owner-lock.js'
@@ -48,4 +49,6 @@ export type SessionOptions = {
   random: () => number
   /** Downloads and decrypts a message's media (default: Baileys' downloadMediaMessage); tests script it. */
   mediaDownload?: MediaDownloadFn | undefined
+  /** The outbound guard's rules the connection to an instance's proxy passes (lib/proxy-agent.ts); default: no exemptions. */
+  proxyRules?: GuardRules | undefined
 }

@@ -11,6 +11,9 @@ import {
 } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import { wipeAuth } from '../../db/baileys-auth.js'
+import { proxyOf, type ProxySettings } from '../../db/proxies.js'
+import { proxyAgent } from '../../lib/proxy-agent.js'
+import { guardRules } from '../../../../common/src/outbound-guard/index.js'
 import { internal } from '../../lib/errors.js'
 import { ConnectionClosedError } from '../errors.js'
 import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
@@ -23,6 +26,7 @@ import { extraBaileysContent, extraSendOptions, isExtraContent } from './extra-c
 import { attachLabelListeners } from './label-listeners.js'
 import { attachGroupListeners } from './group-listeners.js'
 import { BaileysGroupActions } from './group-actions.js'
+import { BaileysProfileActions } from './profile-actions.js'
 import { QrPairing } from './qr-pairing.js'
 import { LivenessProbe } from './liveness.js'
 import { checkNumbers } from './number-check.js'
@@ -37,6 +41,8 @@ import { isClosedError, isTransportError, statusCodeOf } from './socket-errors.j
 /** Reason reported when another replica holds the instance's owner lock. */
 const NOT_OWNER = Reason.connectionReplaced
 const RECENT_SENT_MAX = 500
+/** The guard's rules for a proxy connection when the driver was given none. */
+const NO_EXEMPTIONS = guardRules({ allowIPv6: true, allowedHosts: [] })
 
 export class BaileysSession implements DriverSession {
   state: ConnectionState = 'close'
@@ -51,6 +57,8 @@ export class BaileysSession implements DriverSession {
   })
   /** The group routes' calls on the current socket (group-actions.ts). */
   readonly groups = new BaileysGroupActions({ socket: () => this.requireOpen(), call: (fn) => this.call(fn) })
+  /** The profile routes' calls and the account presence on the current socket (profile-actions.ts). */
+  readonly profile = new BaileysProfileActions({ socket: () => this.requireOpen(), call: (fn) => this.call(fn) })
   /** Bumped whenever the current socket is dropped; handlers of older sockets check it. */
   private generation = 0
   private auth: PgAuthState | null = null
@@ -197,10 +205,13 @@ export class BaileysSession implements DriverSession {
 
   private async openSocket(): Promise<void> {
     const gen = ++this.generation
+    let proxy: ProxySettings | null = null
     try {
       this.auth ??= await PgAuthState.load(this.opts.sql, this.info.id, this.log)
+      // Read at every connect: a proxy set or changed applies from the next connect or restart (docs/proxy.md).
+      proxy = await proxyOf(this.opts.sql, this.info.id)
     } catch (err) {
-      this.log.error({ err }, 'loading baileys auth state failed')
+      this.log.error({ err }, 'loading baileys auth state or proxy failed')
       if (gen === this.generation && !this.ended) await this.handleClose(Reason.connectionClosed)
       return
     }
@@ -214,6 +225,7 @@ export class BaileysSession implements DriverSession {
         logger: this.baileysLog,
         getMessage: async (key: WAMessageKey) => (key.id ? this.recent.get(key.id) : undefined),
         msgRetryCounterCache: this.retryCounter,
+        ...(proxy ? { agent: proxyAgent(proxy, this.opts.proxyRules ?? NO_EXEMPTIONS) } : {}),
       })
     } catch (err) {
       this.log.error({ err }, 'creating the baileys socket failed')

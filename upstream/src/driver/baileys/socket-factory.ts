@@ -9,10 +9,16 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys'
 import type { ChatActionsSocket } from './chat-actions.js'
 import type { GroupActionsSocket } from './group-actions.js'
+import type { ProfileActionsSocket } from './profile-actions.js'
+import type { Agent } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
 import type { Logger } from 'pino'
 
-/** What the driver needs from a socket; the real WASocket satisfies it. The chat routes' calls: ChatActionsSocket; the group routes': GroupActionsSocket. */
-export interface WaSocket extends ChatActionsSocket, GroupActionsSocket {
+/**
+ * What the driver needs from a socket; the real WASocket satisfies it. The chat routes' calls: ChatActionsSocket;
+ * the group routes': GroupActionsSocket; the profile routes': ProfileActionsSocket.
+ */
+export interface WaSocket extends ChatActionsSocket, GroupActionsSocket, ProfileActionsSocket {
   ev: { on<K extends keyof BaileysEventMap>(event: K, listener: (arg: BaileysEventMap[K]) => void): unknown }
   /**
    * The raw WebSocket client: `CB:<tag>,...` frame events (stanzas Baileys leaves unanswered) and the
@@ -45,6 +51,8 @@ export type SocketParams = {
   logger: Logger
   getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>
   msgRetryCounterCache: CacheStore
+  /** The instance's proxy (POST /proxy/set, docs/proxy.md): Baileys' `agent` (the WebSocket) and `fetchAgent` (media uploads). */
+  agent?: Agent | undefined
 }
 
 export type SocketFactory = (params: SocketParams) => WaSocket
@@ -77,5 +85,7 @@ export function realSocketFactory(opts: RealSocketOptions): SocketFactory {
       msgRetryCounterCache: p.msgRetryCounterCache,
       ...(opts.wsUrl ? { waWebSocketUrl: opts.wsUrl } : {}),
       ...(opts.version ? { version: opts.version } : {}),
+      // Baileys types both as https.Agent; the proxy agents are http.Agents that tunnel either scheme.
+      ...(p.agent ? { agent: p.agent as HttpsAgent, fetchAgent: p.agent as HttpsAgent } : {}),
     })
 }

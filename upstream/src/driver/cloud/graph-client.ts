@@ -20,6 +20,13 @@ export type SendAnswer = {
 /** GET /{media-id}'s answer. */
 export type MediaInfo = { url?: string; mime_type?: string; sha256?: string; file_size?: number | string; id?: string }
 
+/** A Cloud API business profile as Meta answers it (every field optional). */
+export type GraphBusinessProfile = {
+  about?: string; address?: string; description?: string; email?: string; profile_picture_url?: string; websites?: string[]; vertical?: string
+}
+
+const BUSINESS_PROFILE_FIELDS = 'about,address,description,email,profile_picture_url,websites,vertical'
+
 export class GraphClient {
   constructor(private readonly opts: GraphClientOptions) {}
 
@@ -43,6 +50,19 @@ export class GraphClient {
     const out = await this.call<{ id?: unknown }>('POST', `/${encodeURIComponent(phoneNumberId)}/media`, token, form)
     if (typeof out.id !== 'string' || out.id === '') throw new GraphUnavailableError('media upload answered without an id')
     return out.id
+  }
+
+  /** GET /{phone_number_id}/whatsapp_business_profile: the number's business profile (Meta answers `{data: [profile]}`). */
+  async getBusinessProfile(phoneNumberId: string, token: string): Promise<GraphBusinessProfile> {
+    const q = `fields=${BUSINESS_PROFILE_FIELDS}`
+    const out = await this.call<{ data?: GraphBusinessProfile[] }>('GET', `/${encodeURIComponent(phoneNumberId)}/whatsapp_business_profile?${q}`, token)
+    return out.data?.[0] ?? {}
+  }
+
+  /** POST /{phone_number_id}/whatsapp_business_profile: changes the given fields (about, description, ...). */
+  async updateBusinessProfile(phoneNumberId: string, token: string, fields: Partial<GraphBusinessProfile>): Promise<void> {
+    const body = JSON.stringify({ messaging_product: 'whatsapp', ...fields })
+    await this.call('POST', `/${encodeURIComponent(phoneNumberId)}/whatsapp_business_profile`, token, body, 'application/json')
   }
 
   /** The Graph API's origin (GRAPH_API_URL): the one host trusted with the access token besides Meta's media hosts. */

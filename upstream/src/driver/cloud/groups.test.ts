@@ -28,6 +28,8 @@ describe('Cloud API groups', () => {
     ['GET', '/group/fetchAllGroups/biz?getParticipants=true', undefined],
     ['GET', '/group/inviteInfo/biz?inviteCode=F1EX5QZxO181L3TMVP31gY', undefined],
     ['DELETE', `/group/leaveGroup/biz?groupJid=${G}`, undefined],
+    ['POST', `/group/updateGroupPicture/biz?groupJid=${G}`, { image: 'iVBORw0KGgo=' }],
+    ['POST', '/group/sendInvite/biz', { groupJid: G, description: 'd', numbers: ['595981000101'] }],
   ])('%s %s -> NA-400', async (method, path, body) => {
     graph.requests.length = 0
     const res = await up.req(method, path, body === undefined ? {} : { body })

@@ -9,6 +9,7 @@ import { ConnectionClosedError, notAvailable } from '../errors.js'
 import { EvoError } from '../../lib/errors.js'
 import type { ConnectionState, DriverEvents, DriverSession, OutboundContent, SessionInfo, WaMessage } from '../types.js'
 import { CloudChatActions } from './chat-actions.js'
+import { CloudProfileActions } from './profile-actions.js'
 import { toGraphMessage } from './content.js'
 import type { GraphClient } from './graph-client.js'
 import type { RoutedChange } from './webhook.js'
@@ -21,6 +22,10 @@ export class CloudSession implements DriverSession {
   readonly mediaLinks = 'forward'
   /** Read receipts and media downloads; the other chat routes are not offered by the Cloud API (chat-actions.ts). */
   readonly chat: CloudChatActions
+  /** The business profile (read; `about` written); the other profile routes are not offered (profile-actions.ts). */
+  readonly profile: CloudProfileActions
+  /** The number's JID, from Meta's display number once open. */
+  private wuid = ''
 
   constructor(
     private readonly info: SessionInfo,
@@ -28,13 +33,12 @@ export class CloudSession implements DriverSession {
     private readonly graph: GraphClient,
     private readonly onEnd: () => void,
   ) {
-    this.chat = new CloudChatActions({
-      graph,
-      account: () => {
-        this.requireOpen()
-        return { phoneNumberId: this.info.number!, token: this.info.token }
-      },
-    })
+    const account = () => {
+      this.requireOpen()
+      return { phoneNumberId: this.info.number!, token: this.info.token }
+    }
+    this.chat = new CloudChatActions({ graph, account })
+    this.profile = new CloudProfileActions({ graph, account, self: () => this.wuid })
   }
 
   /** The phone number id this session answers for (webhooks are routed by it). */
@@ -59,10 +63,11 @@ export class CloudSession implements DriverSession {
       if ((this.state as ConnectionState) !== 'connecting') return // ended or logged out meanwhile
       const digits = (phone.display_phone_number ?? '').replace(/\D/g, '') || this.info.number
       this.state = 'open'
+      this.wuid = `${digits}@s.whatsapp.net`
       this.events.state({
         state: 'open',
         statusReason: 200,
-        identity: { wuid: `${digits}@s.whatsapp.net`, profileName: phone.verified_name ?? null, profilePictureUrl: null },
+        identity: { wuid: this.wuid, profileName: phone.verified_name ?? null, profilePictureUrl: null },
       })
     } catch (err) {
       const meta = err instanceof EvoError ? (err.responseExtra.metaError as { code?: number } | undefined) : undefined
