@@ -7,6 +7,7 @@
  *   npm test -- --only vitest                 only vitest       (also --only deps, --only bats, --only
  *   npm test -- --only bats                   only bats          browser; repeat or comma-separate to combine)
  *   npm test -- tests/e2e/03-foo.bats         only those bats files (several allowed), no vitest
+ *   npm test -- tests/browser/groups.test.ts  only those browser test files (several allowed)
  *   npm test -- --vitest upstream             only vitest, with that filter passed to vitest as-is
  *   npm test -- gateway/src/lib               other positional arguments are vitest filters as well
  *
@@ -44,7 +45,7 @@ import { startStack, type Stack } from './lib/stack.js'
 
 type Suite = 'deps' | 'vitest' | 'bats' | 'browser'
 const SUITES: readonly Suite[] = ['deps', 'vitest', 'bats', 'browser']
-type Plan = { suites: Set<Suite>; batsFiles: string[]; vitestFilters: string[] }
+type Plan = { suites: Set<Suite>; batsFiles: string[]; vitestFilters: string[]; browserFiles: string[] }
 
 export const TEST_ADMIN_PASSWORD = 'Admin_Test_123'
 const BROWSER_DIR = path.join(REPO_ROOT, 'tests', 'browser')
@@ -58,14 +59,20 @@ function parsePlan(argv: string[]): Plan {
   const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
   for (const s of only) if (!SUITES.includes(s as Suite)) throw new Error(`--only ${s}: expected ${SUITES.join(', ')}`)
   const batsFiles = positionals.filter((p) => p.endsWith('.bats'))
-  const vitestFilters = [...(values.vitest ?? []), ...positionals.filter((p) => !p.endsWith('.bats'))]
+  const isBrowser = (p: string) => path.resolve(REPO_ROOT, p).startsWith(BROWSER_DIR + path.sep)
+  const browserFiles = positionals.filter((p) => !p.endsWith('.bats') && isBrowser(p))
+  const vitestFilters = [...(values.vitest ?? []), ...positionals.filter((p) => !p.endsWith('.bats') && !isBrowser(p))]
   let suites: Suite[]
   if (only.length > 0) suites = only as Suite[]
-  else if (batsFiles.length > 0 || vitestFilters.length > 0) {
-    suites = [...(batsFiles.length ? (['bats'] as const) : []), ...(vitestFilters.length ? (['vitest'] as const) : [])]
+  else if (batsFiles.length > 0 || vitestFilters.length > 0 || browserFiles.length > 0) {
+    suites = [
+      ...(batsFiles.length ? (['bats'] as const) : []),
+      ...(vitestFilters.length ? (['vitest'] as const) : []),
+      ...(browserFiles.length ? (['browser'] as const) : []),
+    ]
   } else suites = [...SUITES]
-  for (const f of batsFiles) if (!fs.existsSync(path.resolve(REPO_ROOT, f))) throw new Error(`no such bats file: ${f}`)
-  return { suites: new Set(suites), batsFiles, vitestFilters }
+  for (const f of [...batsFiles, ...browserFiles]) if (!fs.existsSync(path.resolve(REPO_ROOT, f))) throw new Error(`no such test file: ${f}`)
+  return { suites: new Set(suites), batsFiles, vitestFilters, browserFiles }
 }
 
 const hasBrowserTests = (): boolean =>
@@ -333,7 +340,7 @@ async function main(): Promise<{ results: SuiteResult[]; code: number }> {
         if (wantsBrowser && !interrupted) {
           const own = path.join(BROWSER_DIR, 'vitest.config.ts')
           const config = fs.existsSync(own) ? own : path.join(REPO_ROOT, 'scripts', 'vitest.browser.config.ts')
-          results.push(await runVitest('browser', ['--config', config], suiteEnv, path.join(dirs.run, 'browser.json')))
+          results.push(await runVitest('browser', ['--config', config, ...plan.browserFiles], suiteEnv, path.join(dirs.run, 'browser.json')))
         }
       }
     }

@@ -90,6 +90,21 @@ export const ConfigSchema = v.object({
   STATUS_IP_RATE: int(10, 0),
   /** Per-IP burst on /api/status. */
   STATUS_IP_BURST: int(20, 0),
+  /** The public status page's title (header, h1 and browser tab). */
+  STATUS_PAGE_TITLE: v.pipe(str('TAGUATO-SEND'), v.maxLength(80, 'must be at most 80 characters')),
+  /** The status page's logo: a path on this gateway (/...) or an https URL; empty = the panel's letter mark. */
+  STATUS_LOGO_URL: v.pipe(
+    str(''),
+    v.check((s) => s === '' || /^\/(?!\/)/.test(s) || (/^https:\/\//i.test(s) && URL.canParse(s)), 'must be a /path or an https URL'),
+  ),
+  /**
+   * Public names of the four checked services, `Internal=Public` pairs, comma separated; a service not
+   * listed keeps its internal name. The status page never shows the internal ones by default.
+   */
+  STATUS_SERVICE_NAMES: v.pipe(
+    str('Gateway=API,Evolution API=WhatsApp connection,PostgreSQL=Database,Redis=Queue and cache'),
+    v.check((s) => s.split(',').every((p) => p.trim() === '' || /^[^=]+=[^=]+$/.test(p.trim())), 'must be Internal=Public pairs, comma separated'),
+  ),
   /** Requests per second per client IP on the public GET/POST /webhook/meta (Meta's callbacks); 0 = no limit. */
   META_WEBHOOK_IP_RATE: int(50, 0),
   /** Burst of that per-IP bucket (Meta delivers status callbacks in bursts). */

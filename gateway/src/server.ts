@@ -19,6 +19,7 @@ import { assertServableSchema, SchemaRefusedError } from './db/schema-check.js'
 import { registerJobs } from './workers/index.js'
 import { runPrimary, workerCount } from './cluster/primary.js'
 import { reportRestarts } from './cluster/worker-restart.js'
+import { survivePoolOrphanRejections } from '../../common/src/db/pg-resilience.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url))
 /** Advisory-lock key for the gateway's migrations (the upstream uses its own). */
@@ -80,6 +81,7 @@ export async function main(): Promise<void> {
     await runPrimary({ workers: workerCount(config), log, prepare })
     return
   }
+  survivePoolOrphanRejections(log)
   const deps = buildDeps(config, log)
   if (!(await waitForRedis(deps.redis, 3000))) log.warn('redis not ready at start; continuing degraded')
   reportRestarts(deps)

@@ -139,10 +139,10 @@ describe.skipIf(!HAS_CHROMIUM)('panel: groups', () => {
     await expect.poll(() => page.getByTestId('group-size').innerText()).toBe('3')
     await copyInvite()
     // Keyboard: the participant's actions are reachable and named.
-    const promote = page.getByRole('button', { name: `Make +${ADDED_390} an admin` })
+    const promote = page.getByRole('button', { name: `Promote +${ADDED_390} to admin` })
     await promote.focus()
     await page.keyboard.press('Enter')
-    await page.getByRole('button', { name: `Remove admin rights of +${ADDED_390}` }).waitFor()
+    await page.getByRole('button', { name: `Demote +${ADDED_390} (remove admin rights)` }).waitFor()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await page.screenshot({ path: '/tmp/taguato-groups-390.png', fullPage: true })
 

@@ -57,13 +57,13 @@ export async function upstream<T>(method: string, p: string, body?: unknown): Pr
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T }
 }
 
-/** Plain users (role user, no forced password change) written straight into the stack's database. */
-export async function createUsers(names: string[], password: string, maxInstances = 5): Promise<void> {
+/** Users (role user unless told, no forced password change) written straight into the stack's database. */
+export async function createUsers(names: string[], password: string, maxInstances = 5, role: 'user' | 'admin' = 'user'): Promise<void> {
   const sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => undefined })
   try {
     for (const name of names) {
       await sql`insert into taguato.users (username, password_hash, role, api_token, max_instances, must_change_password)
-        values (${name}, ${bcrypt.hashSync(password, 4)}, 'user', ${crypto.randomBytes(32).toString('hex')}, ${maxInstances}, false)`
+        values (${name}, ${bcrypt.hashSync(password, 4)}, ${role}, ${crypto.randomBytes(32).toString('hex')}, ${maxInstances}, false)`
     }
   } finally {
     await sql.end()
@@ -79,6 +79,27 @@ export async function shoot(page: Page, flow: string): Promise<void> {
   await page.waitForTimeout(300)
   await page.screenshot({ path: path.join(SHOTS, `${flow}-375.png`), fullPage: true })
   if (size) await page.setViewportSize(size)
+}
+
+/** Waits until the page has had no API request in flight for a moment (its screen finished loading). */
+export async function settle(page: Page): Promise<void> {
+  let inflight = 0
+  let last = Date.now()
+  const isApi = (r: { resourceType(): string }) => r.resourceType() === 'fetch' || r.resourceType() === 'xhr'
+  const up = (r: { resourceType(): string }) => void (isApi(r) && (inflight++, (last = Date.now())))
+  const down = (r: { resourceType(): string }) => void (isApi(r) && (inflight--, (last = Date.now())))
+  page.on('request', up)
+  page.on('requestfinished', down)
+  page.on('requestfailed', down)
+  try {
+    const deadline = Date.now() + 20_000
+    await page.waitForTimeout(150)
+    while (Date.now() < deadline && (inflight > 0 || Date.now() - last < 400)) await page.waitForTimeout(100)
+  } finally {
+    page.off('request', up)
+    page.off('requestfinished', down)
+    page.off('requestfailed', down)
+  }
 }
 
 export async function go(page: Page, hash: string): Promise<void> {
@@ -125,4 +146,11 @@ export async function openInstancePage(page: Page, instance: string, which: stri
   await go(page, `/instances/${instance}`)
   await page.getByTestId(`${which}-link`).click()
   await page.waitForURL((u) => u.hash === `#/instances/${instance}/${which}`)
+}
+
+/** One full-page screenshot at the current width: test-artifacts/screenshots/<name>-<width>.png. */
+export async function shotAtWidth(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  await page.waitForTimeout(250)
+  await page.screenshot({ path: path.join(SHOTS, `${name}-${page.viewportSize()?.width ?? 0}.png`), fullPage: true })
 }

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, CHROMIUM, GATEWAY, go, HAS_CHROMIUM, launch, login, shoot, toast, UPSTREAM, UPSTREAM_KEY } from './helpers.js'
+import { api, CHROMIUM, GATEWAY, go, HAS_CHROMIUM, launch, login, settle, shoot, toast, UPSTREAM, UPSTREAM_KEY } from './helpers.js'
 
 if (!HAS_CHROMIUM) console.warn(`[browser] SKIPPED: no chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
@@ -63,27 +63,6 @@ async function watch(page: Page): Promise<{ problems: string[]; toastsBefore: st
       page.off('console', onConsole)
       page.off('response', onResponse)
     },
-  }
-}
-
-/** Waits until the page has had no API request in flight for a moment (its screen finished loading). */
-async function settle(page: Page): Promise<void> {
-  let inflight = 0
-  let last = Date.now()
-  const isApi = (r: { resourceType(): string }) => r.resourceType() === 'fetch' || r.resourceType() === 'xhr'
-  const up = (r: { resourceType(): string }) => void (isApi(r) && (inflight++, (last = Date.now())))
-  const down = (r: { resourceType(): string }) => void (isApi(r) && (inflight--, (last = Date.now())))
-  page.on('request', up)
-  page.on('requestfinished', down)
-  page.on('requestfailed', down)
-  try {
-    const deadline = Date.now() + 20_000
-    await page.waitForTimeout(150)
-    while (Date.now() < deadline && (inflight > 0 || Date.now() - last < 400)) await page.waitForTimeout(100)
-  } finally {
-    page.off('request', up)
-    page.off('requestfinished', down)
-    page.off('requestfailed', down)
   }
 }
 
@@ -210,6 +189,7 @@ describe.skipIf(!HAS_CHROMIUM)('web panel', () => {
     await form.getByLabel('Title').fill(INCIDENT)
     await form.getByLabel('Severity').selectOption('minor')
     await form.getByLabel('First update').fill('We are looking into it.')
+    await form.getByLabel('Gateway').check()
     await form.getByTestId('create-incident').click()
     await toast(admin, 'Incident created').waitFor()
     await admin.getByTestId('incident').filter({ hasText: INCIDENT }).waitFor()

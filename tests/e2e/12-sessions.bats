@@ -22,7 +22,8 @@ session_id_of() { psql_q "select id from taguato.sessions where token_hash = enc
   api GET /api/sessions "" "$a"
   assert_equal "$code" 200
   assert_equal "$(jbody '.sessions | length')" 1
-  assert_equal "$(jbody '.sessions[0] | keys | join(",")')" "created_at,current,id,ip_address,is_active,last_active,user_agent"
+  assert_equal "$(jbody '.sessions[0] | keys | join(",")')" "created_at,current,device,id,ip_address,is_active,last_active,user_agent"
+  assert_equal "$(jbody '.sessions[0].device')" curl
   assert_equal "$(jbody '.sessions[0].current')" true
   assert_equal "$(jbody '.sessions[0].id')" "$(session_id_of "$a")"
   api GET /api/sessions
@@ -64,7 +65,7 @@ session_id_of() { psql_q "select id from taguato.sessions where token_hash = enc
   api GET "/admin/sessions?user_id=$U_ID&limit=2" "" "$t"
   assert_equal "$code" 200
   assert_equal "$(jbody '[.total, .page, .limit, .pages, (.sessions | length)] | join(",")')" "3,1,2,2,2"
-  assert_equal "$(jbody '.sessions[0] | keys | join(",")')" "created_at,id,ip_address,is_active,last_active,user_agent,user_id,username"
+  assert_equal "$(jbody '.sessions[0] | keys | join(",")')" "created_at,device,id,ip_address,is_active,last_active,user_agent,user_id,username"
   assert_equal "$(jbody "[.sessions[].username] | unique | join(\",\")")" "$U_NAME"
   api GET "/admin/sessions?user_id=abc" "" "$t"
   assert_equal "$code $(jbody .error)" "400 user_id must be a number"

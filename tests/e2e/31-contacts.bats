@@ -94,7 +94,7 @@ new_list() {
   body=$(cat "$BATS_TEST_TMPDIR/out")
   assert_equal "$code" 201
   assert_equal "$(jbody .accepted)" 3
-  assert_equal "$(jq -c '.rejected' <<<"$body")" '[{"row":3,"phone_number":"+5959","error":"Phone number must contain only digits"},{"row":5,"phone_number":"","error":"Phone number is required"}]'
+  assert_equal "$(jq -c '.rejected' <<<"$body")" '[{"row":3,"phone_number":"+5959","error":"Phone number must be between 8 and 20 digits"},{"row":5,"phone_number":"","error":"Phone number is required"}]'
   api GET "/api/contacts/$id" "" "$T1"
   assert_equal "$(jbody '.list.items | map(.label) | join("|")')" 'Ana|Doe, John|=1+2'
   # JSON {csv} works too; a file with no valid row stores nothing

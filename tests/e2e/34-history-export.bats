@@ -67,17 +67,18 @@ setup_file() {
   [[ "$(header content-type)" == text/csv* ]]
   [[ "$(header content-disposition)" == *message_history.csv* ]]
   id() { psql_q "select id from message_logs where phone_number='$1' and user_id=$U1_ID"; }
-  expected="ID,Instance,Phone,Type,Status,Error,Date
+  # The reference's columns, then Text (issue 28; null for these rows).
+  expected="ID,Instance,Phone,Type,Status,Error,Date,Text
 $(id 595984444444),$INST,595984444444,text,delivered,\"multi
-line\",2024-03-04T23:59:59.000Z
-$(id 595983333333),$OTHER,595983333333,text,read,'=cmd|'/c calc'!A1,2024-03-03T10:00:00.000Z
-$(id 595982222222),$INST,595982222222,image,failed,\"status 500, \"\"boom\"\"\",2024-03-02T10:00:00.000Z
-$(id 595981111111),$INST,595981111111,text,sent,,2024-03-01T10:00:00.000Z"
+line\",2024-03-04T23:59:59.000Z,
+$(id 595983333333),$OTHER,595983333333,text,read,'=cmd|'/c calc'!A1,2024-03-03T10:00:00.000Z,
+$(id 595982222222),$INST,595982222222,image,failed,\"status 500, \"\"boom\"\"\",2024-03-02T10:00:00.000Z,
+$(id 595981111111),$INST,595981111111,text,sent,,2024-03-01T10:00:00.000Z,"
   assert_equal "$body" "$expected"
   api GET "/api/messages/export?status=sent" "" "$T1"
   assert_equal "$(wc -l <<<"$body" | tr -d ' ')" 2
   api GET /api/messages/export "" "$T2"
-  assert_equal "$body" 'ID,Instance,Phone,Type,Status,Error,Date'
+  assert_equal "$body" 'ID,Instance,Phone,Type,Status,Error,Date,Text'
   api POST /api/messages/export "" "$T1"
   assert_equal "$code" 405
 }

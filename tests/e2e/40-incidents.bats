@@ -15,7 +15,7 @@ setup_file() {
 
 # new_incident TITLE SEVERITY [STATUS] [SERVICE_IDS_JSON] — sets $id (call directly, not in $(...)).
 new_incident() {
-  api POST /admin/incidents "$(jq -nc --arg t "$1" --arg s "$2" --arg st "${3:-investigating}" --argjson ids "${4:-[]}" \
+  api POST /admin/incidents "$(jq -nc --arg t "$1" --arg s "$2" --arg st "${3:-investigating}" --argjson ids "${4:-[1]}" \
     '{title:$t,severity:$s,status:$st,message:"Looking into it",service_ids:$ids}')" "$T"
   [ "$code" = 201 ] || { echo "create failed: $code $body" >&2; return 1; }
   id=$(jq -r .incident.id <<<"$body")
@@ -53,6 +53,8 @@ new_incident() {
   assert_equal "$code" 400; assert_equal "$(jbody .error)" 'Unknown service id: 99999'
   api POST /admin/incidents '{"title":"x","severity":"minor","message":"m","service_ids":"1"}' "$T"
   assert_equal "$(jbody .error)" 'service_ids must be an array of service ids'
+  api POST /admin/incidents '{"title":"x","severity":"minor","message":"m"}' "$T"
+  assert_equal "$code" 400; assert_equal "$(jbody .error)" 'service_ids must name at least one affected service (see GET /admin/incidents/services)'
 }
 
 @test "create: 201 shape, initial update, services linked, audit row" {

@@ -19,9 +19,9 @@ teardown_file() {
   for k in overall_status services active_incidents recent_incidents scheduled_maintenances uptime uptime_daily response_time_history cached checked_at maintenance_in_progress breaker; do
     [ "$(jq --arg k "$k" 'has($k)' <<<"$body")" = true ] || { echo "missing $k"; false; }
   done
-  assert_equal "$(jbody '[.services[].name] | join(",")')" 'Gateway,Evolution API,PostgreSQL,Redis'
+  assert_equal "$(jbody '[.services[].name] | join(",")')" 'API,WhatsApp connection,Database,Queue and cache'
   assert_equal "$(jbody '[.services[].status] | unique | join(",")')" operational
-  assert_equal "$(jbody '.services[0] | keys | sort | join(",")')" 'daily,name,response_time,status,uptime'
+  assert_equal "$(jbody '.services[0] | keys | sort | join(",")')" 'daily,measured_since,name,response_time,state,status,uptime'
   assert_equal "$(jbody '.services[2].uptime | keys | sort | join(",")')" '24h,30d,7d,90d'
   assert_equal "$(jbody '.services[3].daily | length')" 90
   [[ "$(jbody '.services[3].daily[89].day')" == "$(date -u +%F)" ]]
@@ -31,7 +31,7 @@ teardown_file() {
 }
 
 @test "status: cache MISS then HIT with cached:true; admin changes drop the cache" {
-  api POST /admin/incidents '{"title":"cache probe","severity":"minor","message":"m"}' "$T"
+  api POST /admin/incidents '{"title":"cache probe","severity":"minor","message":"m","service_ids":[1]}' "$T"
   id=$(jbody .incident.id)
   api GET /api/status
   assert_equal "$(header x-cache)" MISS
@@ -51,7 +51,7 @@ teardown_file() {
   api GET /api/status
   assert_equal "$(jbody .overall_status)" major_outage
   inc=$(jq -c --argjson id "$id" '.active_incidents[] | select(.id==$id)' <<<"$body")
-  assert_equal "$(jq -r '.affected_services | join(",")' <<<"$inc")" 'Evolution API'
+  assert_equal "$(jq -r '.affected_services | join(",")' <<<"$inc")" 'WhatsApp connection'
   assert_equal "$(jq -r '[.updates[].message] | join("|")' <<<"$inc")" 'Cause found|Sends fail'
   api POST "/admin/incidents/$id/updates" '{"status":"resolved","message":"Fixed"}' "$T"
   api GET /api/status
@@ -70,7 +70,7 @@ teardown_file() {
   assert_equal "$(jbody .maintenance_in_progress)" true
   [ "$(jbody .overall_status)" != operational ]
   assert_equal "$(jbody ".scheduled_maintenances[] | select(.id==$now_id) | .in_progress")" true
-  assert_equal "$(jbody ".scheduled_maintenances[] | select(.id==$now_id) | .affected_services | join(\",\")")" PostgreSQL
+  assert_equal "$(jbody ".scheduled_maintenances[] | select(.id==$now_id) | .affected_services | join(\",\")")" Database
   assert_equal "$(jbody ".scheduled_maintenances[] | select(.id==$later_id) | .in_progress")" false
   api DELETE "/admin/maintenance/$now_id" "" "$T"
   api DELETE "/admin/maintenance/$later_id" "" "$T"
@@ -82,7 +82,7 @@ teardown_file() {
     ('Redis','major_outage',1, date_trunc('day', now()) - interval '80 days' + interval '2 hours'),
     ('Redis','operational',1, date_trunc('day', now()) - interval '80 days' + interval '3 hours'),
     ('Redis','operational',1, date_trunc('day', now()) - interval '80 days' + interval '4 hours')"
-  api POST /admin/incidents '{"title":"flush","severity":"minor","message":"m"}' "$T"
+  api POST /admin/incidents '{"title":"flush","severity":"minor","message":"m","service_ids":[1]}' "$T"
   api DELETE "/admin/incidents/$(jbody .incident.id)" "" "$T"
   api GET /api/status
   day=$(date -u -d '-80 days' +%F)

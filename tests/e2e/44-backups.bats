@@ -58,7 +58,7 @@ teardown_file() {
   keep=$(unique keep); gone=$(unique gone)
   create_user "$keep" "$PW" >/dev/null
   keep_tok=$(login "$keep" "$PW")
-  api POST /admin/incidents '{"title":"Original title","severity":"minor","message":"m"}' "$T"
+  api POST /admin/incidents '{"title":"Original title","severity":"minor","message":"m","service_ids":[1]}' "$T"
   inc=$(jbody .incident.id)
   api POST /admin/backup "" "$T"
   assert_equal "$code" 201

@@ -3,7 +3,8 @@
 # (outage-helpers.bash; the machine's shared servers are never stopped or frozen), the sandbox upstream and
 # one gateway worker on them (each a cluster primary re-forking its worker), and a background load of
 # ~3 sends/s, 2 reads of /api/messages/log/s and 1 login/s timed per request by curl. Then:
-#   1. PostgreSQL stopped 20 s (pg_ctl -m fast) during the load and a 60-recipient bulk send;
+#   1. PostgreSQL stopped 20 s (pg_ctl -m fast) during the load and a 60-recipient bulk send; then a
+#      second gateway's own PostgreSQL stopped 20 s while the upstream's stays up (warm sends go on);
 #   2. Redis frozen 10 s (SIGSTOP), a logout during the freeze;
 #   3. the gateway worker killed with kill -9 under sends;
 #   4. the upstream worker frozen 20 s (SIGSTOP) under sends;
@@ -46,11 +47,18 @@ teardown() {
     [ -e "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null && rm -f "$f"
   done
   kill -CONT "$REDIS_PID" 2>/dev/null
+  # The second gateway and its PostgreSQL serve one test only.
+  stop_extra_gateways
+  [ -f "$OUT_DIR/data2/postmaster.pid" ] && _pg_stop data2
   if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
     # Every answer of the test's load, kept beside the services' logs (its rid is the X-Request-ID there).
     [ -n "${LOAD_DIR:-}" ] && [ -f "$LOAD_DIR/answers.jsonl" ] && [ -f "${GW_LOG:-}" ] &&
       cp "$LOAD_DIR/answers.jsonl" "$(dirname "$GW_LOG")/57-outages-$(basename "$LOAD_DIR").jsonl" &&
       echo "load answers: $(dirname "$GW_LOG")/57-outages-$(basename "$LOAD_DIR").jsonl" >&2
+    # The private servers' own logs (their directory goes at teardown_file).
+    [ -f "${GW_LOG:-}" ] && for f in "$OUT_DIR"/*.log; do
+      [ -f "$f" ] && cp "$f" "$(dirname "$GW_LOG")/57-outages-$BATS_TEST_NUMBER-$(basename "$f")"
+    done
     for f in "${GW_LOG:-}" "${UP_LOG:-}"; do
       [ -f "$f" ] && { echo "---- last lines of $f ----"; tail -n 25 "$f"; } >&2
     done
@@ -119,6 +127,16 @@ wait_ready() {
 
 alive() { kill -0 "$1" 2>/dev/null; }
 
+# outage_violations FROM TO — answers started in [FROM, TO] that are not 2xx or 503 + Retry-After, or
+# took over 2 s; an accepted send (201: it waited on WhatsApp) may take up to the send deadline.
+outage_violations() {
+  {
+    load_violations "$1" "$2" 2 '2[0-9][0-9]|503' 'read|login'
+    load_violations "$1" "$2" $((SEND_DEADLINE_S + 1)) '2[0-9][0-9]|503' send
+    load_violations "$1" "$2" 2 '2[0-9][0-9]|503' send | jq -c 'select(.code == "503")'
+  } | sort -u
+}
+
 # plus A B — A + B (decimals).
 plus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a + b }'; }
 
@@ -160,9 +178,10 @@ plus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a + b }'; }
   expect_none "requests the port did not answer at all (connection refused or cut)" \
     "$(jq -c 'select(.code == "000")' "$LOAD_DIR/answers.jsonl")"
 
-  # During the outage (and the seconds after): 2xx or 503 + Retry-After, each within 2 s.
+  # During the outage (and the seconds after): 2xx or 503 + Retry-After, each within 2 s; a send that was
+  # accepted (it waited on WhatsApp) within its deadline.
   expect_none "answers during the PostgreSQL outage that are not 2xx/503+Retry-After within 2 s" \
-    "$(load_violations "$stopped_at" "$(plus "$restarted_at" 3)" 2 '2[0-9][0-9]|503')"
+    "$(outage_violations "$stopped_at" "$(plus "$restarted_at" 3)")"
   # Around it: the same codes (sends may take up to their deadline).
   expect_none "answers of the whole run that are not 2xx/503+Retry-After" \
     "$(load_violations 0 9999999999 $((SEND_DEADLINE_S + 1)) '2[0-9][0-9]|503')"
@@ -198,6 +217,50 @@ plus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a + b }'; }
   [ "$(jbody .message.progress.pending)" = 0 ] || expect_none "bulk progress still pending" "$(jq -c .message.progress <<<"$body")"
   received=$(jq -n --argjson recips "$recips" --argjson got "$got" '[$recips[] | select(. as $r | $got | index($r))] | length')
   [ "$(jbody '.message.results.sent // 0')" -le "$received" ] || expect_none "bulk results count more sent than the sandbox received ($received)" "$(jq -c .message.results <<<"$body")"
+  no_problems
+}
+
+@test "the gateway's own PostgreSQL stopped 20 s, the upstream's up: warm-session sends keep being accepted, each logged once when it is back" {
+  outage_gateway2_start REDIS_COMMAND_TIMEOUT_MS=500 "UPSTREAM_SEND_TIMEOUT_MS=$((SEND_DEADLINE_S * 1000))"
+  # This test talks to the second gateway: its own users, instance (on the same upstream) and database.
+  local GATEWAY_URL=$GW2_URL DATABASE_URL=$GW2_DB T1 U1 U2 INST adm
+  adm=$(login "$ADMIN_USERNAME" "$ADMIN_PASSWORD")
+  U1=$(unique gw2) U2=$(unique gw2b) INST=$(unique gw2i)
+  for u in "$U1" "$U2"; do
+    api POST /admin/users "$(jq -nc --arg u "$u" --arg p "$PW" '{username:$u,password:$p}')" "$adm"
+    assert_equal "$code" 201
+  done
+  T1=$(login "$U1" "$PW")
+  api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T1"
+  assert_equal "$code" 201
+  upstream_api POST "/sandbox/instances/$INST/scan"
+  assert_equal "$code" 200
+  # Warm: the session and the instance's ownership are cached by the gateway.
+  for n in 1 2 3; do
+    api POST "/message/sendText/$INST" "{\"number\":\"59599500000$n\",\"text\":\"warm\"}" "$T1"
+    assert_equal "$code" 201
+  done
+  load_start gwpg 5
+  load_wait_answers 8
+  stopped_at=$(now)
+  _pg_stop data2
+  sleep 20
+  _pg_start data2
+  restarted_at=$(now)
+  wait_ready 60
+  sleep 4
+  load_stop
+  echo "# the gateway's PostgreSQL only: $(load_summary | tr '\n' ';')" >&3
+
+  alive "$GW2_PID" || fail "second gateway's primary died"
+  [ -n "$(worker_of "$GW2_PID")" ] || fail "second gateway has no worker"
+  expect_none "answers during the gateway's PostgreSQL outage that are not 2xx/503+Retry-After within 2 s" \
+    "$(outage_violations "$stopped_at" "$(plus "$restarted_at" 3)")"
+  expect_none "warm-session sends refused while only the gateway's PostgreSQL was down" \
+    "$(load_violations "$(plus "$stopped_at" 1)" "$restarted_at" $((SEND_DEADLINE_S + 1)) '201' send)"
+  check_sends_resumed 'after the gateway'"'"'s PostgreSQL came back'
+  # Rows of sends accepted during the outage waited in the durable buffer: each written once.
+  check_sends_logged 'after the gateway'"'"'s PostgreSQL outage'
   no_problems
 }
 

@@ -6,6 +6,8 @@
 #
 #   outage_servers_start              -> OUT_DIR, PG_PORT, PG_URL_BASE, REDIS_PORT, REDIS_PID (private, throwaway)
 #   outage_pg_stop / outage_pg_start  -> pg_ctl -m fast stop / start again on the same port
+#   outage_gateway2_start [VAR=VAL...]-> a second gateway with a PostgreSQL of its own (GW2_URL, GW2_DB,
+#                                        GW2_PID); _pg_stop data2 / _pg_start data2 stop and start it
 #   outage_stack_start [VAR=VAL...]   -> upstream + gateway on them; exports GATEWAY_URL, UPSTREAM_URL,
 #                                        DATABASE_URL (the gateway's), GW_PID, UP_PID (cluster primaries)
 #   outage_cleanup                    -> stops loads, thaws what is frozen, stops the pair, PostgreSQL, Redis
@@ -50,10 +52,34 @@ _pg_bin_dir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 }
 
-# outage_servers_start — initdb + start a PostgreSQL, and a Redis, on free loopback ports under OUT_DIR
-# (in /tmp: short socket path, readable by the postgres user). State is kept in $BATS_FILE_TMPDIR/outage.env.
+# _pg_server NAME — initdb + start a PostgreSQL in $OUT_DIR/NAME on a free port, with the database
+# `taguato` (npm start's launcher creates it; the services do not); prints its port.
+_pg_server() {
+  local data="$OUT_DIR/$1" port
+  _pg initdb -D "$data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$OUT_DIR/$1-initdb.log" 2>&1 ||
+    { cat "$OUT_DIR/$1-initdb.log" >&2; return 1; }
+  port=$(_free_port)
+  # Its start options live beside the data (_pg_start reads them).
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $OUT_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" >"$OUT_DIR/$1.opts"
+  _pg_start "$1" || return 1
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres taguato || return 1
+  echo "$port"
+}
+
+# _pg_start NAME / _pg_stop NAME — start again on the same port / pg_ctl -m fast stop (sessions are
+# terminated, then the port refuses connections).
+_pg_start() {
+  _pg pg_ctl -D "$OUT_DIR/$1" -l "$OUT_DIR/$1.log" -w -t 60 -o "$(cat "$OUT_DIR/$1.opts")" start >/dev/null
+}
+
+_pg_stop() {
+  _pg pg_ctl -D "$OUT_DIR/$1" -m fast -w -t 60 stop >/dev/null
+}
+
+# outage_servers_start — a PostgreSQL (`data`) and a Redis on free loopback ports under OUT_DIR (in /tmp:
+# short socket path, readable by the postgres user). State is kept in $BATS_FILE_TMPDIR/outage.env.
 outage_servers_start() {
-  export PG_BIN OUT_DIR PG_PORT PG_URL_BASE REDIS_PORT REDIS_PID PG_OPTS
+  export PG_BIN OUT_DIR PG_PORT PG_URL_BASE REDIS_PORT REDIS_PID
   PG_BIN=$(_pg_bin_dir)
   [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found" >&2; return 1; }
   command -v redis-server >/dev/null || { echo "redis-server not found" >&2; return 1; }
@@ -62,14 +88,8 @@ outage_servers_start() {
   chmod 755 "$OUT_DIR"
   mkdir -p "$OUT_DIR/journal"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$OUT_DIR"
-  _pg initdb -D "$OUT_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$OUT_DIR/initdb.log" 2>&1 ||
-    { cat "$OUT_DIR/initdb.log" >&2; return 1; }
-  PG_PORT=$(_free_port)
-  PG_OPTS="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $OUT_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-  outage_pg_start || return 1
+  PG_PORT=$(_pg_server data) || return 1
   PG_URL_BASE="postgres://postgres@127.0.0.1:$PG_PORT"
-  # The gateway's database (npm start's launcher creates it; the services do not).
-  "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres taguato || return 1
 
   REDIS_PORT=$(_free_port)
   _nofds redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$OUT_DIR/redis.pid" --dir "$OUT_DIR" \
@@ -80,12 +100,21 @@ outage_servers_start() {
   echo "REDIS_PID=$REDIS_PID" >>"$BATS_FILE_TMPDIR/outage.env"
 }
 
-outage_pg_start() {
-  _pg pg_ctl -D "$OUT_DIR/data" -l "$OUT_DIR/postgres.log" -w -t 60 -o "$PG_OPTS" start >/dev/null
-}
+# outage_pg_stop / outage_pg_start — the stack's PostgreSQL (gateway and upstream).
+outage_pg_start() { _pg_start data; }
+outage_pg_stop() { _pg_stop data; }
 
-outage_pg_stop() {
-  _pg pg_ctl -D "$OUT_DIR/data" -m fast -w -t 60 stop >/dev/null
+# outage_gateway2_start [VAR=VAL...] — a second gateway (one worker, no cron jobs) on a PostgreSQL of its
+# own (`data2`), the same Redis and the same upstream: its database can go down while the upstream's
+# stays up. Sets GW2_URL, GW2_DB (its database URL), GW2_PID.
+outage_gateway2_start() {
+  export GW2_URL GW2_DB GW2_PID
+  local port
+  port=$(_pg_server data2) || return 1
+  GW2_DB="postgres://postgres@127.0.0.1:$port/taguato"
+  TAGUATO_STACK_ENV_FILE=$(sed -n 's/^PAIR_ENV=//p' "$BATS_FILE_TMPDIR/outage.env" | tail -1) \
+    start_extra_gateway "DATABASE_URL=$GW2_DB" "UPSTREAM_URL=$UPSTREAM_URL" GATEWAY_WORKERS=1 WORKERS_ENABLED=false "$@" >/dev/null || return 1
+  GW2_URL=$EXTRA_URL GW2_PID=$EXTRA_PID
 }
 
 # outage_stack_start [VAR=VAL...] — the pair (upstream first, then one gateway) on the private servers,
@@ -141,16 +170,18 @@ outage_cleanup() {
     [ -e "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null
   done
   [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null
+  stop_extra_gateways
   if [ -n "$pair_state" ] && [ -f "$pair_state" ]; then
     (cd "$REPO_ROOT" && TAGUATO_STACK_ENV_FILE=$pair_env timeout 60 node --import tsx scripts/pair-extra.ts stop "$pair_state") >/dev/null 2>&1 || true
   fi
   if [ -n "$out_dir" ] && [ -d "$out_dir" ]; then
-    if [ -f "$out_dir/data/postmaster.pid" ]; then
+    for f in "$out_dir"/data "$out_dir"/data2; do
+      [ -f "$f/postmaster.pid" ] || continue
       PG_BIN=${PG_BIN:-$(_pg_bin_dir)}
-      _pg pg_ctl -D "$out_dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-      pid=$(head -1 "$out_dir/data/postmaster.pid" 2>/dev/null || true)
+      _pg pg_ctl -D "$f" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+      pid=$(head -1 "$f/postmaster.pid" 2>/dev/null || true)
       [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    fi
+    done
     [ -n "$redis_pid" ] && kill -9 "$redis_pid" 2>/dev/null
     rm -rf "$out_dir"
   fi

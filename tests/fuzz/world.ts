@@ -91,7 +91,7 @@ export class Tenants {
       if (this.env.upstreamUrl && this.env.upstreamKey) await call(this.env, 'POST', `/sandbox/instances/${inst}/scan`, this.env.upstreamKey, undefined, this.env.upstreamUrl)
       await this.ownRows(actor, inst, world.ids)
     }
-    const incident = await must(this.env, 'POST', '/admin/incidents', this.tokens.admin, { title: 'fuzz', severity: 'minor', message: 'fuzz incident' })
+    const incident = await must(this.env, 'POST', '/admin/incidents', this.tokens.admin, { title: 'fuzz', severity: 'minor', message: 'fuzz incident', service_ids: [1] })
     const start = new Date(Date.now() + 86_400_000)
     const maintenance = await must(this.env, 'POST', '/admin/maintenance', this.tokens.admin, {
       title: 'fuzz', scheduled_start: start.toISOString(), scheduled_end: new Date(start.getTime() + 3_600_000).toISOString(),

@@ -16,6 +16,7 @@ import { ConfigError, loadConfig, type UpstreamConfig } from './config.js'
 import { buildDeps, closeDeps, startDeps } from './deps.js'
 import { loggerOptions, withRedaction } from '../../common/src/logging/log-schema.js'
 import { describeDeath, onRestartNotice, superviseWorkers } from '../../common/src/cluster/supervisor.js'
+import { survivePoolOrphanRejections } from '../../common/src/db/pg-resilience.js'
 
 let config: UpstreamConfig
 try {
@@ -36,6 +37,7 @@ if (cluster.isPrimary) {
 
 async function runWorker(config: UpstreamConfig): Promise<void> {
   const deps = buildDeps(config)
+  survivePoolOrphanRejections(deps.log)
   onRestartNotice((n) => {
     const fields = { previousPid: n.previousPid, code: n.code, signal: n.signal, consecutive: n.consecutive }
     deps.log.error(fields, `upstream worker (pid ${n.previousPid ?? '?'}) died (${describeDeath(n)}); restarted as pid ${process.pid}`)

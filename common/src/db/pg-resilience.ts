@@ -293,3 +293,23 @@ export function withResilience<S extends postgres.Sql>(sql: S, opts: ResilienceO
 
   return { sql: wrapQueries(sql), circuit }
 }
+
+type WarnLog = { warn(obj: object, msg: string): void; fatal(obj: object, msg: string): void }
+
+/**
+ * The last line for the driver's own promises nobody awaits: when a connection opens as PostgreSQL goes
+ * away, postgres.js 3.4 starts its type lookup (`pg_catalog.pg_type`) without a listener, and its
+ * failure would be an unhandled rejection, which ends a Node 20 process. Such a rejection that is a
+ * database outage is logged and dropped (the next query meets the circuit); any other unhandled
+ * rejection still ends the process, as Node would, and the cluster primary starts a new worker.
+ */
+export function survivePoolOrphanRejections(log: WarnLog): void {
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      log.warn({ err: reason instanceof Error ? reason.message : String(reason) }, 'database outage: a driver promise nobody awaited failed (ignored)')
+      return
+    }
+    log.fatal({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection: stopping')
+    process.exit(1)
+  })
+}

@@ -9,7 +9,13 @@
     partial_outage: 'Partial outage',
     major_outage: 'Major outage',
   }
-  var STATE_TEXT = { operational: 'Operational', major_outage: 'Down' }
+  var STATE_TEXT = {
+    operational: 'Operational',
+    degraded: 'Degraded performance',
+    partial_outage: 'Partial outage',
+    major_outage: 'Major outage',
+    maintenance: 'Maintenance',
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag)
@@ -28,7 +34,7 @@
     var d = new Date(day + 'T00:00:00Z')
     return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
   }
-  function pctText(p) { return p === null || p === undefined ? '—' : p.toFixed(2) + '%' }
+  function pctText(p) { return p === null || p === undefined ? 'no data' : p.toFixed(2) + '%' }
   function barClass(p) {
     if (p === null || p === undefined) return 'bar'
     if (p >= 99.5) return 'bar b-ok'
@@ -46,8 +52,19 @@
       cls = 'overall overall-maintenance'
       text = 'Maintenance in progress'
     }
+    // The banner names what it is about: the services whose own state is not operational.
+    var hit = (data.services || []).filter(function (s) { return (s.state || s.status) !== 'operational' })
+    if (state !== 'operational' && hit.length) text += ': ' + hit.map(function (s) { return s.name }).join(', ')
     box.className = cls
     byId('overall-text').textContent = text
+  }
+
+  function renderBranding(page) {
+    if (!page) return
+    var title = page.title || 'TAGUATO-SEND'
+    byId('brand-title').textContent = title
+    document.title = title + ' · System status'
+    if (page.logo_url && byId('logo').getAttribute('src') !== page.logo_url) byId('logo').setAttribute('src', page.logo_url)
   }
 
   function renderMaintenance(list) {
@@ -55,6 +72,7 @@
     clear(box)
     ;(list || []).forEach(function (m) {
       var card = el('div', 'maint' + (m.in_progress ? ' in-progress' : ''))
+      card.setAttribute('data-maintenance', String(m.id))
       card.appendChild(el('div', 'maint-kind', m.in_progress ? 'Maintenance in progress' : 'Scheduled maintenance'))
       card.appendChild(el('div', 'maint-title', m.title))
       card.appendChild(el('div', 'maint-when', fmtDate(m.scheduled_start) + ' — ' + fmtDate(m.scheduled_end)))
@@ -70,6 +88,15 @@
     return t
   }
 
+  // Figures cover measured time only: say since when, and why there is no figure yet.
+  function measuredText(since) {
+    if (!since) return 'No data yet: uptime is measured every few minutes.'
+    var d = new Date(since)
+    if (Date.now() - d.getTime() < 3600000) return 'Measuring since ' + fmtDate(since) + '; figures after the first hour.'
+    if (Date.now() - d.getTime() < 90 * 86400000) return 'Measured since ' + fmtDate(since) + '.'
+    return ''
+  }
+
   function renderServices(services) {
     var box = byId('services')
     clear(box)
@@ -78,11 +105,13 @@
       row.setAttribute('data-service', s.name)
       var head = el('div', 'svc-head')
       var name = el('div', 'svc-name')
-      name.appendChild(el('span', 'dot dot-' + s.status))
+      var st = s.state || s.status
+      name.appendChild(el('span', 'dot dot-' + st))
       name.appendChild(el('span', null, s.name))
       head.appendChild(name)
       var state = el('div', 'svc-state')
-      state.appendChild(el('span', 'state-' + s.status, STATE_TEXT[s.status] || s.status))
+      row.setAttribute('data-state', st)
+      state.appendChild(el('span', 'state-' + st, STATE_TEXT[st] || st))
       state.appendChild(document.createTextNode(' · ' + s.response_time + ' ms'))
       head.appendChild(state)
       row.appendChild(head)
@@ -112,6 +141,7 @@
         w.appendChild(span)
       })
       row.appendChild(w)
+      row.appendChild(el('div', 'measured', measuredText(s.measured_since)))
       box.appendChild(row)
     })
   }
@@ -165,6 +195,7 @@
   }
 
   function render(data) {
+    renderBranding(data.page)
     renderOverall(data)
     renderMaintenance(data.scheduled_maintenances)
     renderServices(data.services || [])

@@ -1,12 +1,13 @@
 /**
  * @module routes/user-features
  * Mounts the user-feature families: templates, contacts, webhooks (+ the internal receivers the
- * upstream posts to), scheduled and bulk messages, message history and export, dashboards.
+ * upstream posts to), scheduled and bulk messages, message history and export, dashboards, the panel's live event stream.
  */
 import type { Deps } from '../deps.js'
 import type { Router } from '../lib/route.js'
 import { contactRoutes } from './contacts/index.js'
 import { dashboardRoutes } from './dashboards/index.js'
+import { eventRoutes } from './events/index.js'
 import { internalRoutes } from './internal/index.js'
 import { messageRoutes } from './messages/index.js'
 import { scheduledRoutes } from './scheduled/index.js'
@@ -21,4 +22,5 @@ export function userFeatureRoutes(r: Router, deps: Deps): void {
   scheduledRoutes(r, deps)
   messageRoutes(r, deps)
   dashboardRoutes(r, deps)
+  eventRoutes(r, deps)
 }

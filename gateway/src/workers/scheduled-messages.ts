@@ -17,7 +17,8 @@
  * Cloud API's per-second and per-recipient limits for WHATSAPP-BUSINESS; one pacer per job, so the
  * limits hold across messages and runs of this process), retries Meta's throttling answers with
  * backoff (services/scheduled/retry.ts), checks for cancellation before each recipient, and keeps
- * claiming newly due messages until none is left.
+ * claiming newly due messages until none is left. A templated message's text is filled per recipient
+ * from its stored variables (docs/templates.md) before the send, the History text and the takeover's check.
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -27,9 +28,12 @@ import { instanceIntegration } from '../db/queries/instances.js'
 import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
 import { askUpstream } from '../services/scheduled/confirm.js'
 import { SendPacer } from '../services/scheduled/pacing.js'
-import { finalStatus, summarize, type Outcome } from '../services/scheduled/results.js'
+import { finalStatus, summarize, type Outcome, type Results } from '../services/scheduled/results.js'
+import { liveChannel, publishLive } from '../services/live-events/index.js'
 import type { RetryPolicy } from '../services/scheduled/retry.js'
-import { sendWithRetry } from '../services/scheduled/sender.js'
+import { sendRequest, sendWithRetry } from '../services/scheduled/sender.js'
+import { messageTextFor } from '../services/message-log/message-text.js'
+import { fillContent } from '../services/templates/placeholders.js'
 import type { Job } from './scheduler.js'
 
 export const SCHEDULED_JOB = 'scheduled-messages'
@@ -114,7 +118,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
         stop = state
         break
       }
-      const logId = reuse ?? (await claimRecipient(sql, m, phone))
+      const logId = reuse ?? (await claimRecipient(sql, m, phone, scheduledText(m, phone)))
       if (logId === null) {
         // Another worker holds this recipient in flight: not known to be sent.
         outcomes.push({ kind: 'previous', number: phone, status: 'sending', error: null })
@@ -122,7 +126,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
       }
       let r
       try {
-        r = await sendWithRetry(deps.upstream, m.instance_name, m.message_type, m.message_content, phone, {
+        r = await sendWithRetry(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, {
           policy,
           shouldStop,
           // A retry waits its pacing turn too (a 131056 retry must respect the recipient gap).
@@ -138,6 +142,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
       if (r.ok) totals.sent++
       else totals.failed++
       outcomes.push(r.ok ? { kind: 'sent' } : { kind: 'failed', number: phone, error: r.error ?? 'failed' })
+      progress(deps, m, summarize(recipients.length, outcomes))
     }
   } finally {
     clearInterval(keeper)
@@ -151,6 +156,25 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
   await finish(sql, m.id, owner, finalStatus(results, stop === 'cancelled'), results)
 }
 
+/** Tells the owner's live streams (the panel's bulk progress bar) how far the job is (services/live-events). */
+function progress(deps: Deps, m: ScheduledRow, r: Results): void {
+  const event = { type: 'job.progress', instance: m.instance_name, jobId: m.id, status: 'processing', sent: r.sent, failed: r.failed, total: r.total } as const
+  publishLive(deps.redis, liveChannel(deps.config.DATABASE_URL), event, m.user_id)
+}
+
+/** History's message_text of one recipient's send: the same body the sender builds (issue 28). */
+function scheduledText(m: ScheduledRow, phone: string): string | null {
+  const req = sendRequest(m.message_type, contentFor(m, phone), phone)
+  return 'error' in req ? null : messageTextFor(req.path, req.body)
+}
+
+/** One recipient's content: its `{{ key }}` placeholders filled from its stored variables (docs/templates.md). */
+function contentFor(m: ScheduledRow, phone: string): string {
+  const vars = m.recipient_variables
+  if (!vars || !Object.hasOwn(vars, phone)) return m.message_content
+  return fillContent(m.message_type, m.message_content, vars[phone] ?? {})
+}
+
 type Settled = { status: string; error: string | null } | 'resend' | 'resend-orphan'
 
 /**
@@ -161,7 +185,7 @@ type Settled = { status: string; error: string | null } | 'resend' | 'resend-orp
 async function settlePrior(deps: Deps, m: ScheduledRow, phone: string, prior: PriorLog): Promise<Settled> {
   if (prior.status === 'unconfirmed' && m.resend_requested_at && m.resend_requested_at > prior.created_at) return 'resend'
   if (prior.status !== 'sending') return { status: prior.status, error: prior.error_message }
-  const verdict = await askUpstream(deps.upstream, m.instance_name, m.message_type, m.message_content, phone, prior.created_at)
+  const verdict = await askUpstream(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, prior.created_at)
   deps.log.warn({ scheduled: m.id, log: prior.id, verdict: verdict.kind }, 'scheduled recipient left sending by a stopped worker; asked the upstream')
   if (verdict.kind === 'absent') return 'resend-orphan'
   const sent = verdict.kind === 'sent'

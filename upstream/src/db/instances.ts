@@ -1,6 +1,12 @@
 /**
  * @module upstream/db/instances
  * Queries on upstream.instances. Each takes the sql handle (or a transaction) first.
+ *
+ * Every row read or written here is also remembered in memory (`lastKnownInstance`), for one use only:
+ * the send routes' instance guard answers from it while PostgreSQL is unavailable (middleware/auth.ts),
+ * never while it is up, so normal operation never sees a stale row. Writes keep it right: a delete
+ * forgets the instance before it runs; a status or session write that fails (PostgreSQL down) is applied
+ * to the remembered copy, except a logout (status 401, or the session wiped), which forgets it.
  */
 import type postgres from 'postgres'
 import type { Sql } from './client.js'
@@ -33,17 +39,44 @@ export type NewInstance = Pick<InstanceRow, 'id' | 'name' | 'integration' | 'tok
   session: unknown
 }
 
+/** Remembered rows by instance name (last read or written), oldest first; bounded. */
+const lastKnown = new Map<string, InstanceRow>()
+const LAST_KNOWN_MAX = 10_000
+
+function remember(row: InstanceRow): void {
+  lastKnown.delete(row.name)
+  lastKnown.set(row.name, row)
+  if (lastKnown.size > LAST_KNOWN_MAX) lastKnown.delete(lastKnown.keys().next().value!)
+}
+
+function forget(id: string): void {
+  for (const [name, row] of lastKnown) if (row.id === id) lastKnown.delete(name)
+}
+
+function patchKnown(id: string, patch: Partial<InstanceRow>): void {
+  const rows = [...lastKnown.values()].filter((r) => r.id === id)
+  for (const row of rows) remember({ ...row, ...patch, updatedAt: new Date() })
+}
+
+/** The instance's row as last read or written by this process (for use only while PostgreSQL is unavailable). */
+export function lastKnownInstance(name: string): InstanceRow | null {
+  return lastKnown.get(name) ?? null
+}
+
 export async function insertInstance(sql: Tx, i: NewInstance): Promise<InstanceRow> {
   const [row] = await sql<InstanceRow[]>`
     insert into upstream.instances (id, name, integration, token, number, business_id, connection_status, session)
     values (${i.id}, ${i.name}, ${i.integration}, ${i.token}, ${i.number}, ${i.businessId}, ${i.connectionStatus},
             ${i.session === null ? null : sql.json(i.session as postgres.JSONValue)})
     returning *`
+  remember(row!)
   return row!
 }
 
 export async function findInstanceByName(sql: Tx, name: string): Promise<InstanceRow | null> {
   const [row] = await sql<InstanceRow[]>`select * from upstream.instances where name = ${name}`
+  if (row) remember(row)
+  else lastKnown.delete(name)
   return row ?? null
 }
 
@@ -97,7 +130,9 @@ export type StatusPatch = {
 export async function updateInstanceStatus(sql: Tx, id: string, p: StatusPatch): Promise<InstanceRow | null> {
   const setIdentity = p.ownerJid !== undefined
   const setDisc = p.disconnection !== undefined
-  const [row] = await sql<InstanceRow[]>`
+  let rows: InstanceRow[]
+  try {
+    rows = await sql<InstanceRow[]>`
     update upstream.instances set
       connection_status = ${p.connectionStatus},
       owner_jid = case when ${setIdentity} then ${p.ownerJid ?? null} else owner_jid end,
@@ -109,11 +144,27 @@ export async function updateInstanceStatus(sql: Tx, id: string, p: StatusPatch):
       updated_at = now()
     where id = ${id}
     returning *`
+  } catch (err) {
+    if (p.disconnection?.code === 401) forget(id)
+    else {
+      patchKnown(id, {
+        connectionStatus: p.connectionStatus,
+        ...(setIdentity ? { ownerJid: p.ownerJid ?? null, profileName: p.profileName ?? null, profilePicUrl: p.profilePicUrl ?? null } : {}),
+      })
+    }
+    throw err
+  }
+  const [row] = rows
+  if (row) remember(row)
+  else forget(id)
   return row ?? null
 }
 
 /** Stores (or wipes, with null) the driver's auth state. */
 export async function updateInstanceSession(sql: Tx, id: string, session: unknown): Promise<void> {
+  // Applied to the remembered row whatever the outcome (a wipe is a logout: forgotten).
+  if (session === null) forget(id)
+  else patchKnown(id, { session })
   await sql`
     update upstream.instances
        set session = ${session === null ? null : sql.json(session as postgres.JSONValue)}, updated_at = now()
@@ -121,5 +172,6 @@ export async function updateInstanceSession(sql: Tx, id: string, session: unknow
 }
 
 export async function deleteInstance(sql: Tx, id: string): Promise<void> {
+  forget(id)
   await sql`delete from upstream.instances where id = ${id}`
 }

@@ -7,6 +7,7 @@
  * urlencoded `curl -d` bodies go through lib/validation.ts' readBody as on every route.
  */
 import type { Context } from 'hono'
+import { badRequest } from '../lib/errors.js'
 import { readBody } from '../lib/validation.js'
 
 const BOOLEANS = new Set(['notConvertSticker', 'allContacts', 'mentionsEveryOne', 'everyOne'])
@@ -39,7 +40,13 @@ export async function readSendBody(c: Context, mediaField: string): Promise<unkn
     if (!type.includes('application/x-www-form-urlencoded') || !body || typeof body !== 'object' || Array.isArray(body)) return body
     return Object.fromEntries(Object.entries(body).map(([k, val]) => [k, typeof val === 'string' ? typed(k, val) : val]))
   }
-  const form = await c.req.parseBody({ all: true })
+  let form: Awaited<ReturnType<typeof c.req.parseBody>>
+  try {
+    form = await c.req.parseBody({ all: true })
+  } catch (err) {
+    // A malformed multipart body (no or wrong boundary, cut short) is the caller's error, not ours.
+    throw badRequest(`multipart/form-data body could not be read: ${(err as Error).message}`)
+  }
   const out: Record<string, unknown> = {}
   let file: File | undefined
   for (const [k, val] of Object.entries(form)) {

@@ -86,6 +86,16 @@ describe('sendSticker', () => {
     const body = (await res.json()) as any
     expect(body.message.stickerMessage.fileLength).toBe(String(Buffer.from(WEBP_B64, 'base64').length))
   })
+
+  it('multipart: a malformed form (no boundary, cut short) is a 400, never a 500', async () => {
+    const cases: [string, string][] = [['multipart/form-data', 'number=1'], ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="number"\r\n\r\n59']]
+    for (const [type, text] of cases) {
+      const res = await up.app.request('/message/sendSticker/x1', { method: 'POST', headers: { apikey: KEY, 'content-type': type }, body: text })
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as any
+      expect(body.response.message[0]).toMatch(/^multipart\/form-data body could not be read/)
+    }
+  })
 })
 
 describe('sendPtv', () => {

@@ -19,7 +19,8 @@ import { toWebpSticker } from '../services/sticker.js'
 
 export function messageExtraRoutes(deps: UpstreamDeps) {
   const r = new Hono<UpstreamEnv>({ strict: false })
-  const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY)
+  // Sends keep working through a PostgreSQL outage (middleware/auth.ts, services/deferred-writes.ts).
+  const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY, { whileDbDown: 'lastKnown' })
   const rules = deps.outbound.rules
 
   r.post('/sendSticker/:instanceName', guard, async (c: Context<UpstreamEnv>) => {

@@ -22,7 +22,8 @@ type Mapped = { number: string; content: OutboundContent; delay?: number | undef
 
 export function messageRoutes(deps: UpstreamDeps) {
   const r = new Hono<UpstreamEnv>({ strict: false })
-  const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY)
+  // Sends keep working through a PostgreSQL outage (middleware/auth.ts, services/deferred-writes.ts).
+  const guard = instanceGuard(deps.sql, deps.config.AUTHENTICATION_API_KEY, { whileDbDown: 'lastKnown' })
 
   /** Registers POST /<action>/:instanceName with its schema and body -> content mapping. */
   function route<Sch extends v.GenericSchema>(action: string, schema: Sch, map: (b: v.InferOutput<Sch>, row: InstanceRow) => Mapped | Promise<Mapped>) {

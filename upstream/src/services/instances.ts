@@ -11,6 +11,7 @@ import { findWebhook } from '../db/webhooks.js'
 import type { ConnectionState, DriverSession, WhatsAppDriver } from '../driver/types.js'
 import { notConnected, notFound } from '../lib/errors.js'
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
+import { DeferredWrites } from './deferred-writes.js'
 import { qrJson, stateJson } from './instance-json.js'
 import { recordAck, SerialQueue, sessionEvents, type SessionContext } from './session-events.js'
 
@@ -18,13 +19,17 @@ type Entry = { session: DriverSession; ctx: SessionContext }
 
 export class InstanceManager {
   private readonly entries = new Map<string, Entry>()
+  /** Sends' writes kept while PostgreSQL is unavailable (one queue for all instances: their order holds). */
+  readonly deferred: DeferredWrites
 
   constructor(
     private readonly sql: Tx,
     private readonly driver: WhatsAppDriver,
     private readonly webhooks: WebhookDispatcher,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.deferred = new DeferredWrites(log)
+  }
 
   /** The instance's session (opened on first use) and its event context. */
   entry(row: InstanceRow): Entry {
@@ -37,6 +42,7 @@ export class InstanceManager {
       src: { id: row.id, name: row.name, token: row.token, ownerJid: row.ownerJid },
       queue: new SerialQueue(this.log),
       pendingInserts: new Map(),
+      deferred: this.deferred,
     }
     const session = this.driver.open(
       { id: row.id, name: row.name, number: row.number, session: row.session, integration: row.integration, token: row.token, businessId: row.businessId },
@@ -128,10 +134,12 @@ export class InstanceManager {
     return rows.length
   }
 
-  /** Ends every session (no logout, no events) and drains the queues. */
+  /** Ends every session (no logout, no events) and drains the queues; deferred writes still waiting are logged as lost. */
   async close(): Promise<void> {
     await this.driver.close()
     await Promise.allSettled([...this.entries.values()].map((e) => e.ctx.queue.flush()))
+    await this.deferred.settle(2000)
+    this.deferred.close()
     this.entries.clear()
   }
 }

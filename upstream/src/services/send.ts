@@ -3,6 +3,9 @@
  * The send flow every /message/* route shares, in Evolution's order: connection check, onWhatsApp
  * existence check (400 `[{jid, exists:false, number}]`), optional `delay`, send, store (message and
  * chat, one statement), send.message (and chats.upsert when the chat is new).
+ * While PostgreSQL is unavailable a live session still sends: the store write and its webhooks wait in
+ * the instance manager's deferred writes (services/deferred-writes.ts) until it is back; the send claims
+ * its room there before it leaves, so a full queue is a 503 and nothing sent goes unrecorded.
  */
 import type { InstanceRow, Tx } from '../db/instances.js'
 import { insertSentMessage, jidKnown } from '../db/messages.js'
@@ -61,10 +64,13 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   // After the checks, as Evolution does: no download for a closed session or an unknown number.
   const prepared = await deps.media.prepare(req.content, session.mediaLinks ?? 'download', row.id)
   const content = req.transform ? await req.transform(prepared) : prepared
+  // Room for the store write, claimed before anything is sent (a 503 when PostgreSQL has been away too long).
+  const slot = ctx.deferred.reserve()
   let sent
   try {
     sent = await session.send(jid, content)
   } catch (err) {
+    slot.release()
     if (err instanceof ConnectionClosedError) throw badRequest('Error: Connection Closed')
     throw err
   }
@@ -72,16 +78,18 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   // Stored under the JID the client asked for (Baileys may answer another spelling of it).
   const stored = toNewMessage({ ...sent, key: { ...sent.key, remoteJid: jid } }, row.id, 'send', { kind: req.content.kind, payload: recordable(req.payload) })
   stored.raw = raw
-  const insert = insertSentMessage(sql, stored)
-  // Acks may fire before the row exists; they wait on this.
-  ctx.pendingInserts.set(sent.key.id, insert.catch(() => undefined))
-  let chatCreated = false
+  // Written now, or (PostgreSQL unavailable) later and in order; the webhooks follow the row either way.
+  const write = ctx.deferred.write(`send:${row.id}:${sent.key.id}`, async () => {
+    const { chatCreated } = await insertSentMessage(sql, stored)
+    webhooks.emit(ctx.src, 'send.message', raw)
+    if (chatCreated) webhooks.emit(ctx.src, 'chats.upsert', [{ remoteJid: jid, instanceId: row.id, name: null, unreadMessages: 0 }])
+  }, slot)
+  // Acks may fire before the row exists (or is queued); they wait on this.
+  ctx.pendingInserts.set(sent.key.id, write.catch(() => undefined))
   try {
-    chatCreated = (await insert).chatCreated
+    await write
   } finally {
     ctx.pendingInserts.delete(sent.key.id)
   }
-  webhooks.emit(ctx.src, 'send.message', raw)
-  if (chatCreated) webhooks.emit(ctx.src, 'chats.upsert', [{ remoteJid: jid, instanceId: row.id, name: null, unreadMessages: 0 }])
   return raw
 }

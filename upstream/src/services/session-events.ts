@@ -9,6 +9,7 @@ import { readChatUpTo } from '../db/chats.js'
 import type { AckEvent, DriverEvents, StateEvent } from '../driver/types.js'
 import { updateInstanceSession, updateInstanceStatus } from '../db/instances.js'
 import { applyAck } from '../db/messages.js'
+import type { DeferredWrites } from './deferred-writes.js'
 import { onChats, onContacts, onDeleted, onEdited, onPoll } from './store-changes.js'
 import { onHistory, onLiveMessage } from './store-events.js'
 import { onLabels } from './label-events.js'
@@ -35,6 +36,8 @@ export type SessionContext = StoreContext & {
   queue: SerialQueue
   /** Inserts of just-sent messages, so an early ack waits for its row. */
   pendingInserts: Map<string, Promise<unknown>>
+  /** Where writes wait while PostgreSQL is unavailable (sends, acks). */
+  deferred: DeferredWrites
 }
 
 const LOGOUT_OBJECT = JSON.stringify({ error: { data: null, isBoom: true, isServer: false, output: { statusCode: 401, payload: { statusCode: 401, error: 'Unauthorized', message: 'Intentional Logout' }, headers: {} } } })
@@ -76,15 +79,31 @@ async function onState(ctx: SessionContext, ev: StateEvent): Promise<void> {
  * bypasses the forward-only rule (sandbox ack route). `error` (Cloud API `failed` statuses) is added to
  * the webhook data as `error: {code, message}`: CONTRACT, the gateway reads it to tell why a message
  * failed. A received message read (on the phone) reads its chat up to it: chats.update with the count.
+ * While PostgreSQL is unavailable the ack waits in `ctx.deferred` behind its message's row (and answers
+ * false: not applied yet); the webhook follows when it is written.
  */
 export async function recordAck(
-  ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts'>,
+  ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src' | 'pendingInserts' | 'deferred'>,
   keyId: string,
   status: Parameters<typeof applyAck>[3],
   force: boolean,
   error?: AckEvent['error'],
 ): Promise<boolean> {
   await ctx.pendingInserts.get(keyId)
+  let applied = false
+  const done = await ctx.deferred.write(`ack:${ctx.src.id}:${keyId}:${status}`, async () => {
+    applied = await applyAckAndNotify(ctx, keyId, status, force, error)
+  })
+  return done === 'written' && applied
+}
+
+async function applyAckAndNotify(
+  ctx: Pick<SessionContext, 'sql' | 'webhooks' | 'src'>,
+  keyId: string,
+  status: Parameters<typeof applyAck>[3],
+  force: boolean,
+  error?: AckEvent['error'],
+): Promise<boolean> {
   const row = await applyAck(ctx.sql, ctx.src.id, keyId, status, force)
   if (!row) return false
   ctx.webhooks.emit(ctx.src, 'messages.update', {

@@ -85,6 +85,7 @@ export const adminApi = {
   updateUser: (id: number, p: UserPatch) => api.put<{ user: AdminUser }>(`/admin/users/${id}`, p),
   deleteUser: (id: number) => api.del<unknown>(`/admin/users/${id}`),
   resetPassword: (id: number) => api.post<{ message: string }>(`/admin/users/${id}/reset-password`),
+  temporaryPassword: (id: number) => api.post<{ message: string; temporary_password: string }>(`/admin/users/${id}/temporary-password`),
   instances: () => api.get<{ instances: InstanceGrants[] }>('/admin/instances'),
   grant: (name: string, user_id: number) => api.post<unknown>(`/admin/instances/${seg(name)}/grant`, { user_id } satisfies RequestBody<'POST /admin/instances/{name}/grant'>),
   revokeGrant: (name: string, userId: number) => api.del<unknown>(`/admin/instances/${seg(name)}/grant/${userId}`),
@@ -99,6 +100,7 @@ export const adminApi = {
   createMaintenance: (b: NewMaintenance) => api.post<unknown>('/admin/maintenance', b),
   updateMaintenance: (id: number, b: MaintenancePatch) => api.put<unknown>(`/admin/maintenance/${id}`, b),
   deleteMaintenance: (id: number) => api.del<unknown>(`/admin/maintenance/${id}`),
+  auditFacets: () => api.get<{ actions: string[]; usernames: string[]; resource_types: string[] }>('/admin/audit/facets'),
   audit: (q: { page: number; action?: string; username?: string; resource_type?: string; date_from?: string; date_to?: string }) =>
     api.get<{ logs: AuditRow[]; total: number; page: number; pages: number }>('/admin/audit', { ...q, limit: 50 }),
   backups: () => api.get<{ backups: Backup[] }>('/admin/backup'),

@@ -1,9 +1,9 @@
 /**
  * The one HTTP client of the panel: every call sends the session token in the `apikey` header, parses
- * JSON, throws ApiFailure on non-2xx (a proxied Evolution error with the upstream's own words, see
- * error-text.ts), and on any 401 drops the session and returns to the login screen.
+ * JSON, throws ApiFailure on non-2xx whose message is the panel's sentence for the answer (one vocabulary
+ * for gateway and proxied Evolution errors: lib/errors.ts), and on any 401 drops the session and returns to the login screen.
  */
-import { upstreamErrorMessage } from './error-text.js'
+import { apiErrorSentence } from '../lib/errors.js'
 
 const TOKEN_KEY = 'taguato_token'
 const USER_KEY = 'taguato_user'
@@ -76,7 +76,7 @@ async function raw(method: string, path: string, body?: unknown, opts: { auth?: 
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' })
   } catch {
-    throw new ApiFailure(0, 'Network error: the gateway did not answer')
+    throw new ApiFailure(0, apiErrorSentence({ status: 0, body: null, path }))
   }
   if (res.status === 401 && token && opts.auth !== false) {
     session.clear()
@@ -85,7 +85,7 @@ async function raw(method: string, path: string, body?: unknown, opts: { auth?: 
   return res
 }
 
-async function failure(res: Response): Promise<ApiFailure> {
+async function failure(res: Response, path: string, requestBody?: unknown): Promise<ApiFailure> {
   const text = await res.text().catch(() => '')
   let data: Record<string, unknown> = {}
   try {
@@ -93,16 +93,14 @@ async function failure(res: Response): Promise<ApiFailure> {
   } catch {
     /* not JSON */
   }
-  // An upstream (Evolution) error says what went wrong in response.message; its `error` is only "Bad Request".
-  const msg =
-    upstreamErrorMessage(data) ??
-    (typeof data.error === 'string' ? data.error : typeof data.message === 'string' ? data.message : `Request failed (HTTP ${res.status})`)
+  const retry = Number(res.headers.get('Retry-After') ?? '')
+  const msg = apiErrorSentence({ status: res.status, body: data, retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null, path, requestBody })
   return new ApiFailure(res.status, msg, data)
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean } = {}): Promise<T> {
   const res = await raw(method, path, body, opts)
-  if (!res.ok) throw await failure(res)
+  if (!res.ok) throw await failure(res, path, body)
   const text = await res.text()
   if (!text) return {} as T
   try {
@@ -122,7 +120,7 @@ export const api = {
 /** Fetches a file with the apikey header and saves it as a download. */
 export async function downloadBlob(path: string, fallbackName: string): Promise<void> {
   const res = await raw('GET', path)
-  if (!res.ok) throw await failure(res)
+  if (!res.ok) throw await failure(res, path)
   const cd = res.headers.get('Content-Disposition') ?? ''
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd)
   const name = m?.[1] ? decodeURIComponent(m[1]) : fallbackName

@@ -2,10 +2,13 @@ import { api, downloadBlob } from './client.js'
 import type { RequestBody } from './generated-types.js'
 
 export type ContactList = { id: number; name: string; item_count?: number; created_at: string; updated_at: string }
-export type ContactItem = { id: number; phone_number: string; label: string | null; created_at: string }
+/** `fields`: the extra columns of the CSV the contact came from (fill `{{ column }}` placeholders). */
+export type ContactItem = { id: number; phone_number: string; label: string | null; fields?: Record<string, string>; created_at: string }
 export type ImportReport = {
   accepted: number
   rejected: { row: number; phone_number: string; error: string }[]
+  /** Numbers not stored again: repeated in the file or already in the list (absent on older gateways). */
+  duplicates?: { row: number; phone_number: string; reason: string }[]
 }
 
 export const contactsApi = {

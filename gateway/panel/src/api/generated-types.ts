@@ -14,7 +14,7 @@ export type RequestBodies = {
     /** Default: "investigating" */
     status?: "investigating" | "identified" | "monitoring" | "resolved"
     message: string
-    service_ids?: number[]
+    service_ids: number[]
   }
   /** Edit title, severity or affected services */
   "PUT /admin/incidents/{id}": {
@@ -160,21 +160,35 @@ export type RequestBodies = {
   /** Schedule a message (scheduled_at "now" or a past time = bulk send now) */
   "POST /api/scheduled": {
     instance_name: string
-    recipients: (string | number)[]
+    recipients: (string | number | {
+      number: string | number
+      variables?: Record<string, string | number>
+    })[]
     message_content: string
     /** "now", or an ISO 8601 date-time (no zone = UTC); a past time also means now */
     scheduled_at: string
     /** Default: "text" */
     message_type?: "text" | "image" | "document" | "audio" | "video"
+    template_id?: number | string
+    contact_list_id?: number | string
+    /** Placeholder values: {"name":"Ana"} fills {{name}} (keys: letters, digits, _ or -; case-insensitive) */
+    variables?: Record<string, unknown>
   }
   /** Update a pending message (same rules as create) */
   "PUT /api/scheduled/{id}": {
     instance_name?: string
-    recipients?: (string | number)[]
+    recipients?: (string | number | {
+      number: string | number
+      variables?: Record<string, string | number>
+    })[]
     message_content?: string
     /** "now", or an ISO 8601 date-time (no zone = UTC); a past time also means now */
     scheduled_at?: string
     message_type?: "text" | "image" | "document" | "audio" | "video"
+    template_id?: number | string
+    contact_list_id?: number | string
+    /** Placeholder values: {"name":"Ana"} fills {{name}} (keys: letters, digits, _ or -; case-insensitive) */
+    variables?: Record<string, unknown>
   }
   /** Create a template */
   "POST /api/templates": {
@@ -185,6 +199,11 @@ export type RequestBodies = {
   "PUT /api/templates/{id}": {
     name?: string
     content?: string
+  }
+  /** Fill an own template's {{ key }} placeholders with {variables} */
+  "POST /api/templates/{id}/render": {
+    /** Placeholder values: {"name":"Ana"} fills {{name}} (keys: letters, digits, _ or -; case-insensitive). Default: {} */
+    variables?: Record<string, unknown>
   }
   /** Create the webhook of an instance (signing_secret shown once) */
   "POST /api/webhooks": {

@@ -6,6 +6,8 @@ export type Session = {
   username?: string
   ip_address: string | null
   user_agent: string | null
+  /** "Chrome on Linux", read from user_agent by the gateway. */
+  device?: string | null
   last_active: string
   is_active?: boolean
   current?: boolean

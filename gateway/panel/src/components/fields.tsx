@@ -36,21 +36,44 @@ export function Field({ label, value, onInput, hint, ...rest }: InputProps) {
   )
 }
 
-export function Select(props: { label: string; value: string; onChange: (v: string) => void; options: (string | { value: string; label: string })[]; required?: boolean; name?: string }) {
+export function Select(props: {
+  label: string
+  value: string
+  onChange: (v: string) => void
+  options: (string | { value: string; label: string; disabled?: boolean })[]
+  required?: boolean
+  name?: string
+  /** A note under the field (why an option is disabled, ...). */
+  hint?: ComponentChildren
+  testid?: string
+}) {
   const id = useId()
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <select id={id} name={props.name} value={props.value} required={props.required} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select
+        id={id}
+        name={props.name}
+        value={props.value}
+        required={props.required}
+        data-testid={props.testid}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      >
         {props.options.map((o) => {
           const opt = typeof o === 'string' ? { value: o, label: o } : o
           return (
-            <option key={opt.value} value={opt.value}>
+            <option key={opt.value} value={opt.value} disabled={opt.disabled}>
               {opt.label}
             </option>
           )
         })}
       </select>
+      {props.hint && (
+        <small class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </small>
+      )}
     </div>
   )
 }
@@ -128,12 +151,28 @@ export function MessageEditor(props: { label: string; value: string; onInput: (v
   )
 }
 
-/** A submit button that shows it is busy. */
-export function Submit(props: { busy: boolean; children: ComponentChildren; class?: string; testid?: string }) {
-  return (
-    <button type="submit" class={`btn btn-primary ${props.class ?? ''}`} disabled={props.busy} data-testid={props.testid}>
+/** The form's submit button: it shows it is busy; `blocked` disables it and shows why beside it. */
+export function Submit(props: { busy: boolean; children: ComponentChildren; class?: string; testid?: string; blocked?: string | null }) {
+  const id = useId()
+  const button = (
+    <button
+      type="submit"
+      class={`btn btn-primary ${props.class ?? ''}`}
+      disabled={props.busy || !!props.blocked}
+      data-testid={props.testid}
+      aria-describedby={props.blocked ? id : undefined}
+    >
       {props.busy ? 'Working…' : props.children}
     </button>
+  )
+  if (!props.blocked) return button
+  return (
+    <span class="submit-blocked">
+      {button}{' '}
+      <small class="hint" id={id} data-testid={props.testid ? `${props.testid}-blocked` : undefined}>
+        {props.blocked}
+      </small>
+    </span>
   )
 }
 

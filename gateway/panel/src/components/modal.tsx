@@ -18,14 +18,15 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   return (
     <div class="modal-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
       <div class={`modal${props.wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label={props.title} ref={ref} tabIndex={-1}>
-        <header class="modal-head">
+        {/* Plain divs: a <header>/<footer> outside <main> would be a second banner/contentinfo landmark. */}
+        <div class="modal-head">
           <h2>{props.title}</h2>
           <button type="button" class="modal-close" aria-label="Close" onClick={props.onClose}>
             ×
           </button>
-        </header>
+        </div>
         <div class="modal-body">{props.children}</div>
-        {props.footer && <footer class="modal-foot">{props.footer}</footer>}
+        {props.footer && <div class="modal-foot">{props.footer}</div>}
       </div>
     </div>
   )

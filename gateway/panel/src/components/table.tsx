@@ -13,7 +13,7 @@ export function Table<T>(props: { columns: Column<T>[]; rows: T[] | null; empty?
           <tr>
             {props.columns.map((c) => (
               <th key={c.label} class={c.class}>
-                {c.label}
+                {c.label || <span class="sr-only">Actions</span>}
               </th>
             ))}
           </tr>

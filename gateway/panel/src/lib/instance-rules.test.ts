@@ -1,6 +1,6 @@
 /** The create-instance form's checks (gateway/panel/src/lib/instance-rules.ts), which mirror the gateway's. */
 import { describe, expect, it } from 'vitest'
-import { buildCreateBody, integrationLabel, type CreateInput } from './instance-rules.js'
+import { buildCreateBody, integrationLabel, PAIRING_NUMBER_PATTERN, type CreateInput } from './instance-rules.js'
 
 const base: CreateInput = { name: 'shop', integration: 'WHATSAPP-BAILEYS', token: '', number: '', businessId: '' }
 const cloud: CreateInput = { ...base, integration: 'WHATSAPP-BUSINESS', token: ' EAAGtoken \n', number: '106 540 352', businessId: '' }
@@ -37,5 +37,13 @@ describe('integrationLabel', () => {
     expect(integrationLabel('WHATSAPP-BAILEYS')).toBe('WhatsApp Web (Baileys)')
     expect(integrationLabel(undefined)).toBe('WhatsApp Web (Baileys)')
     expect(integrationLabel('EVOLUTION')).toBe('EVOLUTION')
+  })
+})
+
+describe('PAIRING_NUMBER_PATTERN', () => {
+  it('compiles under the v flag (as browsers do) and checks the number', () => {
+    const re = new RegExp(`^(?:${PAIRING_NUMBER_PATTERN})$`, 'v')
+    for (const ok of ['595981123456', '+595 981 123456', '+1 (555) 010-0000']) expect(re.test(ok), ok).toBe(true)
+    for (const bad of ['12345', 'abc12345678', '595981123456x']) expect(re.test(bad), bad).toBe(false)
   })
 })

@@ -39,3 +39,10 @@ export function buildCreateBody(input: CreateInput): { ok: true; body: CreateBod
   if (businessId && !/^\d{1,20}$/.test(businessId)) return { ok: false, field: 'businessId', error: 'The WhatsApp Business Account id is digits only' }
   return { ok: true, body: { instanceName: name, integration: CLOUD_API, token, number, ...(businessId ? { businessId } : {}) } }
 }
+
+/**
+ * The connect window's pairing number: a phone number with its country code (digits, spaces, `+`,
+ * dashes, parentheses). Browsers compile an input's `pattern` with the `v` flag, where `(`, `)` and `-`
+ * inside a class must be escaped: an invalid pattern is ignored with a console error.
+ */
+export const PAIRING_NUMBER_PATTERN = '\\+?[0-9 \\(\\)\\-]{8,20}'

@@ -1,8 +1,9 @@
-/** Audit log with filters and a detail view. */
+/** Audit log with filter menus (values from the log) and a detail view with the details as fields. */
+import { Fragment } from 'preact'
 import { useState } from 'preact/hooks'
 import { adminApi, type AuditRow } from '../api/admin.js'
 import { Badge } from '../components/badge.js'
-import { Field } from '../components/fields.js'
+import { Field, Select } from '../components/fields.js'
 import { Modal } from '../components/modal.js'
 import { PageHead } from '../components/page.js'
 import { Pager } from '../components/pager.js'
@@ -10,6 +11,35 @@ import { Table } from '../components/table.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
 import type { ScreenProps } from './screen-props.js'
+
+/** A filter menu: "Any" first, then the values the log holds (GET /admin/audit/facets). */
+const menu = (values: string[] | undefined) => [{ value: '', label: 'Any' }, ...(values ?? []).map((v) => ({ value: v, label: v.replace(/_/g, ' ') }))]
+
+const label = (k: string) => k.replace(/_/g, ' ')
+const scalar = (v: unknown): string => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+
+/** One line for the table: "title: Outage · severity: major". */
+function summary(details: unknown): string {
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return scalar(details)
+  return Object.entries(details as Record<string, unknown>).map(([k, v]) => `${label(k)}: ${scalar(v)}`).join(' · ')
+}
+
+/** The details as a key: value list; nested objects as nested lists, arrays of scalars joined. */
+function Details(props: { value: unknown }) {
+  const v = props.value
+  if (!v || typeof v !== 'object') return <span>{scalar(v)}</span>
+  if (Array.isArray(v)) return v.every((x) => x === null || typeof x !== 'object') ? <span>{v.map(scalar).join(', ') || '-'}</span> : <ol>{v.map((x, i) => <li key={i}><Details value={x} /></li>)}</ol>
+  return (
+    <dl class="kv" data-testid="audit-details">
+      {Object.entries(v as Record<string, unknown>).map(([k, x]) => (
+        <Fragment key={k}>
+          <dt>{label(k)}</dt>
+          <dd><Details value={x} /></dd>
+        </Fragment>
+      ))}
+    </dl>
+  )
+}
 
 const EMPTY = { action: '', username: '', resource_type: '', from: '', to: '' }
 
@@ -30,17 +60,15 @@ export function AdminAuditScreen(_: ScreenProps) {
       }),
     [applied, page],
   )
+  const { data: facets } = useLoad(() => adminApi.auditFacets())
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v })
   return (
     <section>
       <PageHead title="Audit log" />
       <form class="card filters" onSubmit={(e) => (e.preventDefault(), setPage(1), setApplied(form))}>
-        <Field label="Action" list="audit-actions" value={form.action} onInput={set('action')} />
-        <datalist id="audit-actions">
-          {['user_created', 'user_updated', 'user_deleted', 'user_login', 'user_logout', 'password_changed', '2fa_enabled', '2fa_disabled', 'incident_created', 'incident_deleted', 'maintenance_created', 'maintenance_deleted', 'backup_created', 'backup_restored', 'instance_grant_created', 'instance_grant_revoked'].map((a) => <option key={a} value={a} />)}
-        </datalist>
-        <Field label="Username" value={form.username} onInput={set('username')} />
-        <Field label="Resource type" value={form.resource_type} onInput={set('resource_type')} />
+        <Select label="Action" value={form.action} onChange={set('action')} options={menu(facets?.actions)} testid="audit-action" />
+        <Select label="User" value={form.username} onChange={set('username')} options={menu(facets?.usernames)} testid="audit-user" />
+        <Select label="Resource type" value={form.resource_type} onChange={set('resource_type')} options={menu(facets?.resource_types)} />
         <Field label="From" type="date" value={form.from} onInput={set('from')} />
         <Field label="To" type="date" value={form.to} onInput={set('to')} />
         <button type="submit" class="btn btn-primary">Filter</button>
@@ -55,7 +83,7 @@ export function AdminAuditScreen(_: ScreenProps) {
           { label: 'Action', cell: (r) => <Badge value={r.action} tone="info" /> },
           { label: 'Resource', cell: (r) => (r.resource_type ? `${r.resource_type}${r.resource_id !== null ? ` #${r.resource_id}` : ''}` : '-') },
           { label: 'IP', cell: (r) => r.ip_address ?? '-' },
-          { label: 'Details', cell: (r) => (r.details ? <button type="button" class="link truncate" onClick={() => setOpen(r)}>{JSON.stringify(r.details)}</button> : '-') },
+          { label: 'Details', cell: (r) => (r.details ? <button type="button" class="link truncate" onClick={() => setOpen(r)}>{summary(r.details)}</button> : '-') },
         ]}
       />
       {data && <Pager page={data.page} pages={data.pages} total={data.total} onPage={setPage} />}
@@ -68,7 +96,7 @@ export function AdminAuditScreen(_: ScreenProps) {
             <dt>Resource</dt><dd>{open.resource_type ?? '-'} {open.resource_id ?? ''}</dd>
             <dt>IP</dt><dd>{open.ip_address ?? '-'}</dd>
           </dl>
-          <pre class="code">{JSON.stringify(open.details, null, 2)}</pre>
+          {open.details && <Details value={open.details} />}
         </Modal>
       )}
     </section>

@@ -24,6 +24,7 @@ function CreateForm(props: { onCreated: () => void }) {
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
   const submit = async (e: Event) => {
     e.preventDefault()
+    if (services.length === 0) return toast.err('Choose at least one affected service: the status page shows the incident on it.')
     setBusy(true)
     try {
       await adminApi.createIncident({ ...f, title: f.title.trim(), service_ids: services })

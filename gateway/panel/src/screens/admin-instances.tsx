@@ -59,7 +59,7 @@ export function AdminInstancesScreen(_: ScreenProps) {
           {data.map((i) => (
             <article class="card" key={i.instance_name}>
               <header class="card-head">
-                <h3>{i.instance_name}</h3>
+                <h2>{i.instance_name}</h2>
                 <Badge value={i.channel_type} tone="info" />
               </header>
               <p class="small">Owner: <strong>{i.owner_username}</strong> (#{i.owner_id}) · <span class="muted">{fmtDate(i.created_at)}</span></p>

@@ -26,7 +26,7 @@ export function AdminSessionsScreen(_: ScreenProps) {
         columns={[
           { label: 'User', cell: (s) => s.username ?? `#${s.user_id}` },
           { label: 'IP', cell: (s) => s.ip_address ?? '-' },
-          { label: 'Browser', cell: (s) => <span class="truncate" title={s.user_agent ?? ''}>{s.user_agent ?? '-'}</span> },
+          { label: 'Browser', cell: (s) => <span class="truncate" title={s.user_agent ?? ''}>{s.device ?? s.user_agent ?? '-'}</span> },
           { label: 'Last active', cell: (s) => fmtDate(s.last_active) },
           { label: '', cell: (s) => <button type="button" class="btn btn-sm btn-danger" onClick={() => revoke(s.id, s.username ?? 'this user')}>Revoke</button> },
         ]}

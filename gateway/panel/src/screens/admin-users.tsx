@@ -1,9 +1,9 @@
-/** Users: create, edit limits, deactivate, unlock, reset password, delete. */
+/** Users: create, edit limits, deactivate, unlock (locked users only), email reset or temporary password, delete. */
 import { useState } from 'preact/hooks'
 import { adminApi, type AdminUser } from '../api/admin.js'
 import { Badge } from '../components/badge.js'
 import { Field, Submit } from '../components/fields.js'
-import { confirm } from '../components/modal.js'
+import { confirm, Modal } from '../components/modal.js'
 import { PageHead } from '../components/page.js'
 import { Pager } from '../components/pager.js'
 import { Table } from '../components/table.js'
@@ -18,9 +18,27 @@ export function AdminUsersScreen(props: ScreenProps) {
   const [applied, setApplied] = useState('')
   const { data, reload } = useLoad(() => adminApi.users(page, applied), [page, applied])
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null)
+  const [temporary, setTemporary] = useState<{ username: string; password: string } | null>(null)
 
-  // A new user may land beyond page 1 (the list is by id): filter the list to it so it is in view.
-  const showUser = (username: string) => (setSearch(username), setPage(1), setApplied(username))
+  // A new user lands on the last page (the list is by id): go there, unless the admin had set a filter,
+  // which stays as it was (a filter the admin did not ask for would hide everyone else).
+  const showUser = (_username: string) => {
+    if (applied || !data) return void reload()
+    const last = Math.max(1, Math.ceil((data.total + 1) / 50))
+    if (last === page) void reload()
+    else setPage(last)
+  }
+  const locked = (u: AdminUser) => !!u.locked_until && new Date(u.locked_until) > new Date()
+  const setTemporaryPassword = async (u: AdminUser) => {
+    if (!(await confirm(`Set a temporary password for ${u.username}? Their sessions end now, and they must choose a new password at the next login.`, 'Set temporary password'))) return
+    try {
+      const r = await adminApi.temporaryPassword(u.id)
+      setTemporary({ username: u.username, password: r.temporary_password })
+      void reload()
+    } catch (e) {
+      toast.err(e)
+    }
+  }
 
   const act = async (question: string | null, fn: () => Promise<unknown>, ok: string) => {
     if (question && !(await confirm(question, 'Confirm'))) return
@@ -59,8 +77,9 @@ export function AdminUsersScreen(props: ScreenProps) {
             cell: (u) => (
               <div class="actions">
                 <button type="button" class="btn btn-sm" onClick={() => setEditing(u)}>Edit</button>
-                <button type="button" class="btn btn-sm" onClick={() => act(null, () => adminApi.updateUser(u.id, { unlock: true }), `${u.username} unlocked`)}>Unlock</button>
-                <button type="button" class="btn btn-sm" onClick={() => act(`Send a password reset code to ${u.username}'s email?`, () => adminApi.resetPassword(u.id), 'Reset code sent')}>Reset password</button>
+                {locked(u) && <button type="button" class="btn btn-sm" onClick={() => act(null, () => adminApi.updateUser(u.id, { unlock: true }), `${u.username} unlocked`)}>Unlock</button>}
+                {u.email && <button type="button" class="btn btn-sm" onClick={() => act(`Email a password reset code to ${u.email}?`, () => adminApi.resetPassword(u.id), 'Reset code sent')}>Email reset</button>}
+                <button type="button" class="btn btn-sm" onClick={() => void setTemporaryPassword(u)}>Temporary password</button>
                 {u.is_active && u.id !== props.user.id && (
                   <button type="button" class="btn btn-sm" onClick={() => act(`Deactivate ${u.username}? Their sessions end now.`, () => adminApi.updateUser(u.id, { is_active: false }), `${u.username} deactivated`)}>Deactivate</button>
                 )}
@@ -74,6 +93,13 @@ export function AdminUsersScreen(props: ScreenProps) {
         ]}
       />
       {data && <Pager page={data.page} pages={data.pages} total={data.total} onPage={setPage} />}
+      {temporary && (
+        <Modal title={`Temporary password for ${temporary.username}`} onClose={() => setTemporary(null)}>
+          <p>Give it to {temporary.username} through a channel you trust. It is shown only now; at the next login they must choose their own.</p>
+          <p><code class="code" data-testid="temporary-password">{temporary.password}</code></p>
+          <button type="button" class="btn" onClick={() => void navigator.clipboard?.writeText(temporary.password).then(() => toast.ok('Copied'), () => undefined)}>Copy</button>
+        </Modal>
+      )}
       {editing && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(created) => (setEditing(null), created ? showUser(created) : void reload())} />}
     </section>
   )

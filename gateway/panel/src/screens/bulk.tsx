@@ -1,8 +1,10 @@
 /**
  * Bulk send as server-side jobs: the numbers are split into jobs of at most 500 recipients
  * (POST /api/scheduled with scheduled_at = now), then the jobs are polled for a live progress bar.
+ * `{{ key }}` placeholders are filled per recipient by the gateway from the values of the contacts
+ * added from a list (docs/templates.md), previewed for the first 3 and checked before the send.
  */
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { contactsApi } from '../api/contacts.js'
 import { errorsOf, MAX_RECIPIENTS, progressOf, scheduledApi, type Scheduled } from '../api/scheduled.js'
 import { MessageEditor, Submit } from '../components/fields.js'
@@ -10,7 +12,11 @@ import { confirm } from '../components/modal.js'
 import { Badge } from '../components/badge.js'
 import { ProgressBar } from '../components/progress.js'
 import { toast } from '../components/toast.js'
+import { resultLineSentence } from '../lib/errors.js'
 import { chunk, parseNumbers } from '../lib/format.js'
+import { BulkPreview, checkBulk } from '../components/template-vars.js'
+import { contactVars, placeholdersIn, type Vars } from '../lib/placeholders.js'
+import { onLiveEvent } from '../lib/live-events.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { InstancePicker } from './instance-picker.js'
 
@@ -20,19 +26,29 @@ export function BulkSend() {
   const [instance, setInstance] = useState('')
   const [numbers, setNumbers] = useState('')
   const [text, setText] = useState('')
+  // Each added contact's placeholder values (label as name, CSV fields), by number (docs/templates.md).
+  const [contacts, setContacts] = useState<Record<string, Vars>>({})
   const [busy, setBusy] = useState(false)
+  const [blocked, setBlocked] = useState<string | null>(null)
   const [jobs, setJobs] = useState<Scheduled[]>([])
   const jobsRef = useRef<Scheduled[]>([])
   jobsRef.current = jobs
   const lists = useLoad(() => contactsApi.lists().then((r) => r.lists))
   const parsed = parseNumbers(numbers)
   const running = jobs.length > 0 && jobs.some((j) => !FINAL.has(j.status))
+  const varsOf = (n: string): Vars => (Object.hasOwn(contacts, n) ? (contacts[n] ?? {}) : { number: n })
+  const templated = placeholdersIn(text)
+  const check = checkBulk(text, parsed, varsOf)
+  /** With placeholders, each recipient carries the values its text uses; the gateway fills them. */
+  const recipientsFor = (part: string[]) =>
+    templated.length === 0 ? part : part.map((n) => ({ number: n, variables: Object.fromEntries(templated.flatMap((k) => (varsOf(n)[k] ? [[k, varsOf(n)[k] ?? '']] : []))) }))
 
   const loadList = async (id: string) => {
     if (!id) return
     try {
       const r = await contactsApi.get(Number(id))
       const add = r.list.items.map((i) => i.phone_number).join('\n')
+      setContacts((c) => ({ ...c, ...Object.fromEntries(r.list.items.map((i) => [i.phone_number, contactVars(i.phone_number, i.label, i.fields)])) }))
       setNumbers((n) => (n.trim() ? `${n.trim()}\n${add}` : add))
       toast.ok(`Added ${r.list.items.length} numbers from ${r.list.name}`)
     } catch (e) {
@@ -43,13 +59,14 @@ export function BulkSend() {
   const start = async (e: Event) => {
     e.preventDefault()
     if (parsed.length === 0) return toast.err('Add at least one number')
+    if (check.missing) return toast.err(`{{${check.missing.key}}} has no value for ${check.missing.number}`)
     const parts = chunk(parsed, MAX_RECIPIENTS)
     if (parts.length > 1 && !(await confirm(`${parsed.length} numbers will be sent as ${parts.length} jobs of up to ${MAX_RECIPIENTS}. Continue?`, 'Send', false))) return
     setBusy(true)
     const created: Scheduled[] = []
     try {
       for (const recipients of parts) {
-        const r = await scheduledApi.create({ instance_name: instance, message_type: 'text', message_content: text, recipients, scheduled_at: new Date().toISOString() })
+        const r = await scheduledApi.create({ instance_name: instance, message_type: 'text', message_content: text, recipients: recipientsFor(recipients), scheduled_at: new Date().toISOString() })
         created.push(r.message)
       }
       toast.ok(`Bulk send started: ${parsed.length} numbers`)
@@ -60,6 +77,16 @@ export function BulkSend() {
       setBusy(false)
     }
   }
+
+  // Pushed progress (live stream) moves the bar at once; the poll below stays for the final status.
+  useEffect(
+    () =>
+      onLiveEvent((e) => {
+        if (e.type !== 'job.progress' || !jobsRef.current.some((j) => j.id === e.jobId)) return
+        setJobs((js) => js.map((j) => (j.id !== e.jobId || FINAL.has(j.status) ? j : { ...j, progress: { ...progressOf(j), sent: e.sent, failed: e.failed, total: e.total, pending: Math.max(0, e.total - e.sent - e.failed) } })))
+      }),
+    [],
+  )
 
   useInterval(
     async () => {
@@ -97,7 +124,7 @@ export function BulkSend() {
         <h2>Bulk send</h2>
         <p class="muted small">The gateway sends the messages in the background (up to {MAX_RECIPIENTS} numbers per job); you can leave this page.</p>
         <div class="row">
-          <InstancePicker value={instance} onChange={setInstance} />
+          <InstancePicker value={instance} onChange={setInstance} sending onBlocked={setBlocked} />
           <div class="field">
             <label for="bulk-list">Add numbers from a contact list</label>
             <select id="bulk-list" value="" onChange={(e) => void loadList(e.currentTarget.value)}>
@@ -116,8 +143,9 @@ export function BulkSend() {
           <small class="hint">{parsed.length} unique number(s){parsed.length > MAX_RECIPIENTS ? ` — split into ${Math.ceil(parsed.length / MAX_RECIPIENTS)} jobs` : ''}</small>
         </div>
         <MessageEditor label="Message" name="bulk-text" required templates value={text} onInput={setText} />
+        <BulkPreview text={text} check={check} />
         <div>
-          <Submit busy={busy || running} testid="send-bulk">Send to {parsed.length} number(s)</Submit>
+          <Submit busy={busy || running} blocked={blocked} testid="send-bulk">Send to {parsed.length} number(s)</Submit>
         </div>
       </form>
       {jobs.length > 0 && (
@@ -129,7 +157,14 @@ export function BulkSend() {
               <Badge value="unconfirmed" tone="warn" label={`${unconfirmed} unconfirmed`} /> not known to be sent: use "Resend unconfirmed" under Scheduled.
             </p>
           )}
-          <p class="muted small">Jobs: {jobs.map((j) => `#${j.id} ${j.status}`).join(', ')}</p>
+          <p class="muted small">
+            Jobs:{' '}
+            {jobs.map((j, i) => (
+              <span key={j.id}>
+                {i > 0 && ', '}#{j.id} {j.status} (<a href={`#/history/job/${j.id}`} data-testid="view-job-messages">view messages</a>)
+              </span>
+            ))}
+          </p>
           {running && (
             <div>
               <button type="button" class="btn btn-danger" onClick={cancel} data-testid="cancel-bulk">
@@ -142,7 +177,7 @@ export function BulkSend() {
               <summary>{errors.length} failed number(s)</summary>
               <ul class="plain-list">
                 {errors.map((e) => (
-                  <li key={e}>{e}</li>
+                  <li key={e}>{resultLineSentence(e, { instance })}</li>
                 ))}
               </ul>
             </details>

@@ -1,8 +1,10 @@
 /**
- * Connect an instance. WhatsApp Web: a "QR code" tab (the image follows the upstream's rotation: while
- * the state is `connecting` every poll re-reads the current QR) and a "Phone number" tab that asks for
- * a pairing code (`?number=`). Cloud API: no QR; connect checks the token and shows the state. Polls
- * the state every 3 s, for at most 3 minutes.
+ * Connect an instance. WhatsApp Web: a "QR code" tab (the image follows the upstream's rotation: pushed
+ * `instance.qrcode` events, or while the stream is down a re-read every poll) and a "Phone number" tab
+ * that asks for a pairing code (`?number=`); asking for one while a QR attempt runs ends that attempt and
+ * starts one with the number. Cloud API: no QR; connect checks the token and shows the state. The state
+ * is the shared instance model's (lib/instance-state: the cards and pickers show the same), and the
+ * window ends with "Linked as +<number>" once the instance is open.
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { instancesApi, type ConnectResult } from '../api/instances.js'
@@ -10,7 +12,9 @@ import { Field } from '../components/fields.js'
 import { Modal } from '../components/modal.js'
 import { toast } from '../components/toast.js'
 import { disconnectReason, type DisconnectReason } from '../lib/disconnect-reasons.js'
-import { CLOUD_API } from '../lib/instance-rules.js'
+import { applyInstanceState, useInstance, useInstanceQr } from '../lib/instance-state.js'
+import { CLOUD_API, PAIRING_NUMBER_PATTERN } from '../lib/instance-rules.js'
+import { liveStatus } from '../lib/live-events.js'
 import { useInterval } from '../lib/use-load.js'
 
 export type ConnectTab = 'qr' | 'pairing'
@@ -21,17 +25,20 @@ const MAX_POLLS = 60
 
 export function ConnectModal(props: ConnectTarget & { onClose: () => void; onConnected: () => void }) {
   const cloud = props.integration === CLOUD_API
+  const inst = useInstance(props.name)
   const [tab, setTab] = useState<ConnectTab>(props.tab)
   const [data, setData] = useState<ConnectResult | null>(null)
   const [asked, setAsked] = useState<'qr' | 'pairing' | null>(null)
   const [number, setNumber] = useState('')
-  const [state, setState] = useState('close')
   const [reason, setReason] = useState<DisconnectReason | null>(null)
   const [polls, setPolls] = useState(0)
   // Set once the attempt is over (state close): polling stops until the user asks again.
   const [stopped, setStopped] = useState(false)
   const closed = useRef(false)
   useEffect(() => () => void (closed.current = true), [])
+  const state = inst?.state ?? 'close'
+  const open = state === 'open'
+  const setState = (s: string) => applyInstanceState(props.name, { state: s })
 
   const load = async (withNumber?: string) => {
     setData(null)
@@ -39,6 +46,8 @@ export function ConnectModal(props: ConnectTarget & { onClose: () => void; onCon
     setStopped(false)
     setAsked(withNumber ? 'pairing' : 'qr')
     try {
+      // WhatsApp gives a pairing code only to an attempt that starts with the number: end a running QR attempt first.
+      if (withNumber && !cloud && state === 'connecting') await instancesApi.logout(props.name).catch(() => undefined)
       const r = await instancesApi.connect(props.name, withNumber)
       if (closed.current) return
       setData(r)
@@ -55,28 +64,35 @@ export function ConnectModal(props: ConnectTarget & { onClose: () => void; onCon
     if (cloud || tab === 'qr') void load()
   }, [])
 
-  const open = state === 'open'
-  const showQr = () => {
-    setTab('qr')
-    if (asked === null) void load()
-  }
+  // Linked: tell the screen once (it reloads what depends on it).
+  const told = useRef(false)
+  useEffect(() => {
+    if (!open || told.current || asked === null) return
+    told.current = true
+    toast.ok(`${props.name} connected`)
+    props.onConnected()
+  }, [open, asked])
+
+  // A pushed code (rotation, or the pairing code of the attempt) replaces the one shown.
+  useInstanceQr(props.name, (e) => {
+    if (closed.current || (!e.base64 && !e.pairingCode)) return
+    setData((d) => ({ ...d, base64: e.base64 ?? d?.base64, pairingCode: e.pairingCode ?? d?.pairingCode ?? null, count: e.count ?? d?.count }))
+  })
+
   useInterval(
     async () => {
       setPolls((p) => p + 1)
       try {
-        const r = await instancesApi.state(props.name)
+        const live = liveStatus() === 'live'
+        // While the stream is live the state and codes are pushed; poll only when it is not.
+        const s = live ? state : ((await instancesApi.state(props.name)).instance?.state ?? 'close')
         if (closed.current) return
-        const s = r.instance?.state ?? 'close'
-        setState(s)
-        if (s === 'open') {
-          toast.ok(`${props.name} connected`)
-          props.onConnected()
-          setTimeout(() => !closed.current && props.onClose(), 2000)
-        } else if (s === 'connecting' && !cloud) {
+        if (!live) setState(s)
+        if (s === 'connecting' && !cloud && !live) {
           // Pick up a rotated QR: connect answers the current one while an attempt runs.
           const q = await instancesApi.connect(props.name)
           if (!closed.current && q.code && q.code !== data?.code) setData((d) => ({ ...d, ...q, pairingCode: q.pairingCode ?? d?.pairingCode ?? null }))
-        } else if (s !== 'connecting') {
+        } else if (s !== 'connecting' && s !== 'open') {
           setStopped(true)
           const row = await instancesApi.get(props.name)
           if (!closed.current) setReason(disconnectReason(row?.disconnectCode, props.integration))
@@ -90,7 +106,18 @@ export function ConnectModal(props: ConnectTarget & { onClose: () => void; onCon
   )
 
   const body = () => {
-    if (open) return <p class="connect-ok" data-testid="connected">✓ Connected</p>
+    if (open)
+      return (
+        <div class="connect-ok" data-testid="connected" role="status">
+          <p>
+            ✓ Linked as <strong data-testid="linked-as">{inst?.phone ? `+${inst.phone}` : props.name}</strong>
+            {inst?.profileName ? ` (${inst.profileName})` : ''}
+          </p>
+          <button type="button" class="btn btn-primary btn-sm" onClick={props.onClose}>
+            Done
+          </button>
+        </div>
+      )
     if (cloud) return <CloudBody data={data} state={state} onRetry={() => void load()} />
     return (
       <>
@@ -105,10 +132,14 @@ export function ConnectModal(props: ConnectTarget & { onClose: () => void; onCon
         {tab === 'qr' ? (
           <QrBody data={asked === 'qr' || data?.base64 ? data : null} asked={asked !== null} onNew={() => void load()} />
         ) : (
-          <PairingBody data={asked === 'pairing' ? data : null} state={state} number={number} setNumber={setNumber} onAsk={() => void load(number.replace(/\D/g, ''))} />
+          <PairingBody data={asked === 'pairing' ? data : null} number={number} setNumber={setNumber} onAsk={() => void load(number.replace(/\D/g, ''))} />
         )}
       </>
     )
+  }
+  const showQr = () => {
+    setTab('qr')
+    if (asked !== 'qr' || state !== 'connecting') void load()
   }
 
   return (
@@ -152,7 +183,7 @@ function QrBody(props: { data: ConnectResult | null; asked: boolean; onNew: () =
   )
 }
 
-function PairingBody(props: { data: ConnectResult | null; state: string; number: string; setNumber: (v: string) => void; onAsk: () => void }) {
+function PairingBody(props: { data: ConnectResult | null; number: string; setNumber: (v: string) => void; onAsk: () => void }) {
   const code = props.data?.pairingCode
   return (
     <>
@@ -164,7 +195,7 @@ function PairingBody(props: { data: ConnectResult | null; state: string; number:
           props.onAsk()
         }}
       >
-        <Field label="Phone number (with country code, digits only)" name="pairingNumber" inputMode="tel" required pattern="[+]?[0-9 ()-]{8,20}" placeholder="595981123456" value={props.number} onInput={props.setNumber} />
+        <Field label="Phone number (with country code, digits only)" name="pairingNumber" inputMode="tel" required pattern={PAIRING_NUMBER_PATTERN} placeholder="595981123456" value={props.number} onInput={props.setNumber} />
         <button type="submit" class="btn btn-primary" data-testid="get-pairing-code">
           Get pairing code
         </button>
@@ -174,15 +205,15 @@ function PairingBody(props: { data: ConnectResult | null; state: string; number:
           Pairing code: <strong data-testid="pairing-code">{code}</strong>
         </p>
       ) : (
-        props.data &&
-        props.state === 'connecting' && (
+        props.data && (
           <p class="muted small" data-testid="pairing-none">
-            No pairing code: this instance is already waiting for a QR scan, and WhatsApp gives a code only to an attempt that starts with the
-            number. Scan the QR instead, or wait until the attempt ends (state Disconnected) and ask again.
+            No pairing code came back for this attempt. Check the number and ask again.
           </p>
         )
       )}
-      <p class="muted small">On the phone: Linked devices → Link a device → Link with phone number instead, and type the code.</p>
+      <p class="muted small">
+        Asking for a code ends a QR attempt that is running. On the phone: Linked devices → Link a device → Link with phone number instead, and type the code.
+      </p>
     </>
   )
 }

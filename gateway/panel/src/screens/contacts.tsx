@@ -84,11 +84,22 @@ export function ContactsScreen(_: ScreenProps) {
 
 function ReportView(props: { report: ImportReport }) {
   const r = props.report
+  const dups = r.duplicates ?? []
   return (
     <div class="report" data-testid="import-report">
       <p>
         Imported <strong>{r.accepted}</strong> number(s){r.rejected.length > 0 && <> · <span class="text-bad">{r.rejected.length} row(s) rejected</span></>}
+        {dups.length > 0 && <> · <span data-testid="import-duplicates">{dups.length} duplicate(s) skipped</span></>}
       </p>
+      {dups.length > 0 && (
+        <ul class="plain-list small">
+          {dups.map((x) => (
+            <li key={`d${x.row}`}>
+              Row {x.row}: {x.phone_number} — {x.reason}
+            </li>
+          ))}
+        </ul>
+      )}
       {r.rejected.length > 0 && (
         <ul class="plain-list small">
           {r.rejected.map((x) => (

@@ -1,10 +1,30 @@
-/** My dashboard: message counts, delivery rate, instances used, and a 7-day chart. */
+/** My dashboard: message counts, delivery rate, instances used with each one's state, and a 7-day chart. */
 import { dashboardApi } from '../api/dashboard.js'
+import { StateBadge } from '../components/badge.js'
 import { BarChart, lastDays, shortDay } from '../components/chart.js'
 import { PageHead, Stat } from '../components/page.js'
 import { Loading } from '../components/table.js'
 import { useLoad } from '../lib/use-load.js'
+import { useInstanceStates } from '../lib/send-readiness.js'
 import type { ScreenProps } from './screen-props.js'
+
+/** Each instance with its connection state, from the panel's shared (live) state model. */
+function InstanceStates() {
+  const { list } = useInstanceStates()
+  if (!list || list.length === 0) return null
+  return (
+    <section class="card" aria-labelledby="dash-instances">
+      <h2 id="dash-instances">Instances</h2>
+      <ul class="instance-states" data-testid="dashboard-instances">
+        {list.map((i) => (
+          <li key={i.name} data-instance={i.name}>
+            <a href={`#/instances/${encodeURIComponent(i.name)}`}>{i.name}</a> <StateBadge state={i.state ?? 'close'} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
 
 export function DashboardScreen(props: ScreenProps) {
   const { data, reload } = useLoad(() => dashboardApi.mine())
@@ -26,6 +46,7 @@ export function DashboardScreen(props: ScreenProps) {
             <Stat label="Delivery rate" value={`${data.delivery_rate}%`} sub={`${data.messages_total} messages in total`} />
             <Stat label="Instances" value={`${data.instances} of ${data.max_instances}`} sub="used of your limit" />
           </div>
+          <InstanceStates />
           <div class="card">
             <BarChart
               title="Messages per day (7 days)"

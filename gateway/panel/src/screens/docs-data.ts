@@ -23,7 +23,8 @@ export const STATIC_DOCS: DocGroup[] = [
   { name: 'Messages', routes: [
     { method: 'POST', path: '/message/sendText/{instance}', summary: 'Send a text', body: { number: '595981123456', text: 'Hello *world*' } },
     { method: 'POST', path: '/message/sendMedia/{instance}', summary: 'Send an image, document, audio or video (URL or data URL)', body: { number: '595981123456', mediatype: 'image', media: 'https://example.com/a.jpg', caption: 'Hi' } },
-    { method: 'GET', path: '/api/messages/log', summary: 'Send history (?status&message_type&instance_name&date_from&date_to&page&limit)' },
+    { method: 'GET', path: '/api/messages/log', summary: 'Send history with each text (?phone_number&q&scheduled_message_id&status&message_type&instance_name&date_from&date_to&page&limit)' },
+    { method: 'GET', path: '/api/messages/log/{id}', summary: 'One sent message with its status timeline (queued, sent, delivered, read, failed)' },
     { method: 'GET', path: '/api/messages/inbound', summary: 'Replies received (?instance&number&date_from&date_to&page&limit)' },
     { method: 'GET', path: '/api/messages/export', summary: 'Send history as CSV' },
     { method: 'GET', path: '/api/user/dashboard', summary: 'Your counters and the 7-day series' },

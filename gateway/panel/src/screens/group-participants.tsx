@@ -83,11 +83,11 @@ export function GroupParticipants(props: { name: string; jid: string; own: strin
               return (
                 <div class="actions">
                   {p.admin ? (
-                    <button type="button" class="btn btn-sm" disabled={act.busy} aria-label={`Remove admin rights of ${label}`} onClick={() => void update('demote', [p.id])}>
+                    <button type="button" class="btn btn-sm" disabled={act.busy} aria-label={`Demote ${label} (remove admin rights)`} onClick={() => void update('demote', [p.id])}>
                       Demote
                     </button>
                   ) : (
-                    <button type="button" class="btn btn-sm" disabled={act.busy} aria-label={`Make ${label} an admin`} onClick={() => void update('promote', [p.id])}>
+                    <button type="button" class="btn btn-sm" disabled={act.busy} aria-label={`Promote ${label} to admin`} onClick={() => void update('promote', [p.id])}>
                       Promote
                     </button>
                   )}

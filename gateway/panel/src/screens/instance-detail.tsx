@@ -8,6 +8,7 @@ import { Badge } from '../components/badge.js'
 import { lastDays, StackedChart } from '../components/chart.js'
 import { PageHead, Stat } from '../components/page.js'
 import { Loading, Table } from '../components/table.js'
+import { errorSentence } from '../lib/errors.js'
 import { fmtDate } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
@@ -100,7 +101,7 @@ export function InstanceDetailScreen(props: ScreenProps) {
                 { label: 'When', cell: (r) => fmtDate(r.created_at) },
                 { label: 'Number', cell: (r) => r.phone_number },
                 { label: 'Type', cell: (r) => r.message_type },
-                { label: 'Error', cell: (r) => r.error_message ?? '-' },
+                { label: 'Error', cell: (r) => errorSentence(r.error_message, { instance: name }) || '-' },
               ]}
             />
           </details>

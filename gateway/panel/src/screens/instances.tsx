@@ -1,4 +1,7 @@
-/** Instances: create (WhatsApp Web or Cloud API), live state badges, connect (QR / pairing code), restart, logout, delete. */
+/**
+ * Instances: create (WhatsApp Web or Cloud API), live state badges (the shared model of lib/instance-state,
+ * pushed by the live stream), connect (QR / pairing code), restart, logout, delete.
+ */
 import { useState } from 'preact/hooks'
 import { instancesApi, type Instance } from '../api/instances.js'
 import { Badge, StateBadge } from '../components/badge.js'
@@ -7,7 +10,7 @@ import { PageHead } from '../components/page.js'
 import { Empty, Loading } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { BAILEYS, CLOUD_API, integrationLabel } from '../lib/instance-rules.js'
-import { useInterval, useLoad } from '../lib/use-load.js'
+import { useInstances } from '../lib/instance-state.js'
 import { ConnectModal, type ConnectTab, type ConnectTarget } from './connect-modal.js'
 import { CreateInstanceForm } from './create-instance-form.js'
 import type { ScreenProps } from './screen-props.js'
@@ -96,9 +99,9 @@ export function InstanceCard(props: { inst: Instance; actions: ReturnType<typeof
 }
 
 export function InstancesScreen(_: ScreenProps) {
-  const { data, reload } = useLoad(() => instancesApi.list())
+  const { list: data, reload: reloadList } = useInstances()
+  const reload = () => reloadList().catch((e: unknown) => toast.err(e))
   const actions = useInstanceActions(() => void reload())
-  useInterval(() => void reload(), 10_000, !actions.connecting)
 
   const created = async (name: string, integration: string) => {
     await reload()

@@ -5,6 +5,8 @@ import { Field, MessageEditor, Select, Submit } from '../components/fields.js'
 import { PageHead } from '../components/page.js'
 import { toast } from '../components/toast.js'
 import { readFileAsDataUrl } from '../lib/format.js'
+import { missingSentence, PlaceholderFields } from '../components/template-vars.js'
+import { fillText, firstMissing, type Vars } from '../lib/placeholders.js'
 import { BulkSend } from './bulk.js'
 import { InstancePicker } from './instance-picker.js'
 import type { ScreenProps } from './screen-props.js'
@@ -16,20 +18,26 @@ function SingleSend() {
   const [number, setNumber] = useState('')
   const [kind, setKind] = useState<'text' | 'media'>('text')
   const [text, setText] = useState('')
+  // Values of the text's {{ key }} placeholders (an inserted template's), filled before the send.
+  const [vars, setVars] = useState<Vars>({})
   const [mediatype, setMediatype] = useState<MediaType>('image')
   const [source, setSource] = useState<'url' | 'file'>('url')
   const [url, setUrl] = useState('')
   const [file, setFile] = useState<File | null>(null)
   const [fileName, setFileName] = useState('')
   const [busy, setBusy] = useState(false)
+  const [blocked, setBlocked] = useState<string | null>(null)
 
   const send = async (e: Event) => {
     e.preventDefault()
     const to = number.replace(/[\s\-().+]/g, '')
+    const missing = firstMissing(text, vars)
+    if (missing) return toast.err(missingSentence(missing))
+    const filled = fillText(text, vars)
     setBusy(true)
     try {
       if (kind === 'text') {
-        await messagesApi.sendText(instance, to, text)
+        await messagesApi.sendText(instance, to, filled)
       } else {
         let media = url.trim()
         if (source === 'file') {
@@ -37,7 +45,7 @@ function SingleSend() {
           if (file.size > MAX_UPLOAD) throw new Error('The file is larger than 10 MB')
           media = await readFileAsDataUrl(file)
         }
-        await messagesApi.sendMedia(instance, { number: to, mediatype, media, caption: text || undefined, fileName: fileName || file?.name || undefined })
+        await messagesApi.sendMedia(instance, { number: to, mediatype, media, caption: filled || undefined, fileName: fileName || file?.name || undefined })
       }
       toast.ok(`Message sent to ${to}`)
       setText('')
@@ -52,7 +60,7 @@ function SingleSend() {
     <form class="card stack" onSubmit={send} aria-label="Send a message" data-testid="single-send">
       <h2>Send a message</h2>
       <div class="row">
-        <InstancePicker value={instance} onChange={setInstance} />
+        <InstancePicker value={instance} onChange={setInstance} sending onBlocked={setBlocked} />
         <Field label="To (number with country code)" name="number" inputMode="tel" required placeholder="595981123456" value={number} onInput={setNumber} />
       </div>
       <div class="segmented" role="radiogroup" aria-label="Message type">
@@ -78,8 +86,11 @@ function SingleSend() {
         </div>
       )}
       <MessageEditor label={kind === 'text' ? 'Message' : 'Caption (optional)'} name="text" required={kind === 'text'} templates value={text} onInput={setText} />
+      <PlaceholderFields text={text} values={vars} onChange={setVars} />
       <div>
-        <Submit busy={busy} testid="send-single">Send</Submit>
+        <Submit busy={busy} blocked={blocked} testid="send-single">
+          Send
+        </Submit>
       </div>
     </form>
   )

@@ -45,6 +45,7 @@ export const ROUTES: RouteEntry[] = [
   { path: '/contacts', screen: ContactsScreen },
   { path: '/contacts/:id', screen: ContactListScreen },
   { path: '/history', screen: HistoryScreen },
+  { path: '/history/job/:job', screen: HistoryScreen },
   { path: '/scheduled', screen: ScheduledScreen },
   { path: '/webhooks', screen: WebhooksScreen },
   { path: '/sessions', screen: SessionsScreen },

@@ -13,7 +13,10 @@ import { Pager } from '../components/pager.js'
 import { ProgressBar } from '../components/progress.js'
 import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
+import { resultLineSentence } from '../lib/errors.js'
 import { fmtDate, localInputValue, parseNumbers } from '../lib/format.js'
+import { missingSentence, PlaceholderFields } from '../components/template-vars.js'
+import { firstMissing, placeholdersIn, type Vars } from '../lib/placeholders.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import { InstancePicker } from './instance-picker.js'
 import type { ScreenProps } from './screen-props.js'
@@ -23,9 +26,12 @@ function CreateForm(props: { onCreated: () => void }) {
   const [numbers, setNumbers] = useState('')
   const [type, setType] = useState<ScheduledType>('text')
   const [content, setContent] = useState('')
+  // Values of the text's {{ key }} placeholders, the same for every recipient (the gateway fills them).
+  const [vars, setVars] = useState<Vars>({})
   const [mediaUrl, setMediaUrl] = useState('')
   const [when, setWhen] = useState(localInputValue(new Date(Date.now() + 10 * 60_000)))
   const [busy, setBusy] = useState(false)
+  const [blocked, setBlocked] = useState<string | null>(null)
   const recipients = parseNumbers(numbers)
 
   const submit = async (e: Event) => {
@@ -33,10 +39,13 @@ function CreateForm(props: { onCreated: () => void }) {
     const at = new Date(when)
     if (Number.isNaN(at.getTime())) return toast.err('Choose a valid date and time')
     if (recipients.length > MAX_RECIPIENTS) return toast.err(`At most ${MAX_RECIPIENTS} numbers per scheduled message`)
+    const missing = firstMissing(content, vars)
+    if (missing) return toast.err(missingSentence(missing))
     setBusy(true)
     try {
       const message_content = type === 'text' ? content : JSON.stringify({ mediatype: type, media: mediaUrl.trim(), caption: content })
-      await scheduledApi.create({ instance_name: instance, message_type: type, message_content, recipients, scheduled_at: at.toISOString() })
+      const variables = placeholdersIn(content).length ? { variables: vars } : {}
+      await scheduledApi.create({ instance_name: instance, message_type: type, message_content, recipients, scheduled_at: at.toISOString(), ...variables })
       toast.ok(`Scheduled for ${fmtDate(at.toISOString())}`)
       setNumbers('')
       setContent('')
@@ -52,7 +61,7 @@ function CreateForm(props: { onCreated: () => void }) {
     <form class="card stack" onSubmit={submit} aria-label="Schedule a message">
       <h2>Schedule a message</h2>
       <div class="row">
-        <InstancePicker value={instance} onChange={setInstance} />
+        <InstancePicker value={instance} onChange={setInstance} sending onBlocked={setBlocked} />
         {/* The options are SCHEDULED_TYPES, so the value read back is one of them. */}
         <Select label="Type" value={type} onChange={(v) => setType(v as ScheduledType)} options={[...SCHEDULED_TYPES]} />
         <Field label="Send at (your local time)" type="datetime-local" required value={when} onInput={setWhen} />
@@ -64,8 +73,11 @@ function CreateForm(props: { onCreated: () => void }) {
       </div>
       {type !== 'text' && <Field label="Media URL" type="url" required value={mediaUrl} onInput={setMediaUrl} />}
       <MessageEditor label={type === 'text' ? 'Message' : 'Caption'} required={type === 'text'} templates value={content} onInput={setContent} />
+      <PlaceholderFields text={content} values={vars} onChange={setVars} />
       <div>
-        <Submit busy={busy}>Schedule</Submit>
+        <Submit busy={busy} blocked={blocked} testid="send-scheduled">
+          Schedule
+        </Submit>
       </div>
     </form>
   )
@@ -107,6 +119,11 @@ function Detail(props: { id: number; onClose: () => void }) {
             <dt>Created</dt><dd>{fmtDate(data.created_at)}</dd>
           </dl>
           <ProgressBar total={p.total} sent={p.sent} failed={p.failed} />
+          <p>
+            <a class="btn btn-sm" href={`#/history/job/${data.id}`} data-testid="view-job-messages" onClick={props.onClose}>
+              View messages
+            </a>
+          </p>
           {(p.unconfirmed ?? 0) > 0 && (
             <div class="row">
               <Unconfirmed n={p.unconfirmed} />
@@ -122,7 +139,7 @@ function Detail(props: { id: number; onClose: () => void }) {
           {errors.length > 0 && (
             <details open>
               <summary>{errors.length} error(s)</summary>
-              <ul class="plain-list small">{errors.map((e) => <li key={e}>{e}</li>)}</ul>
+              <ul class="plain-list small">{errors.map((e) => <li key={e}>{resultLineSentence(e, { instance: data.instance_name })}</li>)}</ul>
             </details>
           )}
         </div>

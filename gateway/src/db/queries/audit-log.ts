@@ -45,6 +45,16 @@ export async function listAudit(db: Queryable, f: AuditFilter, limit: number, of
 }
 
 /** One audit row as services/audit stores it (details already scrubbed). */
+/** The values the audit filters offer: every action, username and resource type present in the log. */
+export async function auditFacets(db: Queryable): Promise<{ actions: string[]; usernames: string[]; resource_types: string[] }> {
+  const [actions, usernames, types] = await Promise.all([
+    db<{ v: string }[]>`select distinct action as v from taguato.audit_log order by 1`,
+    db<{ v: string }[]>`select distinct username as v from taguato.audit_log where username is not null order by 1`,
+    db<{ v: string }[]>`select distinct resource_type as v from taguato.audit_log where resource_type is not null order by 1`,
+  ])
+  return { actions: actions.map((r) => r.v), usernames: usernames.map((r) => r.v), resource_types: types.map((r) => r.v) }
+}
+
 export type NewAuditRow = {
   userId: number | null
   username: string | null

@@ -6,8 +6,9 @@
 import type { Queryable } from '../client.js'
 
 export type ListRow = { id: number; name: string; created_at: Date; updated_at: Date }
-export type ItemRow = { id: number; phone_number: string; label: string; created_at: Date }
-export type NewItem = { phone_number: string; label: string }
+/** `fields`: the extra CSV columns of an imported contact (lower-cased name -> text), {} otherwise (docs/templates.md). */
+export type ItemRow = { id: number; phone_number: string; label: string; fields: Record<string, string>; created_at: Date }
+export type NewItem = { phone_number: string; label: string; fields?: Record<string, string> }
 
 export async function listLists(q: Queryable, userId: number): Promise<Array<ListRow & { item_count: number }>> {
   return q`
@@ -32,8 +33,8 @@ export async function findList(q: Queryable, userId: number, id: number): Promis
 export async function listItems(q: Queryable, listId: number, page: { limit: number; offset: number } | null): Promise<{ items: ItemRow[]; total: number }> {
   const [items, [count]] = await Promise.all([
     page
-      ? q<ItemRow[]>`select id, phone_number, label, created_at from taguato.contact_list_items where list_id = ${listId} order by id limit ${page.limit} offset ${page.offset}`
-      : q<ItemRow[]>`select id, phone_number, label, created_at from taguato.contact_list_items where list_id = ${listId} order by id`,
+      ? q<ItemRow[]>`select id, phone_number, label, fields, created_at from taguato.contact_list_items where list_id = ${listId} order by id limit ${page.limit} offset ${page.offset}`
+      : q<ItemRow[]>`select id, phone_number, label, fields, created_at from taguato.contact_list_items where list_id = ${listId} order by id`,
     q<{ total: number }[]>`select count(*) as total from taguato.contact_list_items where list_id = ${listId}`,
   ])
   return { items, total: count?.total ?? 0 }
@@ -56,10 +57,10 @@ export async function deleteList(q: Queryable, userId: number, id: number): Prom
 export async function insertItems(q: Queryable, listId: number, items: NewItem[]): Promise<ItemRow[]> {
   const out: ItemRow[] = []
   for (let i = 0; i < items.length; i += 1000) {
-    const chunk = items.slice(i, i + 1000).map((it) => ({ list_id: listId, phone_number: it.phone_number, label: it.label }))
+    const chunk = items.slice(i, i + 1000).map((it) => ({ list_id: listId, phone_number: it.phone_number, label: it.label, fields: q.json(it.fields ?? {}) }))
     out.push(...(await q<ItemRow[]>`
       insert into taguato.contact_list_items ${q(chunk)}
-      returning id, phone_number, label, created_at`))
+      returning id, phone_number, label, fields, created_at`))
   }
   await q`update taguato.contact_lists set updated_at = now() where id = ${listId}`
   return out
@@ -69,4 +70,11 @@ export async function deleteItem(q: Queryable, listId: number, itemId: number): 
   const rows = await q`delete from taguato.contact_list_items where id = ${itemId} and list_id = ${listId} returning id`
   if (rows.length) await q`update taguato.contact_lists set updated_at = now() where id = ${listId}`
   return rows.length > 0
+}
+
+/** An own list's contacts for a templated send (number, label, CSV fields); undefined when the list is not the user's. */
+export async function contactsForSend(q: Queryable, userId: number, listId: number): Promise<Array<Pick<ItemRow, 'phone_number' | 'label' | 'fields'>> | undefined> {
+  if (!(await findList(q, userId, listId))) return undefined
+  return q<Array<Pick<ItemRow, 'phone_number' | 'label' | 'fields'>>>`
+    select phone_number, label, fields from taguato.contact_list_items where list_id = ${listId} order by id`
 }

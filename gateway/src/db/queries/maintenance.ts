@@ -1,8 +1,9 @@
 /**
  * @module db/queries/maintenance
  * Scheduled maintenance windows and their services (R7, docs/decisions.md#r7), for the admin routes and the
- * public status page. "In progress" means status in_progress, or scheduled with now inside the window
- * (nothing moves the status automatically, so the window itself is believed too).
+ * public status page. On the public page the window decides: "in progress" means now inside the
+ * window (an admin's early `in_progress` before the start still reads scheduled), and a window that has
+ * ended is no longer announced, whatever status was left on it.
  */
 import type { Queryable } from '../client.js'
 import type { LinkedService } from './incidents.js'
@@ -38,9 +39,9 @@ export async function listMaintenances(db: Queryable, status: string | undefined
 /** Not completed and not over: what the status page announces, by start. */
 export async function publicMaintenances(db: Queryable): Promise<(MaintenanceRow & { in_progress: boolean })[]> {
   return db<(MaintenanceRow & { in_progress: boolean })[]>`
-    select m0.*, (m0.status = 'in_progress' or (m0.scheduled_start <= now() and now() < m0.scheduled_end)) as in_progress
+    select m0.*, (m0.scheduled_start <= now() and now() < m0.scheduled_end) as in_progress
     from (${SELECT(db)}) m0
-    where m0.status in ('scheduled', 'in_progress') and (m0.status = 'in_progress' or m0.scheduled_end > now())
+    where m0.status in ('scheduled', 'in_progress') and m0.scheduled_end > now()
     order by m0.scheduled_start, m0.id`
 }
 

@@ -9,8 +9,12 @@ export type HistoryFilters = {
   instance: string | null
   status: string | null
   type: string | null
-  /** Substring of phone_number. */
+  /** Substring of phone_number (also compared with `+`, spaces, dashes, dots and brackets removed on both sides). */
   number: string | null
+  /** Case-insensitive substring of message_text. */
+  text?: string | null
+  /** The bulk/scheduled job the rows were sent for. */
+  scheduledMessageId?: number | null
   from: Date | null
   /** Exclusive upper bound. */
   before: Date | null
@@ -28,17 +32,32 @@ export type LogRow = {
   read_at: Date | null
   scheduled_message_id: number | null
   created_at: Date
+  /** What the send said (null for rows older than issue 28 and for client reports). */
+  message_text: string | null
+  sent_at: Date | null
+  failed_at: Date | null
 }
 
-const COLS = 'id, instance_name, phone_number, message_type, status, error_message, wa_message_id, delivered_at, read_at, scheduled_message_id, created_at'
+const COLS = 'id, instance_name, phone_number, message_type, status, error_message, wa_message_id, delivered_at, read_at, scheduled_message_id, created_at, message_text, sent_at, failed_at'
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`)
+/** The characters people type in numbers that stored numbers may or may not carry. */
+const NUMBER_NOISE = '[\\s+().-]'
+const digitsOf = (s: string) => s.replace(new RegExp(NUMBER_NOISE, 'g'), '')
+
+function numberMatch(q: Queryable, raw: string) {
+  const bare = digitsOf(raw)
+  if (!bare || bare === raw) return q`and phone_number like ${`%${likeEscape(raw)}%`}`
+  return q`and (phone_number like ${`%${likeEscape(raw)}%`} or regexp_replace(phone_number, ${NUMBER_NOISE}, '', 'g') like ${`%${likeEscape(bare)}%`})`
+}
 
 function where(q: Queryable, userId: number, f: HistoryFilters) {
   return q`where user_id = ${userId}
     ${f.instance ? q`and instance_name = ${f.instance}` : q``}
     ${f.status ? q`and status = ${f.status}` : q``}
     ${f.type ? q`and message_type = ${f.type}` : q``}
-    ${f.number ? q`and phone_number like ${`%${likeEscape(f.number)}%`}` : q``}
+    ${f.number ? numberMatch(q, f.number) : q``}
+    ${f.text ? q`and message_text ilike ${`%${likeEscape(f.text)}%`}` : q``}
+    ${f.scheduledMessageId ? q`and scheduled_message_id = ${f.scheduledMessageId}` : q``}
     ${f.from ? q`and created_at >= ${f.from}` : q``}
     ${f.before ? q`and created_at < ${f.before}` : q``}`
 }
@@ -54,8 +73,19 @@ export async function listHistory(q: Queryable, userId: number, f: HistoryFilter
 /** Batches of rows, newest first, read through a server-side cursor. */
 export function exportCursor(q: Queryable, userId: number, f: HistoryFilters, batch = 500): AsyncIterable<LogRow[]> {
   return q<LogRow[]>`
-    select id, instance_name, phone_number, message_type, status, error_message, created_at
+    select id, instance_name, phone_number, message_type, status, error_message, created_at, message_text
     from taguato.message_logs ${where(q, userId, f)} order by created_at desc, id desc`.cursor(batch)
+}
+
+/**
+ * One row by id with its timeline fields: the caller's own, or anyone's when `anyUser` (admins). The
+ * owner is filtered here, so another user's id reads as absent (404), never as forbidden.
+ */
+export async function getLog(q: Queryable, id: number, userId: number, anyUser: boolean): Promise<(LogRow & { user_id: number }) | undefined> {
+  const [row] = await q<(LogRow & { user_id: number })[]>`
+    select ${q.unsafe(COLS)}, user_id from taguato.message_logs
+    where id = ${id} ${anyUser ? q`` : q`and user_id = ${userId}`}`
+  return row
 }
 
 export type ClientReport = {

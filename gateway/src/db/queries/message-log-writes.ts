@@ -12,6 +12,8 @@ export type MessageLogRow = {
   instance_name: string
   phone_number: string
   message_type: string
+  /** What the send said (services/message-log/message-text), already cut to the column's size. */
+  message_text?: string | null
   status: 'sent' | 'failed' | 'cancelled'
   error_message: string | null
   wa_message_id: string | null
@@ -28,7 +30,7 @@ const INT4 = 23
 
 /**
  * One INSERT of the whole batch as one array parameter per column (`unnest`ed back into rows) rather
- * than a VALUES list of 10 x N parameters. Why: the batch is built on the gateway's event loop, next to
+ * than a VALUES list of 11 x N parameters. Why: the batch is built on the gateway's event loop, next to
  * the sends; arrays cost the gateway 4-5 µs of CPU per row against 8-15 µs for single parameters
  * (100-row batches measured in isolation), and the statement text is the same for every batch size, so
  * it is prepared once. Rows go in the batch's order.
@@ -38,18 +40,21 @@ export function insertLogBatch(db: Queryable, rows: MessageLogRow[]): Promise<un
   const column = <K extends keyof MessageLogRow>(k: K) => rows.map((r) => r[k] ?? null)
   return db`
     insert into taguato.message_logs
-      (user_id, instance_name, phone_number, message_type, status, error_message, wa_message_id, scheduled_message_id, log_key, created_at)
-    select u, i, p, t, s, e, w, m, k, coalesce(c, now()) from unnest(
+      (user_id, instance_name, phone_number, message_type, message_text, status, error_message, wa_message_id, scheduled_message_id, log_key, created_at, sent_at, failed_at)
+    select u, i, p, t, x, s, e, w, m, k, coalesce(c, now()),
+      case when s = 'sent' then coalesce(c, now()) end, case when s = 'failed' then coalesce(c, now()) end
+    from unnest(
       ${db.array(column('user_id'), INT4)}::int[],
       ${db.array(column('instance_name'), TEXT)}::text[],
       ${db.array(column('phone_number'), TEXT)}::text[],
       ${db.array(column('message_type'), TEXT)}::text[],
+      ${db.array(column('message_text'), TEXT)}::text[],
       ${db.array(column('status'), TEXT)}::text[],
       ${db.array(column('error_message'), TEXT)}::text[],
       ${db.array(column('wa_message_id'), TEXT)}::text[],
       ${db.array(column('scheduled_message_id'), INT4)}::int[],
       ${db.array(column('log_key'), TEXT)}::uuid[],
-      ${db.array(column('created_at'), TEXT)}::timestamptz[]) with ordinality as x(u, i, p, t, s, e, w, m, k, c, n)
+      ${db.array(column('created_at'), TEXT)}::timestamptz[]) with ordinality as r(u, i, p, t, x, s, e, w, m, k, c, n)
     order by n
     on conflict do nothing`
 }

@@ -48,11 +48,14 @@ export async function priorLog(q: Queryable, messageId: number, phone: string): 
   return row
 }
 
-/** Claims a recipient: the id of the new 'sending' row, or null when another row already holds it. */
-export async function claimRecipient(q: Queryable, m: ScheduledRow, phone: string): Promise<number | null> {
+/**
+ * Claims a recipient: the id of the new 'sending' row (its created_at is the timeline's "queued"), or
+ * null when another row already holds it. `text` is History's message_text (already cut to size).
+ */
+export async function claimRecipient(q: Queryable, m: ScheduledRow, phone: string, text: string | null = null): Promise<number | null> {
   const [row] = await q<{ id: number }[]>`
-    insert into taguato.message_logs (user_id, instance_name, phone_number, message_type, status, scheduled_message_id)
-    values (${m.user_id}, ${m.instance_name}, ${phone}, ${m.message_type}, 'sending', ${m.id})
+    insert into taguato.message_logs (user_id, instance_name, phone_number, message_type, message_text, status, scheduled_message_id)
+    values (${m.user_id}, ${m.instance_name}, ${phone}, ${m.message_type}, ${text}, 'sending', ${m.id})
     on conflict (scheduled_message_id, phone_number) where scheduled_message_id is not null and status not in ('failed', 'unconfirmed') do nothing
     returning id`
   return row?.id ?? null
@@ -60,7 +63,8 @@ export async function claimRecipient(q: Queryable, m: ScheduledRow, phone: strin
 
 export async function recordSend(q: Queryable, logId: number, r: { ok: boolean; error: string | null; waMessageId: string | null }): Promise<void> {
   await q`
-    update taguato.message_logs set status = ${r.ok ? 'sent' : 'failed'}, error_message = ${r.error}, wa_message_id = ${r.waMessageId}
+    update taguato.message_logs set status = ${r.ok ? 'sent' : 'failed'}, error_message = ${r.error}, wa_message_id = ${r.waMessageId},
+      sent_at = ${r.ok ? q`now()` : q`null`}, failed_at = ${r.ok ? q`null` : q`now()`}
     where id = ${logId} and status = 'sending'`
 }
 
@@ -74,7 +78,7 @@ export const UNCONFIRMED_TEXT =
  */
 export async function settleOrphan(q: Queryable, logId: number, r: { sent: true; waMessageId: string | null } | { sent: false }): Promise<boolean> {
   const rows = r.sent
-    ? await q`update taguato.message_logs set status = 'sent', error_message = null, wa_message_id = ${r.waMessageId}
+    ? await q`update taguato.message_logs set status = 'sent', error_message = null, wa_message_id = ${r.waMessageId}, sent_at = now()
         where id = ${logId} and status = 'sending' returning id`
     : await q`update taguato.message_logs set status = 'unconfirmed', error_message = ${UNCONFIRMED_TEXT}
         where id = ${logId} and status = 'sending' returning id`

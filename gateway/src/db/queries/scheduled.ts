@@ -19,6 +19,8 @@ export type ScheduledRow = {
   updated_at: Date
   /** The operator's last "resend unconfirmed" (issue 31); only the worker reads it (not in the API's columns). */
   resend_requested_at?: Date | null
+  /** Each recipient's placeholder values (docs/templates.md); only the worker reads it (not in the API's columns). */
+  recipient_variables?: Record<string, Record<string, string>> | null
 }
 export type Progress = { total: number; sent: number; failed: number; unconfirmed: number; pending: number }
 
@@ -39,21 +41,31 @@ export async function findScheduled(q: Queryable, userId: number, id: number): P
   return row
 }
 
-export type NewScheduled = { instance: string; type: string; content: string; recipients: string[]; at: Date }
+/** `variables`: each recipient's placeholder values, null when the content has no placeholders. */
+export type NewScheduled = { instance: string; type: string; content: string; recipients: string[]; at: Date; variables?: Record<string, Record<string, string>> | null }
+
+const varsJson = (q: Queryable, m: NewScheduled) => (m.variables ? q.json(m.variables) : null)
 
 export async function insertScheduled(q: Queryable, userId: number, m: NewScheduled): Promise<ScheduledRow> {
   const [row] = await q<ScheduledRow[]>`
-    insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
-    values (${userId}, ${m.instance}, ${m.type}, ${m.content}, ${JSON.stringify(m.recipients)}, ${m.at})
+    insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at, recipient_variables)
+    values (${userId}, ${m.instance}, ${m.type}, ${m.content}, ${JSON.stringify(m.recipients)}, ${m.at}, ${varsJson(q, m)})
     returning ${q.unsafe(COLS)}`
   return row!
+}
+
+/** The recipients' placeholder values stored on an own message (an update keeps them for the recipients it keeps). */
+export async function storedVariables(q: Queryable, userId: number, id: number): Promise<Record<string, Record<string, string>> | null> {
+  const [row] = await q<{ v: Record<string, Record<string, string>> | null }[]>`
+    select recipient_variables as v from taguato.scheduled_messages where id = ${id} and user_id = ${userId}`
+  return row?.v ?? null
 }
 
 /** Updates a pending message only (the worker may have claimed it meanwhile: then undefined). */
 export async function updatePending(q: Queryable, userId: number, id: number, m: NewScheduled): Promise<ScheduledRow | undefined> {
   const [row] = await q<ScheduledRow[]>`
     update taguato.scheduled_messages set instance_name = ${m.instance}, message_type = ${m.type}, message_content = ${m.content},
-      recipients = ${JSON.stringify(m.recipients)}, scheduled_at = ${m.at}, updated_at = now()
+      recipients = ${JSON.stringify(m.recipients)}, scheduled_at = ${m.at}, recipient_variables = ${varsJson(q, m)}, updated_at = now()
     where id = ${id} and user_id = ${userId} and status = 'pending'
     returning ${q.unsafe(COLS)}`
   return row

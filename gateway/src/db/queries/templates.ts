@@ -24,6 +24,13 @@ export async function listTemplates(q: Queryable, userId: number, limit: number,
   return { rows, total: res[0]?.total ?? 0 }
 }
 
+/** One own template (render and templated sends read it). */
+export async function findTemplate(q: Queryable, userId: number, id: number): Promise<TemplateRow | undefined> {
+  const [row] = await q<TemplateRow[]>`
+    select id, name, content, created_at, updated_at from taguato.message_templates where id = ${id} and user_id = ${userId}`
+  return row
+}
+
 export async function createTemplate(q: Queryable, userId: number, name: string, content: string): Promise<TemplateRow> {
   const [row] = await q<TemplateRow[]>`
     insert into taguato.message_templates (user_id, name, content) values (${userId}, ${name}, ${content})

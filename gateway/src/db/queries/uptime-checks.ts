@@ -1,7 +1,7 @@
 /**
  * @module db/queries/uptime-checks
  * Writes of the uptime job and the aggregates the status page reads: per-service counts over the
- * 24 h / 7 d / 30 d / 90 d windows, per-UTC-day counts, hourly average latency over 24 h.
+ * 24 h / 7 d / 30 d / 90 d windows (with the first measurement, so a figure covers measured time only), per-UTC-day counts, hourly average latency over 24 h.
  */
 import type { Queryable } from '../client.js'
 
@@ -20,7 +20,7 @@ export async function lastStatuses(db: Queryable): Promise<Map<string, string>> 
   return new Map(rows.map((r) => [r.service_name, r.status]))
 }
 
-export type WindowCounts = { service_name: string } & Record<'ok_1' | 'n_1' | 'ok_7' | 'n_7' | 'ok_30' | 'n_30' | 'ok_90' | 'n_90', number>
+export type WindowCounts = { service_name: string; first_at: Date } & Record<'ok_1' | 'n_1' | 'ok_7' | 'n_7' | 'ok_30' | 'n_30' | 'ok_90' | 'n_90', number>
 
 export async function windowCounts(db: Queryable): Promise<WindowCounts[]> {
   return db<WindowCounts[]>`
@@ -32,7 +32,8 @@ export async function windowCounts(db: Queryable): Promise<WindowCounts[]> {
       count(*) filter (where ok and checked_at > now() - interval '30 days') as ok_30,
       count(*) filter (where checked_at > now() - interval '30 days') as n_30,
       count(*) filter (where ok) as ok_90,
-      count(*) as n_90
+      count(*) as n_90,
+      min(checked_at) as first_at
     from (select service_name, checked_at, status = 'operational' as ok from taguato.uptime_checks
           where checked_at > now() - interval '90 days') c
     group by service_name`

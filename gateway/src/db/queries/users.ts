@@ -187,16 +187,17 @@ export type UserFilter = { search?: string | undefined; role?: 'admin' | 'user' 
 /** Escapes LIKE wildcards so `search` is a plain substring (R2, docs/decisions.md#r2: `%`/`_` were wildcards). */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`)
 
-export async function listUsers(db: Queryable, f: UserFilter, limit: number, offset: number): Promise<{ rows: PublicUser[]; total: number }> {
+/** Admin list rows also say `locked_until` while a login lock holds (null otherwise), so the panel offers Unlock only then. */
+export async function listUsers(db: Queryable, f: UserFilter, limit: number, offset: number): Promise<{ rows: (PublicUser & { locked_until: Date | null })[]; total: number }> {
   const where = db`
     where true
     ${f.search ? db`and username ilike ${`%${likeEscape(f.search)}%`} escape '\\'` : db``}
     ${f.role ? db`and role = ${f.role}` : db``}
     ${f.active === undefined ? db`` : db`and is_active = ${f.active}`}`
   const [rows, [count]] = await Promise.all([
-    db<PublicUser[]>`
+    db<(PublicUser & { locked_until: Date | null })[]>`
       select id, username, role, max_instances, is_active, must_change_password, rate_limit, email, phone_number,
-             created_at, updated_at
+             created_at, updated_at, case when locked_until > now() then locked_until end as locked_until
       from taguato.users ${where} order by id asc limit ${limit} offset ${offset}`,
     db<{ n: number }[]>`select count(*) as n from taguato.users ${where}`,
   ])

@@ -1,6 +1,7 @@
 /**
  * @module routes/admin-users
- * /admin/users: create, list, read, update, delete, reset-password (R4, docs/decisions.md#r4). Admin only.
+ * /admin/users: create, list, read, update, delete, reset-password (R4, docs/decisions.md#r4), and a
+ * temporary password for users the emailed reset cannot reach. Admin only.
  */
 import type { Deps } from '../../deps.js'
 import type { Router } from '../../lib/route.js'
@@ -8,6 +9,7 @@ import { createUserRoute } from './create.js'
 import { deleteUserRoute } from './delete.js'
 import { readUserRoutes } from './read.js'
 import { resetPasswordRoute } from './reset-password.js'
+import { temporaryPasswordRoute } from './temporary-password.js'
 import { updateUserRoute } from './update.js'
 
 export function adminUserRoutes(r: Router, deps: Deps): void {
@@ -16,4 +18,5 @@ export function adminUserRoutes(r: Router, deps: Deps): void {
   updateUserRoute(r, deps)
   deleteUserRoute(r, deps)
   resetPasswordRoute(r, deps)
+  temporaryPasswordRoute(r, deps)
 }

@@ -2,11 +2,11 @@
  * @module routes/audit
  * GET /admin/audit (R4, docs/decisions.md#r4): exact filters and a date range, newest first. A date that does
  * not parse is a 400 (the reference silently answered an empty list). A date-only `date_to`
- * includes that whole day.
+ * includes that whole day. GET /admin/audit/facets lists the values the panel's filter menus offer.
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
-import { listAudit } from '../../db/queries/audit-log.js'
+import { auditFacets, listAudit } from '../../db/queries/audit-log.js'
 import { ApiError } from '../../errors/api-error.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
@@ -41,6 +41,12 @@ export function parseAuditDate(raw: string): { at: Date; dateOnly: boolean } | n
 const text = (s: string | undefined) => (s === undefined || s === '' ? undefined : s.replace(/\0/g, ''))
 
 export function auditRoutes(r: Router, deps: Deps): void {
+  register(
+    r,
+    { method: 'GET', path: '/admin/audit/facets', access: 'admin', summary: 'Actions, usernames and resource types present in the audit log (for filter menus)', tags: ['admin', 'audit'], response: { status: 200, description: '{actions, usernames, resource_types}' } },
+    async (c) => c.json(await auditFacets(deps.sql)),
+  )
+
   register(
     r,
     { method: 'GET', path: '/admin/audit', access: 'admin', summary: 'Audit log, newest first', tags: ['admin', 'audit'], query: AuditQuery, response: { status: 200, description: '{logs, total, page, limit, pages}' } },

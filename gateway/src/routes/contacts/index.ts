@@ -29,7 +29,7 @@ export function contactRoutes(r: Router, deps: Deps): void {
   })
 
   register(r, { method: 'GET', path: '/api/contacts/:id', access: 'session', summary: 'A list with its items (all, or one page with ?page=&limit=)', tags,
-    response: { status: 200, description: '{list:{id,name,created_at,updated_at,items:[{id,phone_number,label,created_at}]}, total, page, limit, pages}' } }, async (c) => {
+    response: { status: 200, description: '{list:{id,name,created_at,updated_at,items:[{id,phone_number,label,fields,created_at}]}, total, page, limit, pages} (fields: the extra CSV columns, docs/templates.md)' } }, async (c) => {
     const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))
     if (!list) throw new ApiError(404, LIST_NOT_FOUND)
     const q = c.req.query()

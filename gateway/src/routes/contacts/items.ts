@@ -14,7 +14,7 @@ const tags = ['contacts']
 
 export function contactItemRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'POST', path: '/api/contacts/:id/items', access: 'session', summary: 'Add items: {items:[{phone_number,label?}]} or one {phone_number,label?}', tags, body: AddItemsBody,
-    response: { status: 201, description: '{items:[{id,phone_number,label,created_at}]}' } }, async (c) => {
+    response: { status: 201, description: '{items:[{id,phone_number,label,fields,created_at}]}' } }, async (c) => {
     const list = await findList(deps.sql, c.get('user').id, parseId(c.req.param('id'), LIST_NOT_FOUND))
     if (!list) throw new ApiError(404, LIST_NOT_FOUND)
     const items = await parseBody(c, AddItemsBody)

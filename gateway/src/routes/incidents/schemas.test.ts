@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { ruleError } from '../../lib/rules.js'
+import { AT_LEAST_ONE_SERVICE } from '../../services/status/inputs.js'
 import { AddUpdateBody, CreateIncidentBody, UpdateIncidentBody } from './schemas.js'
 
 const TITLE_SEVERITY = 'title and severity are required'
@@ -24,10 +25,13 @@ describe('CreateIncidentBody', () => {
     [{ title: 'x'.repeat(256), severity: 'minor', message: 'm' }, 'title must be at most 255 characters'],
     [{ title: 'x', severity: 'minor', message: 'm', service_ids: '1' }, 'service_ids must be an array of service ids'],
     [{ title: 'x', severity: 'minor', message: 'm', service_ids: [0] }, 'service_ids must be an array of service ids'],
+    [{ title: 'x', severity: 'minor', message: 'm' }, AT_LEAST_ONE_SERVICE],
+    [{ title: 'x', severity: 'minor', message: 'm', service_ids: null }, AT_LEAST_ONE_SERVICE],
+    [{ title: 'x', severity: 'minor', message: 'm', service_ids: [] }, AT_LEAST_ONE_SERVICE],
   ])('%j -> %s', (body, message) => expect(ruleError(CreateIncidentBody, body)).toBe(message))
 
   it('defaults status to investigating', () => {
-    expect(v.parse(CreateIncidentBody, { title: 't', severity: 'major', message: 'm' })).toEqual({ title: 't', severity: 'major', status: 'investigating', message: 'm' })
+    expect(v.parse(CreateIncidentBody, { title: 't', severity: 'major', message: 'm', service_ids: [2] })).toEqual({ title: 't', severity: 'major', status: 'investigating', message: 'm', service_ids: [2] })
   })
 })
 
@@ -37,6 +41,7 @@ describe('UpdateIncidentBody / AddUpdateBody', () => {
     [UpdateIncidentBody, { severity: 'meh' }, SEVERITY],
     [UpdateIncidentBody, { title: '' }, TITLE_SEVERITY],
     [UpdateIncidentBody, { service_ids: [4] }, null],
+    [UpdateIncidentBody, { service_ids: [] }, AT_LEAST_ONE_SERVICE],
     [AddUpdateBody, { status: 'identified' }, 'status and message are required'],
     [AddUpdateBody, { message: 'x' }, 'status and message are required'],
     [AddUpdateBody, { status: '', message: 'x' }, 'status and message are required'],

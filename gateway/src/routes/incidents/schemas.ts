@@ -2,13 +2,14 @@
  * @module routes/incidents/schemas
  * Bodies of /admin/incidents (R7, docs/decisions.md#r7). Each body is the schema the handler validates with
  * (`parseBody`) and the one GET /api/openapi.json shows: `fields` checks the keys in the reference's
- * order with its messages. `service_ids` must also name existing services (a database check the route
- * makes after the schema).
+ * order with its messages. `service_ids` is required and non-empty on create (a fix: the reference
+ * accepted an incident on nothing, and the banner then named an outage no service showed); it must
+ * also name existing services (a database check the route makes after the schema).
  */
 import * as v from 'valibot'
 import { fields } from '../../lib/body-schema.js'
 import { enumRule } from '../../lib/rules.js'
-import { requiredText, ServiceIdsRule } from '../../services/status/inputs.js'
+import { AT_LEAST_ONE_SERVICE, RequiredServiceIdsRule, requiredText, ServiceIdsRule } from '../../services/status/inputs.js'
 
 export const SEVERITIES = ['minor', 'major', 'critical'] as const
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const
@@ -24,14 +25,15 @@ const requiredEnum = <const T extends readonly string[]>(missing: string, name: 
 const TITLE_SEVERITY = 'title and severity are required'
 const TitleRule = requiredText(TITLE_SEVERITY, 'title', 255)
 const SeverityRule = requiredEnum(TITLE_SEVERITY, 'severity', SEVERITIES)
-const ServiceIds = v.optional(ServiceIdsRule)
+/** Replacing the links: the list may not become empty (an incident always names a service). */
+const ServiceIds = v.optional(v.pipe(ServiceIdsRule, v.minLength(1, AT_LEAST_ONE_SERVICE)))
 
 export const CreateIncidentBody = fields({
   title: TitleRule,
   severity: SeverityRule,
   status: v.optional(enumRule('status', INCIDENT_STATUSES), 'investigating'),
   message: requiredText('message is required (initial update)', 'message', 10_000),
-  service_ids: ServiceIds,
+  service_ids: RequiredServiceIdsRule,
 })
 
 /** Every field optional; at least one must be given ("No fields to update", checked by the route). */

@@ -6,13 +6,15 @@
  *    webhooks of that instance that want the event;
  *  - POST /internal/upstream-events/:token     the upstream's global webhook -> delivery statuses.
  * Both also store inbound messages (messages.upsert from contacts; the one delivered by both is kept
- * once), and answer 200 at once and do the work in the background.
+ * once), publish the panel's live events (instance state, QR codes, message statuses:
+ * services/live-events), and answer 200 at once and do the work in the background.
  */
 import type { Deps } from '../../deps.js'
 import { deliveryTargets } from '../../db/queries/webhooks.js'
 import { ApiError } from '../../errors/api-error.js'
 import { register, type Router } from '../../lib/route.js'
 import { InboundRecorder } from '../../services/inbound/index.js'
+import { liveChannel, liveEventFrom, publishLive } from '../../services/live-events/index.js'
 import { DeliveryStatus } from '../../services/webhooks/delivery-status.js'
 import { eventConfigName, wants } from '../../services/webhooks/events.js'
 import { WebhookForwarder } from '../../services/webhooks/forwarder.js'
@@ -31,7 +33,15 @@ function parseEnvelope(text: string): Record<string, unknown> | null {
 
 export function internalRoutes(r: Router, deps: Deps): void {
   const key = deps.config.AUTHENTICATION_API_KEY
-  const statuses = new DeliveryStatus(deps.sql, deps.log)
+  const channel = liveChannel(deps.config.DATABASE_URL)
+  const statuses = new DeliveryStatus(deps.sql, deps.log, (row, u) =>
+    publishLive(deps.redis, channel, { type: 'message.status', instance: row.instance_name, id: row.id, waMessageId: u.waMessageId, status: u.status, error: u.error ?? null }, row.user_id),
+  )
+  // An event may reach both receivers (an instance webhook and the global one): the panel's state model is idempotent.
+  const live = (instance: string, envelope: Record<string, unknown>) => {
+    const event = liveEventFrom(instance, envelope)
+    if (event) publishLive(deps.redis, channel, event)
+  }
   const inbound = new InboundRecorder(deps.sql, deps.log)
   const forwarder = new WebhookForwarder(deps.sql, deps.log, {
     attempts: deps.config.WEBHOOK_FORWARD_ATTEMPTS,
@@ -58,6 +68,7 @@ export function internalRoutes(r: Router, deps: Deps): void {
     if (envelope) {
       statuses.handle(envelope)
       inbound.handle(instance, envelope)
+      live(instance, envelope)
       void forward(instance, envelope).catch((err: Error) => deps.log.error({ instance, err: err.message }, 'webhook forward failed'))
     }
     return c.json({ ok: true })
@@ -69,7 +80,10 @@ export function internalRoutes(r: Router, deps: Deps): void {
     const envelope = parseEnvelope(await c.req.text())
     if (envelope) {
       statuses.handle(envelope)
-      if (typeof envelope.instance === 'string') inbound.handle(envelope.instance, envelope)
+      if (typeof envelope.instance === 'string') {
+        inbound.handle(envelope.instance, envelope)
+        live(envelope.instance, envelope)
+      }
     }
     return c.json({ ok: true })
   })

@@ -2,8 +2,11 @@
  * @module routes/messages/filters
  * History filters from the query string, shared by the list and the export. A bad date is a 400 with a
  * clear message (the reference silently returned nothing); a bare date_to includes that whole day.
+ * History's own searches (number, text, job) are validated by `HistorySearch`.
  */
+import * as v from 'valibot'
 import { ApiError } from '../../errors/api-error.js'
+import { validate } from '../../lib/body.js'
 import type { HistoryFilters } from '../../db/queries/message-history.js'
 import { boundAfter } from '../../lib/timestamp-range.js'
 import { parseIsoDateTime } from '../../services/scheduled/validate.js'
@@ -28,12 +31,28 @@ export function parseDateRange(q: { date_from?: string | undefined; date_to?: st
   }
 }
 
+/**
+ * The searches History added (issue 28), validated: `phone_number` (or the older `number`) is a partial
+ * number, `q` a case-insensitive substring of the message text, `scheduled_message_id` the bulk or
+ * scheduled job the messages were sent for. Other keys are the reference's, read as before.
+ */
+export const HistorySearch = v.object({
+  number: v.optional(v.pipe(v.string(), v.maxLength(128, 'number must be at most 128 characters'))),
+  phone_number: v.optional(v.pipe(v.string(), v.maxLength(128, 'phone_number must be at most 128 characters'))),
+  q: v.optional(v.pipe(v.string(), v.maxLength(200, 'q must be at most 200 characters'))),
+  scheduled_message_id: v.optional(v.pipe(v.string(), v.regex(/^\s*\d{0,9}\s*$/, 'scheduled_message_id must be a positive integer'))),
+})
+
 export function parseHistoryFilters(q: Record<string, string | undefined>): HistoryFilters {
+  const s = validate(HistorySearch, q)
+  const job = s.scheduled_message_id?.trim()
   return {
     instance: q.instance_name || null,
     status: q.status || null,
     type: q.message_type || null,
-    number: q.number?.trim() || null,
+    number: s.phone_number?.trim() || s.number?.trim() || null,
+    text: s.q?.trim() || null,
+    scheduledMessageId: job ? Number(job) : null,
     ...parseDateRange(q),
   }
 }

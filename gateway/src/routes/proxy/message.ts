@@ -25,6 +25,7 @@ import type { AppEnv, AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { formFields } from '../../services/message-log/form-fields.js'
 import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
+import { messageTextFor } from '../../services/message-log/message-text.js'
 import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
 import { readRawBody } from '../../lib/raw-body.js'
 import { assertJsonText } from '../../lib/text.js'
@@ -96,6 +97,7 @@ function logSend(
     instance_name: instance,
     phone_number: recipientFor(action, body),
     message_type: messageTypeFor(action, body),
+    message_text: messageTextFor(action, body),
     status,
     error_message: error,
     wa_message_id: waId,

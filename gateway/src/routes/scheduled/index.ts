@@ -7,16 +7,20 @@
  * `POST /:id/resend-unconfirmed` (issue 31): the owner's one action to send again the recipients whose
  * outcome is unknown (`unconfirmed`: the worker stopped mid-send and the upstream could not tell).
  * Bodies: ./schemas.ts, validated in two steps around the instance check (the reference's order).
+ * Templated sends (docs/templates.md): `template_id`, `contact_list_id`, `variables` and `{number, variables}`
+ * recipients are read first (services/templates/send-variables.ts); a placeholder without a value for some
+ * recipient is refused here, the worker fills each recipient's text.
  */
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../env.js'
-import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, requestResend, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
+import { cancelScheduled, findScheduled, insertScheduled, listScheduled, progressFor, requestResend, storedVariables, updatePending, type ScheduledRow } from '../../db/queries/scheduled.js'
 import { ApiError } from '../../errors/api-error.js'
 import { parseId, readJsonObject, validate } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
 import { checkContentForType, MessageTypeRule } from '../../services/scheduled/validate.js'
+import { expandTemplating, recipientVariables } from '../../services/templates/send-variables.js'
 import { nudgeScheduled } from '../../workers/scheduled-messages.js'
 import { CreateScheduledBody, CreateScheduledTarget, UpdateScheduledBody, UpdateScheduledTarget } from './schemas.js'
 
@@ -71,22 +75,26 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'POST', path: '/api/scheduled', access: 'session', summary: 'Schedule a message (scheduled_at "now" or a past time = bulk send now)', tags, body: CreateScheduledBody,
     response: { status: 201, description: '{message:{...}}' } }, async (c) => {
-    const body = await readJsonObject(c)
+    const tpl = await expandTemplating(deps.sql, c.get('user').id, await readJsonObject(c))
+    const body = tpl.body
     await mayUse(c, validate(CreateScheduledTarget, body).instance_name)
     const { instance_name, message_type: type, message_content: content, recipients, scheduled_at: at } = validate(CreateScheduledBody, body)
-    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: instance_name, type, content, recipients, at })
+    const variables = recipientVariables(type, content, recipients, tpl)
+    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: instance_name, type, content, recipients, at, variables })
     afterSave(row)
     return c.json({ message: (await present(deps, [row]))[0] }, 201)
   })
 
   register(r, { method: 'PUT', path: '/api/scheduled/:id', access: 'session', summary: 'Update a pending message (same rules as create)', tags, body: UpdateScheduledBody,
     response: { status: 200, description: '{message:{...}}' } }, async (c) => {
-    const body = await readJsonObject(c)
+    const raw = await readJsonObject(c)
     const cur = await findScheduled(deps.sql, c.get('user').id, parseId(c.req.param('id'), NOT_FOUND))
     if (!cur) throw new ApiError(404, NOT_FOUND)
     if (cur.status !== 'pending') throw new ApiError(400, 'Only pending messages can be updated')
-    const keys = ['instance_name', 'message_type', 'message_content', 'recipients', 'scheduled_at'] as const
-    if (!keys.some((k) => body[k] !== undefined)) throw new ApiError(400, 'No fields to update')
+    const keys = ['instance_name', 'message_type', 'message_content', 'recipients', 'scheduled_at', 'template_id', 'contact_list_id', 'variables'] as const
+    if (!keys.some((k) => raw[k] !== undefined)) throw new ApiError(400, 'No fields to update')
+    const tpl = await expandTemplating(deps.sql, c.get('user').id, raw)
+    const body = tpl.body
     await mayUse(c, validate(UpdateScheduledTarget, body).instance_name ?? cur.instance_name)
     const f = validate(UpdateScheduledBody, body)
     const instance = f.instance_name ?? cur.instance_name
@@ -96,7 +104,8 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
     // Either may be the stored one, so the pair is checked here rather than by the schema.
     const type = f.message_type ?? validate(MessageTypeRule, cur.message_type)
     checkContentForType(type, content)
-    const row = await updatePending(deps.sql, c.get('user').id, cur.id, { instance, type, content, recipients, at })
+    const variables = recipientVariables(type, content, recipients, tpl, await storedVariables(deps.sql, c.get('user').id, cur.id))
+    const row = await updatePending(deps.sql, c.get('user').id, cur.id, { instance, type, content, recipients, at, variables })
     if (!row) throw new ApiError(400, 'Only pending messages can be updated')
     afterSave(row)
     return c.json({ message: (await present(deps, [row]))[0] })

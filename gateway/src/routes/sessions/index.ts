@@ -2,6 +2,7 @@
  * @module routes/sessions
  * /api/sessions (own) and /admin/sessions (all, paginated) of R4 (docs/decisions.md#r4), with R4/R4 fixed:
  * only live sessions are listed and a revocation applies on the very next request (session store).
+ * Each row also says `device` ("Chrome on Linux", lib/user-agent) beside the raw `user_agent`.
  */
 import * as v from 'valibot'
 import type { Deps } from '../../deps.js'
@@ -10,6 +11,7 @@ import { ApiError } from '../../errors/api-error.js'
 import { parseId } from '../../lib/body.js'
 import { pageEnvelope, parsePage } from '../../lib/pagination.js'
 import { register, type Router } from '../../lib/route.js'
+import { describeUserAgent } from '../../lib/user-agent.js'
 
 const NOT_FOUND = 'Session not found'
 
@@ -22,7 +24,7 @@ export function sessionRoutes(r: Router, deps: Deps): void {
     async (c) => {
       const me = c.get('user')
       const rows = await listOwnSessions(deps.sql, me.id)
-      return c.json({ sessions: rows.map(({ token_hash, ...s }) => ({ ...s, current: token_hash === me.token_hash })) })
+      return c.json({ sessions: rows.map(({ token_hash, ...s }) => ({ ...s, device: describeUserAgent(s.user_agent), current: token_hash === me.token_hash })) })
     },
   )
 
@@ -49,7 +51,7 @@ export function sessionRoutes(r: Router, deps: Deps): void {
       }
       const page = parsePage(q)
       const { rows, total } = await listActiveSessions(deps.sql, userId, page.limit, page.offset)
-      return c.json(pageEnvelope('sessions', rows, total, page))
+      return c.json(pageEnvelope('sessions', rows.map((s) => ({ ...s, device: describeUserAgent(s.user_agent) })), total, page))
     },
   )
 

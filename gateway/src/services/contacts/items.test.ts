@@ -22,10 +22,15 @@ describe('parseImportCsv', () => {
         { row: 6, phone_number: '595981000009', label: '=cmd' },
       ],
       rejected: [
-        { row: 3, phone_number: '+5959', error: 'Phone number must contain only digits' },
+        { row: 3, phone_number: '+5959', error: 'Phone number must be between 8 and 20 digits' },
         { row: 4, phone_number: '', error: 'Phone number is required' },
       ],
     })
+  })
+  it('keeps the other columns as fields (placeholder keys, lower-cased)', () => {
+    expect(parseImportCsv('Name,phone,label,Ciudad,bad col\nAna,595981000001,x, Asunción ,z\n').accepted).toEqual([
+      { row: 2, phone_number: '595981000001', label: 'x', fields: { name: 'Ana', ciudad: 'Asunción' } },
+    ])
   })
   it('accepts a phone-only file', () => {
     expect(parseImportCsv('phone_number\r\n595981000001\r\n').accepted).toEqual([{ row: 2, phone_number: '595981000001', label: '' }])

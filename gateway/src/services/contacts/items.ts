@@ -9,6 +9,7 @@ import { ApiError } from '../../errors/api-error.js'
 import { CsvSyntaxError, parseCsv } from '../../lib/csv.js'
 import { PhoneRule, ruleError } from '../../lib/rules.js'
 import type { NewItem } from '../../db/queries/contacts.js'
+import { normalizePhone } from './phone-import.js'
 
 export const MAX_ITEMS = 10_000
 
@@ -54,11 +55,16 @@ export const ITEM_DOC = {
   required: ['phone_number'],
 }
 
-export type ImportRow = { row: number; phone_number: string; label: string }
+/** A CSV column kept as a contact field: a placeholder key (services/templates/placeholders). */
+const FIELD_NAME = /^[a-z0-9_-]{1,64}$/
+
+export type ImportRow = { row: number; phone_number: string; label: string; fields?: Record<string, string> }
 export type RejectedRow = { row: number; phone_number: string; error: string }
 
 /**
- * A CSV with a header row naming `phone_number` (alias `phone`) and optionally `label`, any order.
+ * A CSV with a header row naming `phone_number` (alias `phone`; numbers normalised, see ./phone-import.ts)
+ * and optionally `label`, any order; other
+ * columns named like placeholder keys are kept as the contact's `fields`.
  * Returns the rows to insert and the rejected ones with their line number; throws 400 when the file as
  * a whole is unusable.
  */
@@ -75,17 +81,21 @@ export function parseImportCsv(text: string): { accepted: ImportRow[]; rejected:
   const names = (header?.fields ?? []).map((f) => f.trim().toLowerCase())
   const pi = names.findIndex((n) => n === 'phone_number' || n === 'phone')
   const li = names.indexOf('label')
+  // The other columns are the contact's fields, which fill `{{ column }}` placeholders (docs/templates.md).
+  const extra = names.flatMap((n, i) => (i !== pi && i !== li && FIELD_NAME.test(n) ? [[n, i] as const] : []))
   if (pi < 0) throw new ApiError(400, 'CSV header must include phone_number')
   if (data.length === 0) throw new ApiError(400, 'CSV has no data rows')
   if (data.length > MAX_ITEMS) throw new ApiError(400, `CSV has more than ${MAX_ITEMS} rows`)
   const accepted: ImportRow[] = []
   const rejected: RejectedRow[] = []
   for (const rec of data) {
-    const phone = (rec.fields[pi] ?? '').trim()
+    const raw = (rec.fields[pi] ?? '').trim()
+    const phone = normalizePhone(raw)
     const label = li >= 0 ? (rec.fields[li] ?? '').trim() : ''
     const err = phone === '' ? 'Phone number is required' : itemError(phone, label)
-    if (err) rejected.push({ row: rec.line, phone_number: phone, error: err })
-    else accepted.push({ row: rec.line, phone_number: phone, label })
+    if (err) rejected.push({ row: rec.line, phone_number: raw, error: err })
+    else if (extra.length === 0) accepted.push({ row: rec.line, phone_number: phone, label })
+    else accepted.push({ row: rec.line, phone_number: phone, label, fields: Object.fromEntries(extra.map(([n, i]) => [n, (rec.fields[i] ?? '').trim().slice(0, 1000)])) })
   }
   return { accepted, rejected }
 }

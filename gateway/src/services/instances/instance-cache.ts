@@ -6,11 +6,15 @@
  * subscriber connection; the short TTL only bounds staleness when a broadcast is missed (Redis down).
  * Tradeoff: while Redis is unreachable, another replica may honour a revoked grant for up to `ttlMs`.
  * After the subscriber reconnects the whole cache is dropped, since messages may have been missed.
+ * While PostgreSQL is unreachable an expired entry is still answered (issue 31: warm sends keep working
+ * during a database outage): nothing can change ownership then, since every change is a database write,
+ * and an invalidated entry is gone, not expired, so it is never served this way.
  */
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
 import { instanceAccessRow } from '../../db/queries/instances.js'
+import { isDatabaseUnavailable } from '../../../../common/src/db/pg-resilience.js'
 
 export type InstanceEntry = { owner: number | null; grantees: ReadonlySet<number>; channel: string } | null
 
@@ -53,6 +57,10 @@ export class InstanceCache {
           this.entries.set(name, { value, at: Date.now() })
         }
         return value
+      }, (err: unknown) => {
+        const stale = this.entries.get(name)
+        if (stale && isDatabaseUnavailable(err)) return stale.value
+        throw err
       }).finally(() => this.loading.delete(name))
       this.loading.set(name, p)
     }

@@ -63,6 +63,8 @@ const BufferedRow = v.object({
   instance_name: v.string(),
   phone_number: v.string(),
   message_type: v.string(),
+  // Absent in rows buffered before issue 28.
+  message_text: v.optional(v.nullable(v.string())),
   status: v.picklist(['sent', 'failed', 'cancelled']),
   error_message: v.nullable(v.string()),
   wa_message_id: v.nullable(v.string()),

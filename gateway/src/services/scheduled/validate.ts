@@ -71,7 +71,15 @@ export const RecipientsRule = v.pipe(
   v.array(v.unknown(), RECIPIENTS),
   v.minLength(1, RECIPIENTS),
   v.maxLength(MAX_RECIPIENTS, `Maximum ${MAX_RECIPIENTS} recipients allowed`),
-  v.metadata({ items: { type: ['string', 'number'], description: 'Phone number: 8-20 digits (spaces ignored), or a group JID (120363000000000000@g.us)' } }),
+  v.metadata({
+    items: {
+      description: 'Phone number: 8-20 digits (spaces ignored), or a group JID (120363000000000000@g.us); or {number, variables} (docs/templates.md)',
+      anyOf: [
+        { type: ['string', 'number'] },
+        { type: 'object', properties: { number: { type: ['string', 'number'] }, variables: { type: 'object', additionalProperties: { type: ['string', 'number'] } } }, required: ['number'] },
+      ],
+    },
+  }),
   v.array(RecipientRule),
 )
 

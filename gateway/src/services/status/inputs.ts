@@ -11,7 +11,16 @@ import { validate } from '../../lib/body.js'
 import { storable } from '../../lib/timestamp-range.js'
 
 const IDS_MESSAGE = 'service_ids must be an array of service ids'
-export const ServiceIdsRule = v.array(v.pipe(v.number(IDS_MESSAGE), v.integer(IDS_MESSAGE), v.minValue(1, IDS_MESSAGE), v.maxValue(2_147_483_647, IDS_MESSAGE)), IDS_MESSAGE)
+const ServiceIdRule = v.pipe(v.number(IDS_MESSAGE), v.integer(IDS_MESSAGE), v.minValue(1, IDS_MESSAGE), v.maxValue(2_147_483_647, IDS_MESSAGE))
+export const ServiceIdsRule = v.array(ServiceIdRule, IDS_MESSAGE)
+
+/** An incident names what it affects: without a service the page's banner could not say what is down. */
+export const AT_LEAST_ONE_SERVICE = 'service_ids must name at least one affected service (see GET /admin/incidents/services)'
+/** Required and non-empty (absent, null and [] answer AT_LEAST_ONE_SERVICE; a wrong type the usual message). */
+export const RequiredServiceIdsRule = v.pipe(
+  v.array(ServiceIdRule, (issue) => (issue.input === undefined || issue.input === null ? AT_LEAST_ONE_SERVICE : IDS_MESSAGE)),
+  v.minLength(1, AT_LEAST_ONE_SERVICE),
+)
 
 /** undefined when absent; otherwise the ids, every one an existing service (400 otherwise). */
 export async function readServiceIds(db: Queryable, value: unknown): Promise<number[] | undefined> {

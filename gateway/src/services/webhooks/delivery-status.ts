@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
-import { applyLogStatus, logExists } from '../../db/queries/delivery-status.js'
+import { applyLogStatusRows, logExists, type MovedLog } from '../../db/queries/delivery-status.js'
 import { eventConfigName } from './events.js'
 
 export type LogStatus = 'sent' | 'delivered' | 'read' | 'failed'
@@ -44,17 +44,23 @@ export function failureReason(v: unknown): string | null {
   return text ? text.replace(/\0/g, '').slice(0, 1000) : null
 }
 
+/** Told about every row an update moved (the live stream publishes it). */
+export type OnMoved = (row: MovedLog, u: StatusUpdate) => void
+
 export class DeliveryStatus {
   private pending = 0
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
+    private readonly onMoved?: OnMoved,
   ) {}
 
   /** Applies an update; returns the rows changed. */
-  apply(u: StatusUpdate): Promise<number> {
-    return applyLogStatus(this.db, u.waMessageId, u.status, u.error ?? null)
+  async apply(u: StatusUpdate): Promise<number> {
+    const rows = await applyLogStatusRows(this.db, u.waMessageId, u.status, u.error ?? null)
+    if (this.onMoved) for (const row of rows) this.onMoved(row, u)
+    return rows.length
   }
 
   /** Fire and forget from a receiver: apply now, or later if the row is not there yet. */
