@@ -5,7 +5,9 @@
  *   sandbox scan flips it to Connected without a reload and without a poll (no list or state request
  *   between the scan and the flip: the change was pushed);
  * - the connect window ends with "Linked as +<number>" after the scan;
- * - the pairing-code tab restarts a running QR attempt with the number instead of refusing.
+ * - the pairing-code tab restarts a running QR attempt with the number instead of refusing;
+ * - an instance created, then deleted through the API appears on and leaves the Instances screen, and a
+ *   logout through the API flips its card and disables the single send, all without a reload.
  * Screenshots go to test-artifacts/screenshots/live-state-*-{1366,390}.png. Skipped without chromium.
  */
 import crypto from 'node:crypto'
@@ -114,6 +116,45 @@ describe.skipIf(!HAS_CHROMIUM)('panel: live instance state', () => {
       await expect.poll(() => page.getByTestId('connect-modal').count()).toBe(0)
     })
   }
+
+  it('an instance created, then deleted through the API appears on and leaves the Instances screen without reload', async () => {
+    await page.setViewportSize({ width: 1366, height: 860 })
+    await go(page, '/instances')
+    await page.getByTestId('create-instance-form').waitFor()
+    await expect.poll(() => streamsOpened, { timeout: 10_000 }).toBeGreaterThan(0)
+    await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 2))
+    const name = `live-api-${tag}`
+    const t = await token()
+    expect((await api('POST', '/instance/create', t, { instanceName: name, integration: 'WHATSAPP-BAILEYS' })).status).toBe(201)
+    const card = page.getByTestId(`instance-${name}`)
+    await card.waitFor({ timeout: 8_000 })
+    await shot('card-api-created', 1366)
+    expect((await api('DELETE', `/instance/delete/${name}`, t)).status).toBe(200)
+    await expect.poll(() => card.count(), { timeout: 8_000 }).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(2)
+  })
+
+  it('a logout through the API flips the card and disables the single send without reload', async () => {
+    await page.setViewportSize({ width: 1366, height: 860 })
+    const name = `live-out-${tag}`
+    await apiInstance(name)
+    await scan(name)
+    await go(page, '/instances')
+    const card = page.getByTestId(`instance-${name}`)
+    await card.locator('.badge', { hasText: 'Connected' }).waitFor({ timeout: 10_000 })
+    await go(page, '/messages')
+    await page.getByTestId('instance-picker').selectOption(name)
+    const send = page.getByTestId('send-single')
+    await expect.poll(() => send.isEnabled(), { timeout: 8_000 }).toBe(true)
+    await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 3))
+    expect((await api('DELETE', `/instance/logout/${name}`, await token())).status).toBe(200)
+    await expect.poll(() => send.isDisabled(), { timeout: 8_000 }).toBe(true)
+    expect(await page.getByTestId('instance-picker').inputValue()).toBe(name)
+    await shot('send-after-logout', 1366)
+    await go(page, '/instances')
+    await card.locator('.badge', { hasText: 'Disconnected' }).waitFor({ timeout: 8_000 })
+    expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(3)
+  })
 
   it('the pairing tab restarts a running QR attempt, and its number field is checked', async () => {
     await page.setViewportSize({ width: 1366, height: 860 })

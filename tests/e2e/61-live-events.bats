@@ -2,14 +2,15 @@
 # The panel's live stream (GET /api/events, Server-Sent Events): opened with a one-time ticket from
 # POST /api/events/ticket, never with the session token in the URL; a sandbox scan that links an
 # instance reaches its owner's stream (on this gateway and on another replica, through Redis) as an
-# instance.state event, and never a stranger's.
+# instance.state event, and never a stranger's; so do a create, a logout and a delete through the API
+# (instance.created, instance.state close, instance.deleted).
 load helpers
 
 setup_file() {
   export PW=Passw0rd_Ok
   export OWNER STRANGER T_OWNER T_STRANGER INST
   OWNER=$(unique live) STRANGER=$(unique live2)
-  create_user "$OWNER" "$PW" >/dev/null && create_user "$STRANGER" "$PW" >/dev/null
+  create_user "$OWNER" "$PW" '{"max_instances":3}' >/dev/null && create_user "$STRANGER" "$PW" >/dev/null
   T_OWNER=$(login "$OWNER" "$PW") && T_STRANGER=$(login "$STRANGER" "$PW")
   INST=$(unique livei)
   api POST /instance/create "{\"instanceName\":\"$INST\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T_OWNER"
@@ -84,6 +85,30 @@ wait_for() {
   wait_for "$other" "\"instance\":\"$INST\",\"state\":\"open\""
   sleep 0.5
   run grep -c "$INST" "$str"
+  assert_output 0
+}
+
+@test "a create, a logout and a delete through the API reach the owner's stream, not a stranger's" {
+  own="$BATS_TEST_TMPDIR/owner-list" str="$BATS_TEST_TMPDIR/stranger-list"
+  stream "$own" "$(ticket "$T_OWNER")"
+  stream "$str" "$(ticket "$T_STRANGER")"
+  for f in "$own" "$str"; do wait_for "$f" '^event: ready'; done
+  sleep 0.5
+  name=$(unique livec)
+  api POST /instance/create "{\"instanceName\":\"$name\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$T_OWNER"
+  assert_equal "$code" 201
+  wait_for "$own" "^data: \\{\"type\":\"instance.created\",\"instance\":\"$name\"\\}"
+  api GET "/instance/connect/$name" "" "$T_OWNER"
+  upstream_api POST "/sandbox/instances/$name/scan"
+  wait_for "$own" "\"instance\":\"$name\",\"state\":\"open\""
+  api DELETE "/instance/logout/$name" "" "$T_OWNER"
+  assert_equal "$code" 200
+  wait_for "$own" "^data: \\{\"type\":\"instance.state\",\"instance\":\"$name\",\"state\":\"close\""
+  api DELETE "/instance/delete/$name" "" "$T_OWNER"
+  assert_equal "$code" 200
+  wait_for "$own" "^data: \\{\"type\":\"instance.deleted\",\"instance\":\"$name\"\\}"
+  sleep 0.5
+  run grep -c "$name" "$str"
   assert_output 0
 }
 

@@ -10,6 +10,7 @@ import {
   mediaOf,
   mergeRecords,
   messageStatus,
+  withLiveStatus,
   previewText,
   thumbnailSrc,
   threadItems,
@@ -153,5 +154,19 @@ describe('the thread', () => {
     expect(ids(unreadKeys([read, bare], 1, new Set()))).toEqual(['B'])
     // Already marked: not again.
     expect(ids(unreadKeys([unread1, unread2], 2, new Set(['U2'])))).toEqual(['U1'])
+  })
+})
+
+describe('withLiveStatus: the gateway\'s pushed message.status moves the ticks on', () => {
+  it('maps sent, delivered, read and failed to the chat\'s statuses and keeps the further one', () => {
+    expect(withLiveStatus('PENDING', 'sent')).toBe('SERVER_ACK')
+    expect(withLiveStatus('SERVER_ACK', 'delivered')).toBe('DELIVERY_ACK')
+    expect(withLiveStatus('DELIVERY_ACK', 'read')).toBe('READ')
+    expect(withLiveStatus(null, 'failed')).toBe('ERROR')
+    expect(withLiveStatus('READ', 'delivered')).toBe('READ')
+    expect(withLiveStatus('DELIVERY_ACK', 'failed')).toBe('DELIVERY_ACK')
+    expect(withLiveStatus('ERROR', 'read')).toBe('ERROR')
+    expect(withLiveStatus('SERVER_ACK', null)).toBe('SERVER_ACK')
+    expect(withLiveStatus('SERVER_ACK', 'queued')).toBe('SERVER_ACK')
   })
 })

@@ -175,6 +175,20 @@ export function messageStatus(rec: Pick<MessageRecord, 'status' | 'MessageUpdate
   return best ?? (all.includes('ERROR') ? 'ERROR' : null)
 }
 
+/** The gateway's live `message.status` values (lib/use-live-status) as the chat's statuses. */
+const FROM_GATEWAY: Record<string, MessageStatus> = { sent: 'SERVER_ACK', delivered: 'DELIVERY_ACK', read: 'READ', failed: 'ERROR' }
+
+/**
+ * The status to draw once the gateway pushed one: the further of the two. A pushed failure shows only
+ * while no delivery step is known (as in `messageStatus`); a loaded ERROR stays.
+ */
+export function withLiveStatus(loaded: MessageStatus | null, pushed: string | null): MessageStatus | null {
+  const p = pushed ? FROM_GATEWAY[pushed] : undefined
+  if (!p || loaded === 'ERROR') return loaded
+  if (p === 'ERROR') return loaded === null || loaded === 'PENDING' ? 'ERROR' : loaded
+  return loaded === null || RANK[p]! > RANK[loaded]! ? p : loaded
+}
+
 export type Ticks = { mark: string; label: string; tone: 'pending' | 'sent' | 'delivered' | 'read' | 'error' }
 
 /** The ticks of an outgoing message, as WhatsApp draws them. */

@@ -1,10 +1,11 @@
 /**
  * The panel's one model of instance state, shared by the instance cards, the instance screen, the
  * connect window and the instance pickers, so they can never disagree. It is loaded from
- * GET /instance/fetchInstances, kept current by the live stream (lib/live-events: `instance.state` and
- * `instance.qrcode`), and polled every 10 s only while the stream is not live. A row the list reports as
- * `connecting` is checked against GET /instance/connectionState (an instance created through the API
- * and never linked must not read "Connecting" forever).
+ * GET /instance/fetchInstances, kept current by the live stream (lib/live-events: `instance.state`,
+ * `instance.qrcode`, `instance.created` and `instance.deleted`), and polled every 10 s only while the
+ * stream is not live. A row the list reports as `connecting` is checked against
+ * GET /instance/connectionState (an instance created through the API and never linked must not read
+ * "Connecting" forever).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { session } from '../api/client.js'
@@ -66,6 +67,9 @@ export function applyInstanceState(name: string, patch: Partial<Pick<Instance, '
 function onEvent(e: LiveEvent): void {
   if (e.type === 'instance.state') applyInstanceState(e.instance, { state: e.state, phone: e.number, profileName: e.profileName })
   else if (e.type === 'instance.qrcode') for (const fn of [...qrListeners]) fn(e)
+  // Created elsewhere: the list brings its full row (integration, owner). Deleted: dropped at once.
+  else if (e.type === 'instance.created') void reloadInstances().catch(() => undefined)
+  else if (e.type === 'instance.deleted' && list) publish(list.filter((i) => i.name !== e.instance))
 }
 
 function startPolling(): void {

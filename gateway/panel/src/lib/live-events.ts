@@ -12,10 +12,12 @@ export type InstanceStateEvent = { type: 'instance.state'; instance: string; sta
 export type InstanceQrEvent = { type: 'instance.qrcode'; instance: string; base64: string | null; pairingCode: string | null; count: number | null }
 export type MessageStatusEvent = { type: 'message.status'; instance: string; id: number; waMessageId: string; status: string; error: string | null }
 export type JobProgressEvent = { type: 'job.progress'; instance: string; jobId: number; status: string; sent: number; failed: number; total: number }
-export type LiveEvent = InstanceStateEvent | InstanceQrEvent | MessageStatusEvent | JobProgressEvent
+/** An instance was created or deleted (in the panel, in another tab or through the API). */
+export type InstanceListEvent = { type: 'instance.created' | 'instance.deleted'; instance: string }
+export type LiveEvent = InstanceStateEvent | InstanceQrEvent | MessageStatusEvent | JobProgressEvent | InstanceListEvent
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'down'
 
-const TYPES: LiveEvent['type'][] = ['instance.state', 'instance.qrcode', 'message.status', 'job.progress']
+const TYPES: LiveEvent['type'][] = ['instance.state', 'instance.qrcode', 'message.status', 'job.progress', 'instance.created', 'instance.deleted']
 const RETRY_MS = [2000, 5000, 15_000, 30_000]
 
 const listeners = new Set<(e: LiveEvent) => void>()

@@ -15,6 +15,7 @@ import {
   thumbnailSrc,
   ticksFor,
   typeWords,
+  withLiveStatus,
   type MediaKind,
   type ThreadItem,
 } from '../lib/chat-messages.js'
@@ -49,10 +50,12 @@ export function Bubble(props: {
   onReactMenu: (open: boolean) => void
   onReact: (emoji: string) => void
   onOpen: () => void
+  /** The gateway's newest `message.status` for this message (sent, delivered, read, failed), if pushed. */
+  pushed?: string | null
 }) {
   const { rec, reactions } = props.item
   const mine = rec.key.fromMe
-  const status = mine ? messageStatus(rec) : null
+  const status = mine ? withLiveStatus(messageStatus(rec), props.pushed ?? null) : null
   const ticks = mine ? ticksFor(status) : null
   const media = mediaOf(rec.message)
   const text = messageText(rec.message)

@@ -1,7 +1,8 @@
 /**
  * One conversation of the Chats screen: its messages from POST /chat/findMessages (newest at the
  * bottom, older pages on demand), sent messages with their ticks (PENDING, SERVER_ACK, DELIVERY_ACK,
- * READ from the record's MessageUpdate list), reactions under their message, media previews (the full
+ * READ from the record's MessageUpdate list, moved on at once by the gateway's live `message.status`
+ * events), reactions under their message, media previews (the full
  * file fetched with POST /chat/getBase64FromMediaMessage when opened), and the reply box: text
  * (/message/sendText), a file (/message/sendMedia, base64) and reactions (/message/sendReaction).
  * Opening it sends read receipts (POST /chat/markMessageAsRead) for the unread incoming messages, and
@@ -18,6 +19,7 @@ import { toast } from '../components/toast.js'
 import { isGroupJid, jidLabel, recordDate, threadItems } from '../lib/chat-messages.js'
 import { sendReaction } from '../lib/chat-send.js'
 import { useChatThread } from '../lib/use-chat-thread.js'
+import { useLiveMessageStatus } from '../lib/use-live-status.js'
 import { Bubble, DaySeparator } from './chat-bubble.js'
 import { ChatComposer } from './chat-composer.js'
 import { MediaViewer } from './chat-media.js'
@@ -39,6 +41,7 @@ export function ChatThread(props: Props) {
   const { records, pages, error, loadingOlder, logRef, older, add } = useChatThread(instance, chat, props.onRead)
   const [reacting, setReacting] = useState<string | null>(null)
   const [viewing, setViewing] = useState<MessageRecord | null>(null)
+  const live = useLiveMessageStatus()
 
   const react = async (rec: MessageRecord, emoji: string) => {
     setReacting(null)
@@ -89,6 +92,7 @@ export function ChatThread(props: Props) {
               onReactMenu={(open) => setReacting(open ? it.rec.key.id : null)}
               onReact={(e) => void react(it.rec, e)}
               onOpen={() => setViewing(it.rec)}
+              pushed={it.rec.key.fromMe ? live.byWaId(it.rec.key.id, null) : null}
             />
           </Fragment>
         ))}

@@ -2,8 +2,9 @@
  * @module routes/events
  * The panel's live stream (Server-Sent Events):
  *  - POST /api/events/ticket  (session) -> {ticket, expires_in}: a one-time ticket valid 60 s;
- *  - GET  /api/events?ticket=           the stream: `instance.state`, `instance.qrcode`, `message.status`
- *    and `job.progress` events the user may see, a `: ping` comment every 15 s.
+ *  - GET  /api/events?ticket=           the stream: `instance.state`, `instance.qrcode`, `message.status`,
+ *    `job.progress`, `instance.created` and `instance.deleted` events the user may see, a `: ping`
+ *    comment every 15 s.
  * EventSource cannot send the apikey header and the session token must never sit in a URL, hence the
  * ticket (services/live-events/tickets). The session is checked again on every heartbeat (without
  * sliding it): a revoked or expired session's stream ends within 15 s. At most MAX_STREAMS_PER_USER streams per user (429 beyond).

@@ -30,6 +30,7 @@ import { parseUpstreamPath, rawTarget } from './upstream-path.js'
 import { header } from '../../lib/request-header.js'
 import { readJsonObject } from '../../lib/body.js'
 import { checkTargets, routeTargets, targetRoute } from './side-channels.js'
+import { isLogout, loggedOut, notifyLive } from './live-notify.js'
 
 /**
  * The checks every proxied request passes before its route is looked at, shared by the Hono catch-all
@@ -105,6 +106,7 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
       return relay(c, res)
     }
     const res = await hop(c, { url: target.forwardUrl, method: rule?.upstreamMethod, body: requestBody(c) })
+    if (match?.instance && res.status < 300 && isLogout(upstreamMethod(c), segments)) notifyLive(deps, loggedOut(match.instance))
     return relay(c, res)
   })
 }

@@ -19,6 +19,7 @@ import { UpstreamError } from '../../services/upstream-client/upstream-client.js
 import { sanitizedServerBody } from '../../services/upstream-proxy/upstream-errors.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
 import { checkTargets, createTargets, userCreateBody } from './side-channels.js'
+import { notifyLive } from './live-notify.js'
 
 const NAME_REQUIRED = 'instanceName is required'
 
@@ -73,7 +74,10 @@ export async function createInstance(c: Context<AppEnv>): Promise<Response> {
   // Evolution echoes the instance token as `hash`; for Cloud API that is the Meta access token: not back out.
   if (body.integration === 'WHATSAPP-BUSINESS' && 'hash' in payload) payload.hash = null
   if (res.status >= 400) await rollback()
-  else c.get('log').info({ instance: name, userId: user.id }, 'instance created')
+  else {
+    c.get('log').info({ instance: name, userId: user.id }, 'instance created')
+    notifyLive(deps, { type: 'instance.created', instance: name }, [user.id])
+  }
   // An upstream 5xx body may name internal addresses: never relayed as is (services/upstream-proxy/upstream-errors).
   if (res.status >= 500) return c.json(sanitizedServerBody(res.status, res.body, c.get('requestId')), res.status as 500)
   return c.json(payload, res.status as 201)

@@ -8,10 +8,11 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
-import { deleteInstanceCascade } from '../../db/queries/instances.js'
+import { deleteInstanceCascade, instanceAccessRow } from '../../db/queries/instances.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import { sanitizedServerBody } from '../../services/upstream-proxy/upstream-errors.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
+import { notifyLive } from './live-notify.js'
 
 export const NOT_OWNER = "You don't own this instance"
 
@@ -31,8 +32,12 @@ export async function deleteInstance(c: Context<AppEnv>, name: string): Promise<
   if (res.status >= 400 && res.status !== 404) {
     return c.json(res.body !== null && typeof res.body === 'object' ? res.body : {}, res.status as 400)
   }
+  // Read before the rows go: afterwards nobody may use the instance, so its owner and grantees are named.
+  const access = await instanceAccessRow(deps.sql, name)
   await deleteInstanceCascade(deps.sql, name)
   deps.instances.invalidate(name)
   c.get('log').info({ instance: name, userId: user.id }, 'instance deleted')
+  const audience = [...(access?.user_id != null ? [access.user_id] : []), ...(access?.grantees ?? []), user.id]
+  notifyLive(deps, { type: 'instance.deleted', instance: name }, audience)
   return c.json({ message: 'Instance deleted', instance: name }, 200)
 }

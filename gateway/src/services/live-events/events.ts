@@ -22,14 +22,18 @@ export type MessageStatusEvent = { type: 'message.status'; instance: string; id:
 /** A scheduled or bulk job moved on: how many recipients are done out of how many. */
 export type JobProgressEvent = { type: 'job.progress'; instance: string; jobId: number; status: string; sent: number; failed: number; total: number }
 
-export type LiveEvent = InstanceStateEvent | InstanceQrEvent | MessageStatusEvent | JobProgressEvent
+/** The list of instances changed outside the stream's knowledge: created or deleted (through the panel or the API). */
+export type InstanceListEvent = { type: 'instance.created' | 'instance.deleted'; instance: string }
+
+export type LiveEvent = InstanceStateEvent | InstanceQrEvent | MessageStatusEvent | JobProgressEvent | InstanceListEvent
 
 /**
  * What travels on Redis: the event and who may receive it. `userId` narrows an event to one account
  * (message rows belong to their sender); without it, everyone who may use the instance receives it.
- * Admins receive every event.
+ * `userIds` names the accounts when ownership can no longer be looked up (a deleted instance's owner and
+ * grantees). Admins receive every event.
  */
-export type LiveEnvelope = { event: LiveEvent; userId: number | null }
+export type LiveEnvelope = { event: LiveEvent; userId: number | null; userIds?: number[] }
 
 const obj = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null)
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)

@@ -20,9 +20,12 @@ export function liveChannel(databaseUrl: string): string {
   return `taguato:live:${u.hostname}:${u.port || '5432'}${u.pathname}`
 }
 
-/** Publishes one event to every process (fire and forget). */
-export function publishLive(redis: Redis, channel: string, event: LiveEvent, userId: number | null = null): void {
-  const envelope: LiveEnvelope = { event, userId }
+/**
+ * Publishes one event to every process (fire and forget). `to`: one account (its own message rows), the
+ * accounts named (an instance already gone), or null for everyone who may use the instance.
+ */
+export function publishLive(redis: Redis, channel: string, event: LiveEvent, to: number | number[] | null = null): void {
+  const envelope: LiveEnvelope = Array.isArray(to) ? { event, userId: null, userIds: to } : { event, userId: to }
   redis.publish(channel, JSON.stringify(envelope)).catch(() => undefined)
 }
 
@@ -89,11 +92,12 @@ export class LiveHub {
     } catch {
       return
     }
-    const { event, userId } = envelope
+    const { event, userId, userIds } = envelope
     if (!event || typeof event.instance !== 'string') return
     for (const l of [...this.listeners]) {
       try {
-        if (await this.visible(l.user, event.instance, userId)) l.send(event)
+        const named = Array.isArray(userIds) ? l.user.role === 'admin' || userIds.includes(l.user.id) : null
+        if (named ?? (await this.visible(l.user, event.instance, userId))) l.send(event)
       } catch (err) {
         this.log.debug({ err: (err as Error).message }, 'live event not delivered')
       }
