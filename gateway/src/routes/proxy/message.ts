@@ -34,6 +34,8 @@ import type { LimitDecision } from '../../services/rate-limit/user-limiter.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
 import type { UpstreamPath } from './upstream-path.js'
 import { header } from '../../lib/request-header.js'
+import { IDEMPOTENCY_HEADER, idempotencyStore, inflightMs, parseIdempotencyKey, replayableHeaders, runIdempotent } from '../../services/idempotency/idempotent.js'
+import { requestFingerprint } from '../../services/idempotency/idempotency-store.js'
 
 /** The Hono route's send: reads the body, forwards, writes the answer. */
 export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, instance: string): Promise<Response> {
@@ -51,14 +53,33 @@ export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, inst
 /**
  * Forwards one send through the breaker and makes its message-log row durable. Throws ApiError 502/503/504
  * when there is no upstream answer (logged as failed too), 503 before the hop when the log buffer is full.
+ * With an `Idempotency-Key` header the send runs at most once per user and key (services/idempotency,
+ * docs/idempotency.md); without one nothing else happens (no extra Redis round trip).
  */
-export async function forwardSend(
+export function forwardSend(
   s: HopContext & { user: AuthUser },
   target: UpstreamPath,
   instance: string,
   raw: Buffer,
   contentType: string,
 ): Promise<ProxyResponse> {
+  const idem = s.incoming.headers[IDEMPOTENCY_HEADER]
+  if (idem === undefined) return sendOnce(s, target, instance, raw, contentType)
+  const key = parseIdempotencyKey(idem)!
+  return runIdempotent<ProxyResponse>({
+    store: idempotencyStore(s.deps),
+    userId: s.user.id,
+    key,
+    fingerprint: requestFingerprint(s.method, `/${target.segments.join('/')}`, raw),
+    inflightMs: inflightMs(s.deps),
+    run: () => sendOnce(s, target, instance, raw, contentType),
+    toStored: (r) => (Buffer.isBuffer(r.body) ? { status: r.status, headers: replayableHeaders(r.headers), body: r.body } : null),
+    fromStored: (a) => ({ status: a.status, headers: a.headers, body: a.body }),
+  })
+}
+
+/** The send itself (no Idempotency-Key handling): hop, message-log row. */
+const sendOnce: typeof forwardSend = async (s, target, instance, raw, contentType) => {
   const parsed = parseJson(raw)
   // The text rule of every route (lib/text): NUL or invalid UTF-8 is the client's 400, not the log's failure.
   if (parsed !== undefined) assertJsonText(raw, parsed)

@@ -22,9 +22,18 @@ import { register, type Router } from '../../lib/route.js'
 import { checkContentForType, MessageTypeRule } from '../../services/scheduled/validate.js'
 import { expandTemplating, recipientVariables } from '../../services/templates/send-variables.js'
 import { nudgeScheduled } from '../../workers/scheduled-messages.js'
+import { readRawBody } from '../../lib/raw-body.js'
+import { requestFingerprint } from '../../services/idempotency/idempotency-store.js'
+import { IDEMPOTENCY_HEADER, idempotencyStore, inflightMs, parseIdempotencyKey, replayableHeaders, runIdempotent } from '../../services/idempotency/idempotent.js'
 import { CreateScheduledBody, CreateScheduledTarget, UpdateScheduledBody, UpdateScheduledTarget } from './schemas.js'
 
 const NOT_FOUND = 'Scheduled message not found'
+
+function headerRecord(h: Headers): Record<string, string> {
+  const out: Record<string, string> = {}
+  h.forEach((v, k) => (out[k] = v))
+  return out
+}
 const tags = ['scheduled']
 
 function recipientsOf(row: ScheduledRow): string[] {
@@ -75,14 +84,35 @@ export function scheduledRoutes(r: Router, deps: Deps): void {
 
   register(r, { method: 'POST', path: '/api/scheduled', access: 'session', summary: 'Schedule a message (scheduled_at "now" or a past time = bulk send now)', tags, body: CreateScheduledBody,
     response: { status: 201, description: '{message:{...}}' } }, async (c) => {
-    const tpl = await expandTemplating(deps.sql, c.get('user').id, await readJsonObject(c))
-    const body = tpl.body
-    await mayUse(c, validate(CreateScheduledTarget, body).instance_name)
-    const { instance_name, message_type: type, message_content: content, recipients, scheduled_at: at } = validate(CreateScheduledBody, body)
-    const variables = recipientVariables(type, content, recipients, tpl)
-    const row = await insertScheduled(deps.sql, c.get('user').id, { instance: instance_name, type, content, recipients, at, variables })
-    afterSave(row)
-    return c.json({ message: (await present(deps, [row]))[0] }, 201)
+    const create = async () => {
+      const tpl = await expandTemplating(deps.sql, c.get('user').id, await readJsonObject(c))
+      const body = tpl.body
+      await mayUse(c, validate(CreateScheduledTarget, body).instance_name)
+      const { instance_name, message_type: type, message_content: content, recipients, scheduled_at: at } = validate(CreateScheduledBody, body)
+      const variables = recipientVariables(type, content, recipients, tpl)
+      const row = await insertScheduled(deps.sql, c.get('user').id, { instance: instance_name, type, content, recipients, at, variables })
+      afterSave(row)
+      return c.json({ message: (await present(deps, [row]))[0] }, 201)
+    }
+    // Idempotency-Key (docs/idempotency.md): the same key and body again creates nothing and gets the first answer.
+    const key = parseIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER))
+    if (key === undefined) return create()
+    const raw = await readRawBody(c)
+    let text = ''
+    return runIdempotent<Response>({
+      store: idempotencyStore(deps),
+      userId: c.get('user').id,
+      key,
+      fingerprint: requestFingerprint('POST', '/api/scheduled', raw),
+      inflightMs: inflightMs(deps),
+      run: async () => {
+        const res = await create()
+        text = await res.clone().text()
+        return res
+      },
+      toStored: (res) => ({ status: res.status, headers: replayableHeaders(headerRecord(res.headers)), body: Buffer.from(text) }),
+      fromStored: (a) => new Response(new Uint8Array(a.body), { status: a.status, headers: a.headers }),
+    })
   })
 
   register(r, { method: 'PUT', path: '/api/scheduled/:id', access: 'session', summary: 'Update a pending message (same rules as create)', tags, body: UpdateScheduledBody,

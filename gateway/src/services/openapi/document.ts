@@ -12,6 +12,7 @@ import type { Access, RouteDef } from '../../lib/route.js'
 import { schemaOf } from './json-schema.js'
 import type { ProxiedRoute } from './proxied-routes.js'
 import { upstreamBody } from './upstream-bodies.js'
+import { IDEMPOTENCY_PARAMETER, IDEMPOTENCY_RESPONSES, IDEMPOTENT_NATIVE_ROUTES, proxiedIsIdempotent } from '../idempotency/openapi.js'
 
 type Json = Record<string, unknown>
 type Operation = Json & { responses: Record<string, Json> }
@@ -93,7 +94,14 @@ function nativeOperation(d: RouteDef, path: string, params: string[]): Operation
     if (d.textBody) content[d.textBody] = { schema: { type: 'string' } }
     op.requestBody = { required: true, content }
   }
+  if (IDEMPOTENT_NATIVE_ROUTES.has(`${d.method} ${d.path}`)) withIdempotencyKey(op)
   return op
+}
+
+/** The Idempotency-Key header parameter and its answers (services/idempotency/openapi). */
+function withIdempotencyKey(op: Operation): void {
+  ;(op.parameters as Json[]).push(IDEMPOTENCY_PARAMETER)
+  for (const [code, text] of Object.entries(IDEMPOTENCY_RESPONSES)) op.responses[code] = err(text)
 }
 
 function proxiedOperation(r: ProxiedRoute, path: string, params: string[]): Operation {
@@ -118,6 +126,7 @@ function proxiedOperation(r: ProxiedRoute, path: string, params: string[]): Oper
     },
   }
   if (r.method === 'POST' || r.method === 'PUT') op.requestBody = { required: family === 'message', content: { 'application/json': { schema: upstreamBody(r.path) } } }
+  if (proxiedIsIdempotent(r.method, r.path)) withIdempotencyKey(op)
   return op
 }
 
