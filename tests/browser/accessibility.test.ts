@@ -179,8 +179,10 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility (axe-core)', () => {
     await row.waitFor()
     const box = await row.boundingBox()
     const line = await row.evaluate((tr) => parseFloat(getComputedStyle(tr).lineHeight) || 22)
-    // Two lines of text, the badge's and the link's padding, the row's own padding and border.
-    expect(box!.height).toBeLessThanOrEqual(line * 2 + 36)
+    // Two lines of text, the badge's and the link's padding, the row's own padding and border; half a
+    // line of slack, since a status badge (its text changes as acks arrive) may stand taller than a text
+    // line. A third line would still fail.
+    expect(box!.height).toBeLessThanOrEqual(line * 2.5 + 36)
     await expect.poll(() => row.innerText()).toContain('probe')
     await user.setViewportSize({ width: 1366, height: 900 })
   }, 60_000)
