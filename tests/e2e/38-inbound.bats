@@ -152,7 +152,8 @@ wait_total() {
   id=$(jbody .key.id)
   upstream_api POST "/sandbox/messages/$id/ack" '{"status":"ERROR"}'
   assert_equal "$code" 200
-  for _ in $(seq 100); do
+  # An ack that beats its row to the table is retried by the gateway after 1, 3 and 10 s: wait past that.
+  for _ in $(seq 250); do
     api GET "/api/messages/log?instance_name=$INST&number=$n" "" "$T1"
     [ "$(jbody '.logs[0].status')" = failed ] && break
     sleep 0.1

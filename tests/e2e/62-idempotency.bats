@@ -41,7 +41,7 @@ sandbox_count() {
   assert_equal "$(header Idempotent-Replayed)" true
   assert_equal "$(header Content-Type | cut -d';' -f1)" application/json
   assert_equal "$(sandbox_count 595986000001)" 1
-  assert_equal "$(psql_q "select count(*) from message_logs where phone_number='595986000001'")" 1
+  assert_equal "$(psql_q "select count(*) from message_logs where phone_number='595986000001' and instance_name='$INST'")" 1
 }
 
 @test "the Hono catch-all (percent-encoded path) replays the fast path's answer" {
