@@ -96,11 +96,18 @@ const send = (action: string, ip: string, body: string | Buffer, contentType = '
   })
 
 type LogRow = { phone_number: string; message_type: string; status: string; wa_message_id: string | null }
+/**
+ * The row, once the durable log buffer has reached PostgreSQL. `flush()` waits at most 2 s and the buffer
+ * is shared with the other test files on this database (one flusher at a time), so it may take a few tries.
+ */
 async function logRow(waId: string): Promise<LogRow | undefined> {
-  await gw.deps.messageLog.flush()
-  const [row] = await gw.deps.sql<LogRow[]>`
-    select phone_number, message_type, status, wa_message_id from taguato.message_logs where user_id = ${gw.userId} and wa_message_id = ${waId}`
-  return row
+  for (let attempt = 0; ; attempt += 1) {
+    await gw.deps.messageLog.flush()
+    const [row] = await gw.deps.sql<LogRow[]>`
+      select phone_number, message_type, status, wa_message_id from taguato.message_logs where user_id = ${gw.userId} and wa_message_id = ${waId}`
+    if (row || attempt >= 40) return row
+    await new Promise((r) => setTimeout(r, 250))
+  }
 }
 
 describe('sendSticker, sendPtv, sendStatus through the gateway', () => {
