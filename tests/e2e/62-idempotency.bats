@@ -41,6 +41,9 @@ sandbox_count() {
   assert_equal "$(header Idempotent-Replayed)" true
   assert_equal "$(header Content-Type | cut -d';' -f1)" application/json
   assert_equal "$(sandbox_count 595986000001)" 1
+  # Log rows reach PostgreSQL from the durable buffer a moment after the answer: wait for the first.
+  for _ in $(seq 100); do [ "$(psql_q "select count(*) from message_logs where phone_number='595986000001' and instance_name='$INST'")" != 0 ] && break; sleep 0.1; done
+  sleep 0.5
   assert_equal "$(psql_q "select count(*) from message_logs where phone_number='595986000001' and instance_name='$INST'")" 1
 }
 
