@@ -4,20 +4,18 @@
  * into the seam's DriverEvents. The state is the socket's real state (a liveness probe catches a dead
  * socket that never said so); closes follow reconnect-policy.ts. Every socket gets a generation
  * number: events of a socket we already dropped are ignored, so a late close never undoes a restart.
- * QR counting and pairing codes live in qr-pairing.ts, the bounded wait of connect() in connect-wait.ts.
+ * QR counting and pairing codes live in qr-pairing.ts, the bounded wait of connect() in connect-wait.ts,
+ * what a socket is made with in socket-params.ts.
  */
 import {
-  generateMessageIDV2, makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type WAMessageKey, type proto,
+  generateMessageIDV2, makeCacheableSignalKeyStore, type ConnectionState as WaConnectionUpdate, type SignalKeyStore, type proto,
 } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import { wipeAuth } from '../../db/baileys-auth.js'
-import { proxyOf, type ProxySettings } from '../../db/proxies.js'
-import { proxyAgent } from '../../lib/proxy-agent.js'
-import { guardRules } from '../../../../common/src/outbound-guard/index.js'
 import { internal } from '../../lib/errors.js'
 import { ConnectionClosedError } from '../errors.js'
 import type { ConnectOptions, ConnectionState, DriverEvents, DriverSession, Identity, OutboundContent, QrCode, SessionInfo, WaMessage } from '../types.js'
-import { PgAuthState } from './auth-state.js'
+import type { PgAuthState } from './auth-state.js'
 import { Lru, lruCacheStore } from './caches.js'
 import { baileysMediaDownload, BaileysChatActions } from './chat-actions.js'
 import { toBaileysContent } from './content.js'
@@ -36,13 +34,12 @@ import { Backoff, decideOnClose, Reason } from './reconnect-policy.js'
 import { baileysLogger, type SessionOptions } from './session-options.js'
 import type { WaSocket } from './socket-factory.js'
 import { attachStoreListeners } from './store-listeners.js'
+import { loadConnectInputs, socketParams } from './socket-params.js'
 import { isClosedError, isTransportError, statusCodeOf } from './socket-errors.js'
 
 /** Reason reported when another replica holds the instance's owner lock. */
 const NOT_OWNER = Reason.connectionReplaced
 const RECENT_SENT_MAX = 500
-/** The guard's rules for a proxy connection when the driver was given none. */
-const NO_EXEMPTIONS = guardRules({ allowIPv6: true, allowedHosts: [] })
 
 export class BaileysSession implements DriverSession {
   state: ConnectionState = 'close'
@@ -205,28 +202,28 @@ export class BaileysSession implements DriverSession {
 
   private async openSocket(): Promise<void> {
     const gen = ++this.generation
-    let proxy: ProxySettings | null = null
+    let inputs: Awaited<ReturnType<typeof loadConnectInputs>>
     try {
-      this.auth ??= await PgAuthState.load(this.opts.sql, this.info.id, this.log)
-      // Read at every connect: a proxy set or changed applies from the next connect or restart (docs/proxy.md).
-      proxy = await proxyOf(this.opts.sql, this.info.id)
+      inputs = await loadConnectInputs(this.opts.sql, this.info.id, this.auth, this.log)
+      this.auth = inputs.auth
     } catch (err) {
       this.log.error({ err }, 'loading baileys auth state or proxy failed')
       if (gen === this.generation && !this.ended) await this.handleClose(Reason.connectionClosed)
       return
     }
     if (gen !== this.generation || this.ended) return
-    this.keys ??= makeCacheableSignalKeyStore(this.auth.keys, this.baileysLog)
+    this.keys ??= makeCacheableSignalKeyStore(inputs.auth.keys, this.baileysLog)
     let sock: WaSocket
     try {
-      sock = this.opts.socketFactory({
-        creds: this.auth.creds,
+      sock = this.opts.socketFactory(socketParams({
+        auth: inputs.auth,
         keys: this.keys,
         logger: this.baileysLog,
-        getMessage: async (key: WAMessageKey) => (key.id ? this.recent.get(key.id) : undefined),
-        msgRetryCounterCache: this.retryCounter,
-        ...(proxy ? { agent: proxyAgent(proxy, this.opts.proxyRules ?? NO_EXEMPTIONS) } : {}),
-      })
+        recent: (id) => this.recent.get(id),
+        retryCounter: this.retryCounter,
+        proxy: inputs.proxy,
+        proxyRules: this.opts.proxyRules,
+      }))
     } catch (err) {
       this.log.error({ err }, 'creating the baileys socket failed')
       await this.handleClose(Reason.connectionClosed)
