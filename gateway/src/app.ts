@@ -11,9 +11,8 @@
  *   4. response-headers  every global header, set in one loop after the handler (lib/response-headers):
  *                     X-Request-ID, X-RateLimit-* (from step 7), the reference's five security
  *                     headers, CORS_ORIGIN headers, X-Served-By (only when EXPOSE_WORKER_ID);
- *                     any OPTIONS answered 204 before auth. Handlers that write straight to Node
- *                     (the /message/* sends) put the same set in their one writeHead and record
- *                     `c.var.sentStatus`, which 3 reads and 4 honours.
+ *                     any OPTIONS answered 204 before auth. The send pipeline (below) puts the
+ *                     same set in its one writeHead (lib/response-headers directResponseHeaders).
  *   5. url-text       400 when a path segment or query value decodes to bad UTF-8 or NUL (lib/text;
  *                     JSON bodies get the same rule in lib/body)
  *      body-limit     413 JSON over BODY_LIMIT_MB
@@ -23,8 +22,9 @@
  *   8. require-admin  403 for non-admins on admin routes
  *   9. the route      (proxy routes add ownership, breaker and the upstream hop themselves)
  *
- * Well-formed `POST /message/{action}/{instance}` sends skip this chain: the HTTP server hands them to
- * routes/proxy/fast-send, which runs the same steps in the same order without Hono (hot path).
+ * Sends skip this chain: the HTTP server hands every `POST /message/...` (any spelling, any body
+ * framing) to routes/proxy/fast-send, which runs the same steps in the same order without Hono (hot
+ * path, and the only place a send is admitted, forwarded and logged).
  */
 import { Hono } from 'hono'
 import type { Deps } from './deps.js'
@@ -47,8 +47,8 @@ import { proxyChecks } from './routes/proxy/index.js'
 import { createSendPath, type SendPath } from './routes/proxy/fast-send.js'
 
 /**
- * `app`: the Hono app (every route). `sendPath`: the Node-level path for well-formed sends, which the
- * HTTP server (http-server.ts) tries first; it declines anything else and Hono answers it.
+ * `app`: the Hono app (every route but the sends). `sendPath`: the send pipeline, which the HTTP server
+ * (http-server.ts) tries first; it declines anything that is not a `POST /message/...` and Hono answers it.
  */
 export type GatewayApp = { app: Hono<AppEnv>; router: Router; sendPath: SendPath }
 

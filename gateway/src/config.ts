@@ -26,8 +26,17 @@ export const ConfigSchema = v.object({
   GATEWAY_HEAP_GROWTH_PERCENT: int(50, 0, 1000),
   /** Port of the local upstream; UPSTREAM_URL defaults to http://127.0.0.1:$UPSTREAM_PORT. */
   UPSTREAM_PORT: int(8081, 0, 65535),
-  /** Where the Evolution v2 compatible upstream listens; empty = the local one on UPSTREAM_PORT. */
+  /**
+   * Where the Evolution v2 compatible upstream listens; empty = the local one on UPSTREAM_PORT. With
+   * several upstream replicas: any of them (or a name that resolves to all), used for what names no
+   * instance and whenever the owner map does not know better.
+   */
   UPSTREAM_URL: optionalUrl,
+  /**
+   * How often each gateway process reads the upstream's placement (which replica runs each instance) to
+   * send requests straight to the owner. 0 = off: everything goes to UPSTREAM_URL, whose replica forwards.
+   */
+  UPSTREAM_PLACEMENT_REFRESH_MS: int(2000, 0, 600_000),
   /** PostgreSQL (gateway and upstream share the database, in schemas `taguato` and `upstream`). Created if missing. */
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/taguato'),
   /** PostgreSQL connections per gateway process. */

@@ -20,6 +20,7 @@ import { UpstreamClient } from './services/upstream-client/upstream-client.js'
 import { Scheduler } from './workers/scheduler.js'
 import { UpstreamBreaker } from './services/breaker/breaker.js'
 import { MessageLogWriter, messageLogJournalDir, messageLogPrefix } from './services/message-log/message-log.js'
+import { OwnerMap } from './services/upstream-owners/owner-map.js'
 import { UpstreamProxy } from './services/upstream-proxy/upstream-proxy.js'
 import { createMetrics, type Metrics } from './services/metrics/index.js'
 
@@ -50,6 +51,8 @@ export type Deps = {
   alerts: AlertService
   /** Client traffic to the upstream (routes/proxy); `deps.upstream` stays for the gateway's own calls. */
   proxy: UpstreamProxy
+  /** Which upstream replica runs each instance (the proxy routes by it); started by server.ts. */
+  owners: OwnerMap
   /** D9 (docs/decisions.md#d9) breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
   breaker: UpstreamBreaker
   /** Durable message_logs writer (D13, docs/decisions.md#d13; services/message-log): `await add(row)` before the answer, `flush()`. */
@@ -114,6 +117,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
   })
+  const owners = new OwnerMap(upstream, log.child({ component: 'upstream-owners' }), config.UPSTREAM_PLACEMENT_REFRESH_MS)
   const deps: Deps = {
     config,
     log,
@@ -130,8 +134,10 @@ export function buildDeps(config: Config, log: Logger): Deps {
     scheduler: new Scheduler({ sql, log, metrics }),
     metrics,
     alerts: new AlertService(redis, log, { url: config.ALERT_WEBHOOK_URL, cooldownSeconds: config.ALERT_COOLDOWN_SECONDS }),
+    owners,
     proxy: new UpstreamProxy({
       baseUrl: config.UPSTREAM_URL,
+      route: owners,
       apiKey: config.AUTHENTICATION_API_KEY,
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
       readTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
@@ -154,6 +160,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
     }),
     shutdownHooks: [],
     close: async () => {
+      owners.stop()
       deps.breaker.shutdown()
       deps.proxy.close()
       await deps.instances.close()

@@ -19,12 +19,6 @@ export type AppVariables = {
   user: AuthUser
   /** The per-user limit decision of an allowed request: middleware/response-headers sends X-RateLimit-*. */
   rateLimit?: LimitDecision
-  /**
-   * Status of a response the handler wrote straight to the Node response (it returned
-   * RESPONSE_ALREADY_SENT): request-log and metrics read it instead of `c.res.status`, and
-   * response-headers leaves the response alone (it already carries the global headers).
-   */
-  sentStatus?: number
 }
 
 export type AppEnv = { Variables: AppVariables }

@@ -1,7 +1,7 @@
 /**
  * @module http-server
- * The gateway's Node HTTP server: well-formed sends go to the Node-level send path
- * (routes/proxy/fast-send), everything else (and any send it declines) to the Hono app through
+ * The gateway's Node HTTP server: every `POST /message/...` goes to the send pipeline
+ * (routes/proxy/fast-send), everything else to the Hono app through
  * @hono/node-server's adapter, with the adapter's usual options. Requests Node's parser refuses are
  * answered by lib/client-error (JSON {error} and X-Request-ID).
  *

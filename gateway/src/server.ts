@@ -91,6 +91,8 @@ export async function main(): Promise<void> {
   // Registered last so it runs first on shutdown: no job starts sending while buffers are flushed.
   deps.shutdownHooks.push(() => deps.scheduler.stop())
   if (config.WORKERS_ENABLED) deps.scheduler.start()
+  // Which upstream replica runs each instance: read now and every UPSTREAM_PLACEMENT_REFRESH_MS.
+  deps.owners.start()
   const server = createHttpServer(gateway, config.GATEWAY_HOST, { requestBodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS })
   server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
     const addr = server.address()

@@ -20,6 +20,13 @@ export type LoadSpec = {
   rate?: number
   /** Process whose memory is sampled (its children too). */
   pid?: number
+  /**
+   * Paths (with the query) that each connection cycles through instead of `url`'s own path: sends
+   * spread over several instances (--replicas). autocannon only; not with `rate`.
+   */
+  paths?: string[]
+  /** More process trees (upstream replicas) whose CPU is added to `pid`'s into `totalCpuUsPerReq`. */
+  alsoPids?: number[]
 }
 
 export type LoadResult = {
@@ -41,6 +48,8 @@ export type LoadResult = {
    * µs. Less disturbed by other work on a shared machine than req/s: compare (b) with (n) by it too.
    */
   cpuUsPerReq: number | null
+  /** The same over `pid` and `alsoPids` together (the whole deployment); null without `alsoPids`. */
+  totalCpuUsPerReq?: number | null
 }
 
 function kb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -106,11 +115,13 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
   if (s.rate) return runFixedRate(s)
   const stop = sampler(s.pid)
   const cpuBefore = cpuTicks(s.pid)
+  const alsoBefore = (s.alsoPids ?? []).reduce((sum, p) => sum + cpuTicks(p), 0)
   const r = await autocannon({
     url: s.url,
     method: s.method ?? 'GET',
     headers: s.headers,
     body: s.body,
+    ...requestsOf(s),
     connections: s.connections,
     duration: s.durationS,
     overallRate: s.rate,
@@ -119,6 +130,7 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
   })
   const mem = stop()
   const cpuUs = ((cpuTicks(s.pid) - cpuBefore) * 1e6) / TICKS_PER_SECOND
+  const alsoUs = (((s.alsoPids ?? []).reduce((sum, p) => sum + cpuTicks(p), 0) - alsoBefore) * 1e6) / TICKS_PER_SECOND
   const non2xx = r.non2xx ?? 0
   return {
     name: s.name,
@@ -134,7 +146,16 @@ export async function runLoad(s: LoadSpec): Promise<LoadResult> {
     peakRssMb: mem?.sum ?? null,
     peakProcessRssMb: mem?.one ?? null,
     cpuUsPerReq: s.pid && r.requests.total > 0 ? round(cpuUs / r.requests.total, 0) : null,
+    ...(s.alsoPids ? { totalCpuUsPerReq: r.requests.total > 0 ? round((cpuUs + alsoUs) / r.requests.total, 0) : null } : {}),
   }
+}
+
+/**
+ * autocannon's per-connection request cycle over `paths`; nothing without them (an explicit undefined
+ * would replace autocannon's default `requests`).
+ */
+function requestsOf(s: LoadSpec) {
+  return s.paths ? { requests: s.paths.map((p) => ({ path: p, method: s.method ?? 'GET', headers: s.headers, body: s.body })) } : {}
 }
 
 /** A fixed-rate run (paced.ts: evenly spaced requests, latency from each request's scheduled time). */
@@ -168,7 +189,7 @@ export async function warmUp(s: LoadSpec, seconds = 2): Promise<void> {
     await runPaced({ url: s.url, method: s.method, headers: s.headers, body: s.body, rate: s.rate, durationS: seconds, connections: s.connections })
     return
   }
-  await autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, connections: s.connections, duration: seconds })
+  await autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, ...requestsOf(s), connections: s.connections, duration: seconds })
 }
 
 /** The round with the median req/s (its latency, RSS and CPU figures come with it). */

@@ -9,6 +9,8 @@
  * Prints req/s, p50/p99, errors and peak RSS, the ratios and the targets; writes bench-results.json.
  *   npm run bench -- [--connections 50] [--duration 10] [--only a,n,b,m,c,d,b2,rate] [--cpu-prof] [--alloc-prof] [--mem-log] [--source] [--priority=-10] [--rounds 3] [--out f]
  *   npm run bench -- --scheduled [--single-row]   (scheduled.ts: 10,000-recipient scheduled send)
+ *   npm run bench -- --replicas 3 [--bench-instances 12]   (replicas.ts: (b) against 1 vs N real upstream replicas)
+ *   npm run bench -- --sessions 1000 [--replicas 3]   (sessions.ts: placement convergence, failover, RSS)
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -38,11 +40,19 @@ const { values: args } = parseArgs({
     // Read by scheduled.ts.
     'single-row': { type: 'boolean', default: false },
     recipients: { type: 'string', default: '10000' },
+    // Read by replicas.ts / sessions.ts.
+    replicas: { type: 'string' },
+    sessions: { type: 'string' },
+    'bench-instances': { type: 'string', default: '12' },
   },
 })
 
 if (args.scheduled) {
   await import('./scheduled.js')
+} else if (args.sessions !== undefined) {
+  await import('./sessions.js')
+} else if (args.replicas !== undefined) {
+  await import('./replicas.js')
 } else {
   await main()
 }

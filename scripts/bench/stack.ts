@@ -90,7 +90,7 @@ export async function startBenchStack(gatewayEntry: string): Promise<BenchStack>
 export type Instruments = { cpuProfile?: boolean; memLog?: boolean; allocProfile?: boolean }
 
 /** A gateway with the bench environment plus `overrides`, optionally instrumented (instrumented-gateway.ts). */
-export async function startBenchGateway(stack: BenchStack, overrides: Env, logName: string, inst: Instruments = {}): Promise<GatewayProcess> {
+export async function startBenchGateway(stack: Pick<BenchStack, 'env' | 'gatewayEntry'>, overrides: Env, logName: string, inst: Instruments = {}): Promise<GatewayProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const logFile = path.join(LOG_DIR, `${logName}.log`)
@@ -150,7 +150,7 @@ async function post(url: string, body: unknown, token?: string): Promise<{ statu
 export type Seeded = { username: string; token: string }
 
 /** Admin creates the bench user (huge rate limit); it owns INSTANCE and a few templates. */
-export async function seed(stack: BenchStack, gatewayUrl: string): Promise<Seeded> {
+export async function seed(stack: Pick<BenchStack, 'env' | 'databaseUrl'>, gatewayUrl: string): Promise<Seeded> {
   const admin = await post(`${gatewayUrl}/api/auth/login`, { username: 'admin', password: stack.env.ADMIN_PASSWORD })
   if (admin.status !== 200) throw new Error(`admin login failed: ${admin.status} ${JSON.stringify(admin.json)}`)
   const username = `bench_${crypto.randomBytes(3).toString('hex')}`

@@ -124,8 +124,8 @@ describe('proxied send hot path', () => {
     expect(await deps.redis.llen(key)).toBe(0)
   })
 
-  // The Node-level send path (routes/proxy/fast-send.ts) and the Hono catch-all must answer alike.
-  // A percent-encoded path makes the send path decline, so the same request reaches Hono.
+  // Every spelling of a send answers alike: a percent-encoded path (once Hono's, now the same send
+  // pipeline, routes/proxy/fast-send.ts) gets the plain path's status, body and headers.
   const both = async (apikey: string | null, instance = 'hot-inst') => {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (apikey !== null) headers.apikey = apikey

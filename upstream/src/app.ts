@@ -2,7 +2,7 @@
  * @module upstream/app
  * createUpstreamApp(deps): the Evolution v2 compatible HTTP surface. Middleware order, outermost first:
  *   1. request-id   2. request-log   3. body limit (136 MB, as Evolution)   4. faults (non-sandbox routes)
- *   5. routes (auth runs per route: Evolution checks instance existence before the key)
+ *   5. placement routing (a request for an instance another replica runs is forwarded there)   6. routes (auth runs per route: Evolution checks instance existence before the key)
  * Unknown routes and methods get Express' `Cannot <METHOD> <path>` 404 envelope.
  */
 import { Hono } from 'hono'
@@ -16,6 +16,8 @@ import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, EvoError } from './l
 import { isDatabaseUnavailable } from '../../common/src/db/pg-resilience.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
+import { placementRouting } from './services/placement/routing.js'
+import { placementRoutes } from './routes/placement.js'
 import { chatActionRoutes } from './routes/chat-actions.js'
 import { chatRoutes } from './routes/chat.js'
 import { chatFindRoutes } from './routes/chat-find.js'
@@ -41,8 +43,11 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.use('*', requestLog())
   app.use('*', bodyLimit(BODY_LIMIT))
   app.use('*', faultsMiddleware(deps.faults))
+  // Requests for an instance another replica runs go there (services/placement/routing).
+  app.use('*', placementRouting(deps.sql, deps.placement))
 
   app.route('/', rootRoutes(deps))
+  app.route('/', placementRoutes(deps))
   app.route('/instance', instanceRoutes(deps))
   app.route('/message', messageRoutes(deps))
   app.route('/message', messageExtraRoutes(deps))
@@ -67,6 +72,8 @@ export function createUpstreamApp(deps: UpstreamDeps) {
   app.onError((err, c) => {
     if (err instanceof EvoError) {
       if (err.status >= 500) c.var.logger?.warn({ status: err.status, message: err.message }, 'request failed')
+      // Every 503 is temporary here (an instance between replicas, a full write queue).
+      if (err.status === 503 && !c.res.headers.get('Retry-After')) c.header('Retry-After', '1')
       return c.json(err.toJSON(), err.status as ContentfulStatusCode)
     }
     if (err instanceof HTTPException) {

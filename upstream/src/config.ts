@@ -111,6 +111,22 @@ export const UpstreamConfigSchema = v.object({
       }
     }, 'must be name=ip entries separated by commas'),
   ),
+  /**
+   * Stable id of this replica among the upstream replicas sharing the database (placement and leases are
+   * keyed by it). Empty = `<hostname>:<UPSTREAM_PORT>`, stable in a StatefulSet or a compose container.
+   */
+  UPSTREAM_NODE_ID: v.pipe(str(''), v.maxLength(200, 'must be at most 200 characters')),
+  /**
+   * URL the other replicas and the gateway reach this replica at. Empty = http://<UPSTREAM_HOST, or the
+   * host's first non-loopback IPv4 when listening on every address>:<UPSTREAM_PORT>.
+   */
+  UPSTREAM_ADVERTISE_URL: v.pipe(str(''), v.check((s) => s === '' || (/^https?:\/\//i.test(s) && URL.canParse(s)), 'must be an http(s) URL or empty')),
+  /** An instance's ownership lease: renewed every third of it; a replica that cannot renew closes the session before it ends. */
+  LEASE_TTL_MS: int(15_000, 1000, 600_000),
+  /** Heartbeat and placement period of every replica (changes also wake it at once through PostgreSQL NOTIFY). */
+  PLACEMENT_INTERVAL_MS: int(2000, 100, 60_000),
+  /** How long a request for an instance between two owners (a handover, a failover) waits before 503 + Retry-After. */
+  HANDOVER_WAIT_MS: int(10_000, 0, 120_000),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: v.pipe(str('info'), v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')),
 })

@@ -13,6 +13,8 @@ import type { CloudApiDriver } from './driver/cloud/index.js'
 import type { WhatsAppDriver } from './driver/types.js'
 import { FaultStore } from './faults/store.js'
 import { InstanceManager } from './services/instances.js'
+import { Placement } from './services/placement/coordinator.js'
+import { advertiseUrl, nodeIdOf } from './services/placement/identity.js'
 import { MediaDownloader } from './services/media-download.js'
 import { createUpstreamOutbound, type OutboundClient } from './services/outbound.js'
 import { RetentionJob } from './services/retention.js'
@@ -33,6 +35,8 @@ export type UpstreamDeps = {
   media: MediaDownloader
   /** MESSAGE_RETENTION_DAYS' cleanup timer (armed by startDeps when the setting is not 0). */
   retention: RetentionJob
+  /** Which replica runs which instance (leases, handovers, routing between replicas). */
+  placement: Placement
 }
 
 export type DepsInjection = {
@@ -72,22 +76,34 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
   )
   const instances = new InstanceManager(sql, driver, webhooks, log.child({ component: 'instances' }))
   const retention = new RetentionJob(sql, { days: config.MESSAGE_RETENTION_DAYS }, log.child({ component: 'retention' }))
-  return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media, retention }
+  const placement = new Placement(sql, instances, log.child({ component: 'placement' }), {
+    nodeId: nodeIdOf(config),
+    url: advertiseUrl(config),
+    leaseTtlMs: config.LEASE_TTL_MS,
+    intervalMs: config.PLACEMENT_INTERVAL_MS,
+    handoverWaitMs: config.HANDOVER_WAIT_MS,
+  })
+  instances.setOwnership({ holds: (id) => placement.servesLocally(id), adopt: (row) => placement.adopt(row) })
+  return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media, retention, placement }
 }
 
-/** Migrates schema `upstream`, reconnects the instances that were open or connecting, arms the retention job. */
+/**
+ * Migrates schema `upstream`, joins placement (which takes this replica's share of the instances and
+ * reconnects those that were open or connecting), arms the retention job.
+ */
 export async function startDeps(deps: UpstreamDeps): Promise<void> {
   const applied = await migrateUpstream(deps.sql)
   if (applied.length > 0) deps.log.info({ applied }, 'migrations applied')
-  const resumed = await deps.instances.boot()
-  deps.log.info({ resumed, driver: deps.driver.name }, 'instances resumed')
+  await deps.placement.start()
+  deps.log.info({ node: deps.placement.nodeId, url: deps.placement.opts.url, instances: deps.placement.leases.size, driver: deps.driver.name }, 'placement joined')
   deps.retention.start()
 }
 
 /** Stops the retention job and sessions, releases hung requests, cancels webhook retries, then (unless shared) ends the pool. */
-export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean } = {}): Promise<void> {
+export async function closeDeps(deps: UpstreamDeps, opts: { endSql?: boolean; leave?: boolean } = {}): Promise<void> {
   await deps.retention.stop()
   deps.faults.releaseHung()
+  await deps.placement.stop({ forget: opts.leave === true })
   await deps.instances.close()
   await deps.webhooks.close()
   await deps.outbound.close()

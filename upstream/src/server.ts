@@ -5,8 +5,11 @@
  * supervisor.ts): a crash never stops the service. One worker only, because a WhatsApp session's socket
  * and the in-process state (drivers, event queues, hung fault requests) belong to one process; the
  * Baileys owner locks are PostgreSQL session locks, so a dead worker's locks go with its connections and
- * its replacement takes the sessions over. The worker migrates, resumes instances, listens on
- * UPSTREAM_PORT; SIGTERM/SIGINT (the primary passes them on) stop accepting, drain, close the pool.
+ * its replacement takes the sessions over. The worker migrates, joins placement (services/placement:
+ * takes this replica's share of the instances and resumes them), listens on UPSTREAM_PORT. SIGTERM/SIGINT
+ * (the primary passes them on) first hand every instance over to the other replicas, then stop
+ * accepting, drain requests, close the pool. More replicas: more processes like this one, on the same
+ * database, each with its own UPSTREAM_NODE_ID (docs/operations.md#scale-out).
  */
 import cluster from 'node:cluster'
 import pino from 'pino'
@@ -17,6 +20,9 @@ import { buildDeps, closeDeps, startDeps } from './deps.js'
 import { loggerOptions, withRedaction } from '../../common/src/logging/log-schema.js'
 import { describeDeath, onRestartNotice, superviseWorkers } from '../../common/src/cluster/supervisor.js'
 import { survivePoolOrphanRejections } from '../../common/src/db/pg-resilience.js'
+
+/** Longest SIGTERM drain (the cluster primary kills a worker still running after 25 s). */
+const DRAIN_MS = 18_000
 
 let config: UpstreamConfig
 try {
@@ -60,6 +66,9 @@ async function runWorker(config: UpstreamConfig): Promise<void> {
     if (stopping) return
     stopping = true
     deps.log.info({ signal }, 'upstream stopping')
+    // Hand every instance to another replica first, while still answering (requests for them are
+    // forwarded to their new owners): a rolling upgrade loses no session and no send.
+    if (signal !== 'primary gone') await deps.placement.drain(DRAIN_MS).catch((err: unknown) => deps.log.warn({ err }, 'drain failed'))
     // Hung (fault-injected) requests are released first so server.close() can finish.
     deps.faults.releaseHung()
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
@@ -69,7 +78,7 @@ async function runWorker(config: UpstreamConfig): Promise<void> {
     }, 5000)
     force.unref()
     await closed
-    await closeDeps(deps)
+    await closeDeps(deps, { leave: true })
     deps.log.info('upstream stopped')
     process.exit(0)
   }

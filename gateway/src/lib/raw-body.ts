@@ -43,6 +43,11 @@ export function bodyTimeoutError(): ApiError {
   return new ApiError(408, REQUEST_TIMEOUT, {}, { Connection: 'close' })
 }
 
+/** A body over the limit: the one 413 of body-limit's Content-Length check, readIncoming and the send path. */
+export function bodyTooLargeError(maxBytes: number): ApiError {
+  return new ApiError(413, 'Request body too large', { max_bytes: maxBytes })
+}
+
 /**
  * Reads a whole Node request body (413 ApiError over `maxBytes`, 400 when the client hangs up mid-body,
  * 408 when it is not all there `timeoutMs` after the read starts; 0 = no deadline).
@@ -63,7 +68,7 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number, timeou
         incoming.off('data', onData)
         incoming.resume() // discard the rest so the 413 can still be written on this connection
         chunks.length = 0
-        fail(new ApiError(413, 'Request body too large', { max_bytes: maxBytes }))
+        fail(bodyTooLargeError(maxBytes))
         return
       }
       chunks.push(chunk)

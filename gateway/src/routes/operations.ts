@@ -1,7 +1,7 @@
 /**
  * @module routes/operations
  * Mounts the operations families: /api/status and /status/ (public), password recovery (public),
- * /admin/incidents, /admin/maintenance, /admin/backup, /admin/workers and /health/detailed (admin).
+ * /admin/incidents, /admin/maintenance, /admin/backup, /admin/workers, /admin/upstreams and /health/detailed (admin).
  */
 import type { Deps } from '../deps.js'
 import type { Router } from '../lib/route.js'
@@ -11,6 +11,7 @@ import { incidentRoutes } from './incidents/index.js'
 import { maintenanceRoutes } from './maintenance/index.js'
 import { recoveryRoutes } from './recovery/index.js'
 import { statusRoutes } from './status/index.js'
+import { upstreamRoutes } from './upstreams/index.js'
 import { workerRoutes } from './workers/index.js'
 
 export function operationsRoutes(r: Router, deps: Deps): void {
@@ -21,4 +22,5 @@ export function operationsRoutes(r: Router, deps: Deps): void {
   maintenanceRoutes(r, deps)
   backupRoutes(r, deps)
   workerRoutes(r, deps)
+  upstreamRoutes(r, deps)
 }

@@ -52,3 +52,7 @@ export const internal = (message: string) => new EvoError(500, message)
 export const instanceNotFound = (name: string) => notFound(`The "${name}" instance does not exist`)
 /** Evolution's message when an operation needs a live connection. */
 export const notConnected = (name: string) => badRequest(`The "${name}" instance is not connected`)
+
+/** The instance is between two replicas (a handover or failover) and no owner answered in time. */
+export const instanceMoving = (name: string) => new EvoError(503, [`The "${name}" instance is moving between replicas; retry shortly`])
+export const MOVING_RETRY_AFTER_SECONDS = 1

@@ -4,6 +4,7 @@
  * setPresence (201, the account presence: services/profile.ts).
  */
 import { Hono } from 'hono'
+import { forward, HOPS_HEADER } from '../services/placement/routing.js'
 import type { UpstreamDeps } from '../deps.js'
 import { instanceNameTaken, listInstances } from '../db/instances.js'
 import { listSettings } from '../db/settings.js'
@@ -31,6 +32,17 @@ export function instanceRoutes(deps: UpstreamDeps) {
     if (typeof name === 'string' && name !== '' && (await instanceNameTaken(sql, name))) throw nameTaken(name)
     await requireGlobalKey(key)(c, async () => undefined)
     const b = validate(CreateBody, body)
+    // Created on the replica placement puts it on, so its first session is not moved right away.
+    const home = deps.placement.placeNew(b.instanceName)
+    const homeUrl = home === deps.placement.nodeId ? null : deps.placement.urlOf(home)
+    const hops = Number(c.req.header(HOPS_HEADER) ?? 0) || 0
+    if (homeUrl && hops === 0) {
+      try {
+        return await forward(c.req.raw, homeUrl, hops, JSON.stringify(body))
+      } catch {
+        // That replica is unreachable: create here; placement moves it later if it must.
+      }
+    }
     const { rejectCall, msgCall, groupsIgnore, alwaysOnline, readMessages, readStatus, syncFullHistory, wavoipToken } = b
     const settings = Object.fromEntries(
       Object.entries({ rejectCall, msgCall, groupsIgnore, alwaysOnline, readMessages, readStatus, syncFullHistory, wavoipToken }).filter(([, val]) => val !== undefined),

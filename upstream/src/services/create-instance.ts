@@ -63,6 +63,8 @@ export async function createInstance(sql: Sql, manager: InstanceManager, webhook
     if (isUniqueViolation(err)) throw nameTaken(input.instanceName)
     throw err
   }
+  // This replica runs it from now on (the create was routed here by placement).
+  await manager.adopt(row)
   const { ctx } = manager.entry(row)
   webhooks.emit(ctx.src, 'instance.create', { instanceName: row.name, instanceId: row.id })
   let qrcode: unknown

@@ -9,7 +9,7 @@ import { deleteInstance, findInstanceByName, listInstancesToResume, type Instanc
 import { findMessageByKeyId, type AckStatus } from '../db/messages.js'
 import { findWebhook } from '../db/webhooks.js'
 import type { ConnectionState, DriverSession, WhatsAppDriver } from '../driver/types.js'
-import { notConnected, notFound } from '../lib/errors.js'
+import { instanceMoving, notConnected, notFound } from '../lib/errors.js'
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
 import { DeferredWrites } from './deferred-writes.js'
 import { qrJson, stateJson } from './instance-json.js'
@@ -17,10 +17,24 @@ import { recordAck, SerialQueue, sessionEvents, type SessionContext } from './se
 
 type Entry = { session: DriverSession; ctx: SessionContext }
 
+/**
+ * Who may run which instance's session (services/placement). The default, one process owning every
+ * instance, is what unit tests that build a manager alone get.
+ */
+export type Ownership = {
+  /** False once the instance's lease is gone or being handed over: no session may be opened or used. */
+  holds(instanceId: string): boolean
+  /** A new instance created on this replica: take its lease before the first session opens. */
+  adopt(row: { id: string; name: string }): Promise<void>
+}
+
+const SOLE_OWNER: Ownership = { holds: () => true, adopt: async () => undefined }
+
 export class InstanceManager {
   private readonly entries = new Map<string, Entry>()
   /** Sends' writes kept while PostgreSQL is unavailable (one queue for all instances: their order holds). */
   readonly deferred: DeferredWrites
+  private ownership: Ownership = SOLE_OWNER
 
   constructor(
     private readonly sql: Tx,
@@ -31,8 +45,24 @@ export class InstanceManager {
     this.deferred = new DeferredWrites(log)
   }
 
-  /** The instance's session (opened on first use) and its event context. */
+  /** Placement's say over which sessions this process may run (deps.ts wires it). */
+  setOwnership(o: Ownership): void {
+    this.ownership = o
+  }
+
+  /** See Ownership.adopt. */
+  adopt(row: InstanceRow): Promise<void> {
+    return this.ownership.adopt(row)
+  }
+
+  /** Throws (503) unless this process still holds the instance's lease: checked right before a send. */
+  fence(row: InstanceRow): void {
+    if (!this.ownership.holds(row.id)) throw instanceMoving(row.name)
+  }
+
+  /** The instance's session (opened on first use) and its event context. Refused without the lease. */
   entry(row: InstanceRow): Entry {
+    if (!this.ownership.holds(row.id)) throw instanceMoving(row.name)
     let e = this.entries.get(row.id)
     if (e) return e
     const ctx: SessionContext = {
@@ -132,6 +162,18 @@ export class InstanceManager {
       }
     }
     return rows.length
+  }
+
+  /**
+   * Ends one instance's session without logging out (its auth state stays, so the next owner resumes
+   * it) and writes its queued events: the handover of services/placement.
+   */
+  async release(instanceId: string): Promise<void> {
+    const e = this.entries.get(instanceId)
+    if (!e) return
+    this.entries.delete(instanceId)
+    await e.session.end().catch((err: unknown) => this.log.warn({ err, instance: e.ctx.src.name }, 'session end failed'))
+    await e.ctx.queue.flush()
   }
 
   /** Ends every session (no logout, no events) and drains the queues; deferred writes still waiting are logged as lost. */

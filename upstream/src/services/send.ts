@@ -67,6 +67,14 @@ export async function sendMessage(deps: SendDeps, row: InstanceRow, req: SendReq
   // Room for the store write, claimed before anything is sent (a 503 when PostgreSQL has been away too long).
   const slot = ctx.deferred.reserve()
   let sent
+  // Fencing: a lease lost while the checks or the download ran (a handover, a renewal that failed)
+  // must not send: the next owner may already have opened the session.
+  try {
+    manager.fence(row)
+  } catch (err) {
+    slot.release()
+    throw err
+  }
   try {
     sent = await session.send(jid, content)
   } catch (err) {

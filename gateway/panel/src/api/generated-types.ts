@@ -51,6 +51,11 @@ export type RequestBodies = {
     status?: "scheduled" | "in_progress" | "completed"
     service_ids?: number[]
   }
+  /** Pin an instance to an upstream replica (node null: automatic) */
+  "POST /admin/upstreams/move": {
+    instance: string
+    node: string | null
+  }
   /** Create a user (must change the password at first login) */
   "POST /admin/users": {
     username: string

@@ -11,7 +11,7 @@ import { bodyLimit as honoBodyLimit } from 'hono/body-limit'
 import type { IncomingMessage } from 'node:http'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
-import { bodyTimeoutError } from '../../lib/raw-body.js'
+import { bodyTimeoutError, bodyTooLargeError } from '../../lib/raw-body.js'
 import { header } from '../../lib/request-header.js'
 
 export type BodyLimitOptions = { maxBytes: number }
@@ -20,12 +20,12 @@ export const bodyLimit = ({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
   const inner = honoBodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ApiError(413, 'Request body too large', { max_bytes: maxBytes })
+      throw bodyTooLargeError(maxBytes)
     },
   })
   return async function bodyLimit(c, next) {
     const len = header(c, 'content-length')
-    if (len !== undefined && Number(len) > maxBytes) throw new ApiError(413, 'Request body too large', { max_bytes: maxBytes })
+    if (len !== undefined && Number(len) > maxBytes) throw bodyTooLargeError(maxBytes)
     // Bodiless methods skip the streaming counter entirely (hot path for GETs).
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
     // Content-Length already checked: skip Hono's wrapper, whose first move (`c.req.raw.body`) builds a

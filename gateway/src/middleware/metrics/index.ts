@@ -65,7 +65,7 @@ export const metrics = (m: Metrics): MiddlewareHandler<AppEnv> =>
       await next()
     } finally {
       // After next(), routeIndex points at the handler that answered (or the last middleware on 404).
-      const status = c.get('sentStatus') ?? c.res.status
+      const status = c.res.status
       m.request(routeFamily(routePath(c as Context), c.req.path), c.req.method, status, (performance.now() - start) / 1000)
     }
   }

@@ -23,8 +23,7 @@ export const requestLog = (): MiddlewareHandler<AppEnv> =>
     try {
       await next()
     } finally {
-      // A handler that wrote straight to Node (RESPONSE_ALREADY_SENT) records its status on the context.
-      const status = c.get('sentStatus') ?? c.res.status
+      const status = c.res.status
       const user = c.get('user')
       // Through the root logger with the request's id as a field: the same line a child logger would
       // write, without building a child per request (request-id creates one only when a handler logs).

@@ -6,9 +6,8 @@
  * reference's five security headers, CORS headers when CORS_ORIGIN is set and X-Served-By when
  * EXPOSE_WORKER_ID is set (the static set: lib/response-headers). Any OPTIONS request is answered 204
  * before auth (CORS, as the reference does).
- *
- * Responses a handler wrote straight to Node (`c.var.sentStatus` set, e.g. the /message/* sends) already
- * carry the same headers (lib/response-headers `directResponseHeaders`) and are not touched.
+ * The send pipeline (routes/proxy/fast-send, no Hono) puts the same set on its answers with
+ * lib/response-headers `directResponseHeaders`.
  *
  * perf: one loop over a set built at boot, instead of four middleware each calling `c.header` /
  * `c.res.headers.set` (undici Headers) per request.
@@ -22,7 +21,6 @@ export const responseHeaders = (o: GlobalHeaderOptions): MiddlewareHandler<AppEn
   return async function responseHeaders(c, next) {
     if (c.req.method === 'OPTIONS') c.res = new Response(null, { status: 204 })
     else await next()
-    if (c.get('sentStatus') !== undefined) return
     const h = c.res.headers
     const id = c.get('requestId')
     if (id !== undefined && !h.has(REQUEST_ID_HEADER)) h.set(REQUEST_ID_HEADER, id)

@@ -9,7 +9,7 @@
  */
 import type { HttpBindings } from '@hono/node-server'
 import type { Context } from 'hono'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { Logger } from 'pino'
 import type { Deps } from '../../deps.js'
@@ -76,19 +76,23 @@ export function breakerOpenError(retryAfterSeconds: number): ApiError {
  * (lib/raw-body) when the client's streamed body stalls (the upstream request is aborted then).
  */
 export async function hop(c: Context<AppEnv>, o: HopOptions): Promise<ProxyResponse> {
-  const deps = c.get('deps')
-  const { incoming, outgoing } = nodeBindings(c)
+  return hopFrom(hopContext(c), nodeBindings(c).outgoing, o)
+}
+
+/** `hop` without Hono: the Node-level send path's plain forwards (an admin's unlisted /message/* route). */
+export async function hopFrom(h: HopContext, outgoing: ServerResponse, o: HopOptions): Promise<ProxyResponse> {
+  const { deps, incoming, requestId, clientIp } = h
   // A streamed client body may take long to arrive: that is the client's slowness, not the upstream's.
   const watchSlow = (o.body === null || Buffer.isBuffer(o.body)) && !slowByNature(o.url)
-  const res = await throughBreaker(deps, c.get('log'), c.get('requestId'), o.url, watchSlow, () =>
+  const res = await throughBreaker(deps, h.log, requestId, o.url, watchSlow, () =>
     deps.proxy.forward({
       incoming,
       outgoing,
-      method: o.method ?? upstreamMethod(c),
+      method: o.method ?? h.method,
       url: o.url,
       body: o.body,
-      requestId: c.get('requestId'),
-      clientIp: c.get('clientIp'),
+      requestId,
+      clientIp,
       bufferResponse: o.bufferResponse,
       extraHeaders: o.extraHeaders,
       bodyTimeoutMs: deps.config.REQUEST_BODY_TIMEOUT_MS,

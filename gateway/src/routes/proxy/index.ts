@@ -2,14 +2,17 @@
  * @module routes/proxy
  * The upstream catch-all, mounted last. Order on every proxied path (G-PROXY, D1 (docs/decisions.md#d1), D8 (docs/decisions.md#d8), D9 (docs/decisions.md#d9)):
  *   path normalised (400 on traversal tricks) -> native prefixes step aside (404/405 handler)
- *   -> per-IP limit on /message/* -> breaker open? 503 -> session + per-user limit (one Redis round trip)
- *   -> route table: unlisted or admin-only routes 403 for users; instance named? owner/grantee/admin
- *   -> intercepted handler (create, delete, fetchInstances), message send (logged), group invite send
- *      (logged, ./invite.ts), a body checked for the addresses it makes the upstream call (admin
- *      /webhook/set; /proxy/set of the owner or an admin, ./side-channels.ts), or plain forward.
+ *   -> per-IP limit on /message/* and /group/sendInvite -> breaker open? 503 -> session + per-user
+ *   limit (one Redis round trip) -> route table: unlisted or admin-only routes 403 for users; instance
+ *   named? owner/grantee/admin -> intercepted handler (create, delete, fetchInstances), group invite
+ *   send (logged, ./invite.ts), a body checked for the addresses it makes the upstream call (admin
+ *   /webhook/set; /proxy/set of the owner or an admin, ./side-channels.ts), or plain forward.
+ * Sends are not here: every `POST /message/...` (any spelling or body framing) is served before Hono by
+ * the one send pipeline, fast-send.ts, with the same `ProxyChecks`. What reaches this catch-all on
+ * /message/* is another method (GET, HEAD, PUT...: unlisted, so 403 for users, forwarded for admins);
+ * a send that got here anyway is refused (500) rather than forwarded unlogged.
  * Nothing is ever forwarded anonymously here, and only the upstream key (never the client's) goes upstream.
  * (The one anonymous forward, Meta's signed /webhook/meta callbacks, is a native route: routes/meta-webhook.)
- * Well-formed sends are served before Hono by fast-send.ts with the same `ProxyChecks` (see there).
  */
 import type { Context, Next } from 'hono'
 import type { Deps } from '../../deps.js'
@@ -22,7 +25,6 @@ import { fetchInstances } from './fetch-instances.js'
 import { breakerOpenError, hop, relay, requestBody, upstreamMethod } from './forward.js'
 import { createInstance } from './instance-create.js'
 import { deleteInstance, NOT_OWNER } from './instance-delete.js'
-import { sendMessage } from './message.js'
 import { sendInvite } from './invite.js'
 import { SessionGate, type GateResult } from '../../middleware/session-rate-limit/index.js'
 import { isNativePath, matchRoute } from './route-table.js'
@@ -34,7 +36,7 @@ import { isLogout, loggedOut, notifyLive } from './live-notify.js'
 
 /**
  * The checks every proxied request passes before its route is looked at, shared by the Hono catch-all
- * below and the Node-level send path (fast-send.ts) so both count against the same buckets and hints.
+ * below and the send pipeline (fast-send.ts) so both count against the same buckets and hints.
  */
 export type ProxyChecks = {
   /** Session + per-user limit (with its token hints); app.ts guards native routes with the same one. */
@@ -92,7 +94,8 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
     }
     if (match?.instance && rule?.ownerOnly && !(await deps.instances.mayDelete(user, match.instance))) throw new ApiError(403, NOT_OWNER)
     if (rule?.kind === 'fetchInstances') return fetchInstances(c, target)
-    if (rule?.kind === 'message') return sendMessage(c, target, match!.instance!)
+    // Unreachable: http-server.ts hands every POST /message/* to fast-send.ts, which never declines a send.
+    if (rule?.kind === 'message') throw new Error('a /message send reached the Hono catch-all')
     if (rule?.kind === 'invite') return sendInvite(c, target, match!.instance!)
     const checked = targetRoute(upstreamMethod(c), segments)
     if (checked) {

@@ -8,47 +8,27 @@
  * (502/503/504 are logged as failed). A full log buffer (PostgreSQL down for long) refuses the send
  * with 503 before the hop: nothing is sent that could not be logged.
  *
- * Two callers: the Hono catch-all (`sendMessage`, routes/proxy/index.ts) and the Node-level send path
- * (fast-send.ts, which serves well-formed sends without Hono). Both use `forwardSend` and `writeSend`.
+ * One caller: the send pipeline (fast-send.ts), which serves every POST /message/* without Hono.
  *
  * perf: the upstream's answer is written straight to the Node response with one plain header object
  * (upstream headers, X-Request-ID, X-RateLimit-*, the security/CORS/X-Served-By set of
- * lib/response-headers): no undici Headers/Response per send. Under Hono, RESPONSE_ALREADY_SENT is
- * returned and `c.var.sentStatus` tells request-log and metrics the status; response-headers leaves it
- * alone. Errors (502/503/504, 4xx before the hop) are ApiErrors, rendered by the caller.
+ * lib/response-headers): no undici Headers/Response per send. Errors (502/503/504, 4xx before the hop)
+ * are ApiErrors, rendered by the caller.
  */
-import type { HttpBindings } from '@hono/node-server'
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import type { Context } from 'hono'
 import type { ServerResponse } from 'node:http'
-import type { AppEnv, AuthUser } from '../../env.js'
+import type { AuthUser } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { formFields } from '../../services/message-log/form-fields.js'
 import { messageTypeFor, recipientFor, scanKeyId, upstreamErrorText, waMessageId } from '../../services/message-log/message-type.js'
 import { messageTextFor } from '../../services/message-log/message-text.js'
-import { hopBuffered, hopContext, parseJson, relay, type HopContext } from './forward.js'
-import { readRawBody } from '../../lib/raw-body.js'
+import { hopBuffered, parseJson, type HopContext } from './forward.js'
 import { assertJsonText } from '../../lib/text.js'
-import { directResponseHeaders, staticHeadersFor, type StaticHeaders } from '../../lib/response-headers.js'
+import { directResponseHeaders, type StaticHeaders } from '../../lib/response-headers.js'
 import type { LimitDecision } from '../../services/rate-limit/user-limiter.js'
 import type { ProxyResponse } from '../../services/upstream-proxy/upstream-proxy.js'
 import type { UpstreamPath } from './upstream-path.js'
-import { header } from '../../lib/request-header.js'
 import { IDEMPOTENCY_HEADER, idempotencyStore, inflightMs, parseIdempotencyKey, replayableHeaders, runIdempotent } from '../../services/idempotency/idempotent.js'
 import { requestFingerprint } from '../../services/idempotency/idempotency-store.js'
-
-/** The Hono route's send: reads the body, forwards, writes the answer. */
-export async function sendMessage(c: Context<AppEnv>, target: UpstreamPath, instance: string): Promise<Response> {
-  // perf: read from the Node request directly, not via a materialised WHATWG Request (lib/raw-body).
-  const raw = await readRawBody(c)
-  const res = await forwardSend({ ...hopContext(c), user: c.get('user') }, target, instance, raw, header(c, 'content-type') ?? 'application/json')
-  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
-  if (outgoing && writeSend(outgoing, c.req.method, res, staticHeadersFor(c.get('deps').config), c.get('requestId'), c.get('rateLimit'))) {
-    c.set('sentStatus', res.status)
-    return RESPONSE_ALREADY_SENT
-  }
-  return relay(c, res)
-}
 
 /**
  * Forwards one send through the breaker and makes its message-log row durable. Throws ApiError 502/503/504
@@ -134,7 +114,7 @@ function sentMessageId(answer: ProxyResponse['body']): string | null {
 
 /**
  * Writes a buffered upstream answer to the Node response with every global header; false when it
- * cannot (the body is a stream, or headers already went out): the caller relays it instead.
+ * cannot (the body is a stream, or headers already went out).
  */
 export function writeSend(
   outgoing: ServerResponse,

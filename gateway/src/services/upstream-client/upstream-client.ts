@@ -16,6 +16,8 @@ export class UpstreamError extends Error {
   constructor(
     readonly kind: 'unreachable' | 'timeout',
     message: string,
+    /** The connection was refused: nothing reached the upstream. */
+    readonly refused = false,
   ) {
     super(message)
     this.name = 'UpstreamError'

@@ -20,8 +20,23 @@ import { FifoDeadlines } from '../../lib/fifo-deadlines.js'
 import { withBodyDeadline } from '../../lib/raw-body.js'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
 
+/** Where each instance's requests go (services/upstream-owners): the replica that runs it. */
+export type OwnerRouting = {
+  /** The owner of the instance this upstream path names; undefined = baseUrl. */
+  targetFor(url: string): URL | undefined
+  /** An answer's X-Upstream-Owner: the map was stale for this path's instance. */
+  learn(url: string, ownerUrl: string): void
+  /** A routed target refused the connection (that replica is gone). */
+  unreachable(target: URL): void
+}
+
+/** On an upstream answer: the replica that owns the instance (it was forwarded there); never relayed. */
+export const OWNER_HEADER = 'x-upstream-owner'
+
 export type UpstreamProxyOptions = {
   baseUrl: string
+  /** Per-instance routing to upstream replicas; absent = everything to baseUrl. */
+  route?: OwnerRouting
   apiKey: string
   connectTimeoutMs: number
   readTimeoutMs: number
@@ -210,7 +225,8 @@ export class UpstreamProxy {
       buffer = Readable.from([])
     }
     incoming.url = r.url
-    return new Promise<ProxyResponse>((resolve, reject) => {
+    const routed = this.opts.route?.targetFor(r.url)
+    const attempt = (target: URL | undefined, buffer: Readable) => new Promise<ProxyResponse>((resolve, reject) => {
       const p: Pending = { r, resolve, reject }
       // perf: a body that came in with its head is parsed already: no timer for it.
       if (streamed && bodyTimeoutMs > 0 && !incoming.complete) {
@@ -219,10 +235,29 @@ export class UpstreamProxy {
         buffer.once('end', () => clearTimeout(p.timer))
       }
       this.pending.set(incoming, p)
-      this.proxy.web(incoming, r.outgoing, { buffer, headers: extra, method: r.method }, (err) => {
-        this.settle(incoming)?.reject(asUpstreamError(err))
+      // A replica's URL has no path prefix; UPSTREAM_URL's may (prependPath).
+      const opts = target ? { buffer, headers: extra, method: r.method, target } : { buffer, headers: extra, method: r.method }
+      this.proxy.web(incoming, r.outgoing, opts, (err) => {
+        this.settle(incoming)?.reject(err)
       })
     })
+    try {
+      return await attempt(routed, buffer)
+    } catch (err) {
+      // The owner replica is gone and nothing reached it: the same request once more, to UPSTREAM_URL
+      // (any replica forwards it to the new owner). A streamed body was consumed: it cannot be resent.
+      if (routed && refused(err) && !streamed) {
+        this.opts.route!.unreachable(routed)
+        incoming.url = r.url
+        try {
+          return await attempt(undefined, Readable.from(Buffer.isBuffer(body) ? [body] : []))
+        } catch (again) {
+          throw asUpstreamError(again)
+        }
+      }
+      if (routed && refused(err)) this.opts.route!.unreachable(routed)
+      throw asUpstreamError(err)
+    }
   }
 
   /**
@@ -254,7 +289,19 @@ export class UpstreamProxy {
       'content-type', r.contentType,
       'content-length', r.body.length,
     )
-    const { target } = this
+    const routed = this.opts.route?.targetFor(r.url)
+    const first = this.sendTo(routed ?? this.target, routed ? r.url : this.basePath + r.url, r, headers)
+    if (!routed) return first
+    // The owner replica is gone and nothing reached it (connection refused): once more through
+    // UPSTREAM_URL, whose replica forwards to the new owner. Any other failure may have sent: not retried.
+    return first.catch((err: unknown) => {
+      if (!(err instanceof UpstreamError && err.refused)) throw err
+      this.opts.route!.unreachable(routed)
+      return this.sendTo(this.target, this.basePath + r.url, r, headers)
+    })
+  }
+
+  private sendTo(target: URL, path: string, r: BufferedRequest, headers: (string | string[] | number)[]): Promise<ProxyResponse> {
     const sendDeadlines = r.long === true ? this.longSendDeadlines : this.sendDeadlines
     const limitMs = r.long === true ? (this.opts.longSendTimeoutMs ?? this.opts.sendTimeoutMs) : this.opts.sendTimeoutMs
     return new Promise<ProxyResponse>((resolve, reject) => {
@@ -276,7 +323,7 @@ export class UpstreamProxy {
         hostname: target.hostname,
         port: target.port,
         method: r.method,
-        path: this.basePath + r.url,
+        path,
         headers: headers as unknown as http.OutgoingHttpHeaders,
       }, (res) => {
         const chunks: Buffer[] = []
@@ -291,7 +338,7 @@ export class UpstreamProxy {
           if (!res.complete) return fail(new UpstreamError('unreachable', 'upstream closed the response early'))
           done = true
           sendDeadlines.remove(deadline)
-          resolve({ status: res.statusCode ?? 502, headers: responseHeaders(res.headers), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
+          resolve({ status: res.statusCode ?? 502, headers: this.answerHeaders(r.url, res.headers), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) })
         })
         res.on('error', fail)
         // An upstream gone mid-answer ('aborted' is only its older name): close without a complete message.
@@ -327,7 +374,7 @@ export class UpstreamProxy {
     const p = this.settle(req)
     if (!p) return
     const status = proxyRes.statusCode ?? 502
-    const headers = responseHeaders(proxyRes.headers)
+    const headers = this.answerHeaders(p.r.url, proxyRes.headers)
     const len = Number(proxyRes.headers['content-length'])
     if (!p.r.bufferResponse && !(Number.isFinite(len) && len <= SMALL_BODY)) {
       p.resolve({ status, headers, body: proxyRes })
@@ -338,6 +385,16 @@ export class UpstreamProxy {
     proxyRes.once('end', () => p.resolve({ status, headers, body: Buffer.concat(chunks) }))
     proxyRes.once('error', (e) => p.reject(asUpstreamError(e)))
     proxyRes.once('aborted', () => p.reject(new UpstreamError('unreachable', 'upstream closed the response early')))
+  }
+
+  /** The answer's headers to relay; an owner hint is learnt and not relayed. */
+  private answerHeaders(url: string, h: IncomingHttpHeaders): Record<string, string | string[]> {
+    const owner = h[OWNER_HEADER]
+    if (owner !== undefined) {
+      if (typeof owner === 'string') this.opts.route?.learn(url, owner)
+      delete h[OWNER_HEADER]
+    }
+    return responseHeaders(h)
   }
 
   close(): void {
@@ -369,7 +426,13 @@ function asUpstreamError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err
   const e = err as Error & { code?: string }
   if (e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT') return new UpstreamError('timeout', `upstream timeout: ${e.code}`)
-  return new UpstreamError('unreachable', `upstream unreachable: ${e.code ?? e.message}`)
+  return new UpstreamError('unreachable', `upstream unreachable: ${e.code ?? e.message}`, refused(err))
+}
+
+/** The connection was refused: the request never reached the upstream, so it may be sent elsewhere. */
+function refused(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code
+  return code === 'ECONNREFUSED' || (err instanceof UpstreamError && err.refused)
 }
 
 /** Upstream response headers minus hop-by-hop ones (Content-Length is recomputed by the server). */
