@@ -236,8 +236,12 @@ export const ConfigSchema = v.object({
   GATEWAY_INTERNAL_URL: optionalUrl,
   /** Retry of failed webhook syncs to the upstream (reference: part of the 5-minute cleanup). */
   WEBHOOK_SYNC_CRON: str('*/5 * * * *'),
-  /** Attempts (first included) to forward one event to a user's webhook URL. */
-  WEBHOOK_FORWARD_ATTEMPTS: int(3, 1, 10),
+  /** Attempts (first included) to deliver one event to a user's webhook URL; then it is a dead letter. */
+  WEBHOOK_DELIVERY_ATTEMPTS: int(5, 1, 20),
+  /** Delay before the first retry of a webhook delivery, in seconds; doubles (with jitter) per retry. */
+  WEBHOOK_DELIVERY_RETRY_DELAY_SECONDS: int(10, 1, 3600),
+  /** Consecutive dead letters that disable a webhook (its owner is told); 0 = never disable. */
+  WEBHOOK_DISABLE_AFTER_DEAD: int(20, 0, 100000),
   /** Per-attempt timeout when forwarding an event to a user's webhook, in ms. */
   WEBHOOK_FORWARD_TIMEOUT_MS: int(10000, 100, 120000),
   /** Scheduled-messages worker tick (6 fields = seconds allowed). */
@@ -258,6 +262,18 @@ export const ConfigSchema = v.object({
   SCHEDULED_META_RETRY_ATTEMPTS: int(5, 1, 20),
   /** First delay before retrying such a send; doubles each attempt, capped at 5 minutes. */
   SCHEDULED_META_RETRY_DELAY_MS: int(2000, 0, 300_000),
+  /** Sends per minute per Baileys instance (docs/delivery-guarantees.md#queued-sends-and-budgets); 0 = unlimited. Synchronous sends over it get 429. */
+  SEND_BUDGET_PER_MINUTE: int(20, 0, 100000),
+  /** Distinct recipients per UTC day per Baileys instance; 0 = unlimited. */
+  SEND_BUDGET_NEW_RECIPIENTS_PER_DAY: int(200, 0, 10_000_000),
+  /** Days a newly linked number ramps up to its full budgets; 0 = no warm-up. */
+  SEND_WARMUP_DAYS: int(7, 0, 365),
+  /** A newly linked number's budgets on its first day, in percent of the full ones (ramps to 100 % over SEND_WARMUP_DAYS). */
+  SEND_WARMUP_START_PERCENT: int(20, 1, 100),
+  /** Budget Cloud API (WHATSAPP-BUSINESS) instances too (off: Meta rate-limits them itself). */
+  SEND_BUDGET_CLOUD_API: bool(false),
+  /** A queued send not delivered within this many seconds fails ("expired"). */
+  QUEUED_SEND_TTL_SECONDS: int(86400, 10, 30 * 86400),
   /** Add X-Served-By: <pid> to every response (cluster tests, debugging one worker). Reveals pids. */
   EXPOSE_WORKER_ID: bool(false),
   /** Schedule of the heartbeat job (workers/heartbeat.ts), e.g. '* * * * * *'; off when empty. */

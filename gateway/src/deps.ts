@@ -20,6 +20,8 @@ import { UpstreamClient } from './services/upstream-client/upstream-client.js'
 import { Scheduler } from './workers/scheduler.js'
 import { UpstreamBreaker } from './services/breaker/breaker.js'
 import { MessageLogWriter, messageLogJournalDir, messageLogPrefix } from './services/message-log/message-log.js'
+import { JobQueue } from './services/jobs/job-queue.js'
+import { SendGate } from './services/send-gate/send-gate.js'
 import { OwnerMap } from './services/upstream-owners/owner-map.js'
 import { UpstreamProxy } from './services/upstream-proxy/upstream-proxy.js'
 import { createMetrics, type Metrics } from './services/metrics/index.js'
@@ -53,6 +55,10 @@ export type Deps = {
   proxy: UpstreamProxy
   /** Which upstream replica runs each instance (the proxy routes by it); started by server.ts. */
   owners: OwnerMap
+  /** Durable jobs on PostgreSQL (pg-boss): queued sends, webhook deliveries. Started on first use. */
+  jobs: JobQueue
+  /** Checks every send passes before the hop (pauses, budgets, queued sends): services/send-gate. */
+  sendGate: SendGate
   /** D9 (docs/decisions.md#d9) breaker of the proxied hop: `state()`, `stats()`, `onStateChange(fn)` (per process). */
   breaker: UpstreamBreaker
   /** Durable message_logs writer (D13, docs/decisions.md#d13; services/message-log): `await add(row)` before the answer, `flush()`. */
@@ -135,6 +141,8 @@ export function buildDeps(config: Config, log: Logger): Deps {
     metrics,
     alerts: new AlertService(redis, log, { url: config.ALERT_WEBHOOK_URL, cooldownSeconds: config.ALERT_COOLDOWN_SECONDS }),
     owners,
+    jobs: new JobQueue(config.DATABASE_URL, log.child({ component: 'jobs' })),
+    sendGate: new SendGate(),
     proxy: new UpstreamProxy({
       baseUrl: config.UPSTREAM_URL,
       route: owners,
@@ -161,6 +169,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
     shutdownHooks: [],
     close: async () => {
       owners.stop()
+      await deps.jobs.stop()
       deps.breaker.shutdown()
       deps.proxy.close()
       await deps.instances.close()

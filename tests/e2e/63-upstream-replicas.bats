@@ -106,6 +106,34 @@ send_each() {
   assert_success
 }
 
+@test "GET /admin/upstreams shows the replicas; POST /admin/upstreams/move pins an instance elsewhere (admins only)" {
+  token=$(admin_token)
+  api GET /admin/upstreams "" "$token"
+  assert_equal "$code" 200
+  assert_equal "$(jbody '[.replicas[] | select(.live and (.draining | not))] | length')" 3
+  assert_equal "$(jbody "[.instances[] | select(.name | startswith(\"$PREFIX-\"))] | length")" $N
+  from=$(jbody "[.instances[] | select(.name == \"$PREFIX-1\")][0].nodeId")
+  to=$([ "$from" = up-1 ] && echo up-2 || echo up-1)
+  api POST /admin/upstreams/move "{\"instance\":\"$PREFIX-1\",\"node\":\"$to\"}" "$token"
+  assert_equal "$code" 200
+  for _ in $(seq 1 80); do
+    api GET /admin/upstreams "" "$token"
+    [ "$(jbody "[.instances[] | select(.name == \"$PREFIX-1\")][0].nodeId")" = "$to" ] && break
+    sleep 0.25
+  done
+  assert_equal "$(jbody "[.instances[] | select(.name == \"$PREFIX-1\")][0].pinnedNode")" "$to"
+  api GET "/instance/connectionState/$PREFIX-1" "" "$token"
+  assert_equal "$(jbody .instance.state)" open
+  api POST /admin/upstreams/move "{\"instance\":\"$PREFIX-1\",\"node\":\"up-9\"}" "$token"
+  assert_equal "$code" 400
+  api POST /admin/upstreams/move "{\"instance\":\"$PREFIX-1\",\"node\":null}" "$token"
+  assert_equal "$code" 200
+  user=$(unique repu)
+  create_user "$user" 'Passw0rd_Ok' >/dev/null
+  api GET /admin/upstreams "" "$(login "$user" 'Passw0rd_Ok')"
+  assert_equal "$code" 403
+}
+
 @test "kill -9 one replica: within 30 s every instance is open on a survivor, and a send to each succeeds" {
   kill_replica 3
   waited=$(wait_placed up-3)

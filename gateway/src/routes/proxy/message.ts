@@ -71,7 +71,12 @@ const sendOnce: typeof forwardSend = async (s, target, instance, raw, contentTyp
   if (body && s.deps.messageLog.full()) throw new ApiError(503, 'Message log buffer full', {}, { 'Retry-After': '5' })
   let res: ProxyResponse
   try {
-    res = await hopBuffered(s, target.forwardUrl, raw, contentType)
+    // Pauses, budgets, queued sends (services/send-gate): a refusal is thrown (not logged: nothing was
+    // attempted), an answer in the upstream's stead skips the hop.
+    const gated = s.deps.sendGate.size === 0 ? undefined : await s.deps.sendGate.admit({
+      user: s.user, instance, action: target.segments[1] ?? '', body, raw, contentType, headers: s.incoming.headers, requestId: s.requestId,
+    })
+    res = gated ?? (await hopBuffered(s, target.forwardUrl, raw, contentType))
   } catch (err) {
     if (body && err instanceof ApiError) await logSend(s, target, instance, body, 'failed', err.message, null)
     throw err

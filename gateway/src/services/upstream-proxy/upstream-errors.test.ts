@@ -78,3 +78,14 @@ describe('sanitizeServerError', () => {
     expect(sanitizeServerError(r, 'r').answer).toBe(r)
   })
 })
+
+describe('an instance between two upstream replicas', () => {
+  const moving = Buffer.from(JSON.stringify({ status: 503, error: 'Service Unavailable', response: { message: ['The "shop-1" instance is moving between replicas; retry shortly'] } }))
+
+  it('is not a breaker failure (one instance, not the upstream) and reaches the client as is', () => {
+    expect(countsAsUpstreamFailure({ status: 503, body: moving })).toBe(false)
+    const { answer } = sanitizeServerError({ status: 503, headers: { 'retry-after': '1' }, body: moving }, 'req-1')
+    expect(JSON.parse((answer.body as Buffer).toString()).response.message).toEqual(['The "shop-1" instance is moving between replicas; retry shortly'])
+    expect(answer.headers['retry-after']).toBe('1')
+  })
+})

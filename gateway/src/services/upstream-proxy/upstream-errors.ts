@@ -34,6 +34,15 @@ const SAFE_MESSAGES = new Set(['Connection Closed', 'Error: Connection Closed', 
 
 /** The upstream's answer while its PostgreSQL is down (upstream/src, Evolution-shaped 503). */
 const DATABASE_UNAVAILABLE = 'Database unavailable'
+/**
+ * The upstream's 503 for one instance between two replicas (a handover or failover, with Retry-After):
+ * about that instance, not the upstream's health; relayed as is (it names only the client's instance).
+ */
+const INSTANCE_MOVING = /^The "[^"]{0,200}" instance is moving between replicas; retry shortly$/
+
+function isInstanceMoving(evo: EvolutionError): boolean {
+  return evo.status === 503 && evo.messages.length === 1 && typeof evo.messages[0] === 'string' && INSTANCE_MOVING.test(evo.messages[0])
+}
 
 /**
  * The body as Evolution's error envelope `{status, error, response: {message}}` with `status` equal to
@@ -64,6 +73,7 @@ export function countsAsUpstreamFailure(r: Pick<UpstreamAnswer, 'status' | 'body
   const evo = evolutionError(r.status, r.body)
   if (evo === null) return true
   if (r.status !== 502 && r.status !== 503 && r.status !== 504) return false
+  if (isInstanceMoving(evo)) return false
   return !(r.status === 503 && evo.messages.length === 1 && evo.messages[0] === DATABASE_UNAVAILABLE)
 }
 
@@ -102,7 +112,7 @@ export function sanitizedServerBody(status: number, parsed: unknown, requestId: 
 type SanitizedBody = { status: number; error: string; response: { message: unknown[] } }
 
 function envelopeFor(status: number, evo: EvolutionError | null, requestId: string): SanitizedBody {
-  const kept = evo !== null && evo.messages.length > 0 && evo.messages.every((m) => typeof m === 'string' && SAFE_MESSAGES.has(m))
+  const kept = evo !== null && evo.messages.length > 0 && (isInstanceMoving(evo) || evo.messages.every((m) => typeof m === 'string' && SAFE_MESSAGES.has(m)))
   return { status, error: STATUS_CODES[status] ?? 'Error', response: { message: kept ? evo.messages : [upstreamErrorMessage(requestId)] } }
 }
 

@@ -198,8 +198,9 @@ export class Placement {
         handovers.push(i)
       }
     }
-    // Deleted instances: nothing to hand over.
-    for (const l of this.leases.all()) if (!present.has(l.instanceId)) this.forget(l.instanceId)
+    // Deleted instances: nothing to hand over. Only leases held before the list was read: one adopted
+    // since (an instance created during this pass) is not in the list yet.
+    for (const l of mine) if (!present.has(l.instanceId) && this.leases.generationOf(l.instanceId) === l.generation) this.forget(l.instanceId)
     await runLimited(acquisitions, ACQUIRE_CONCURRENCY, async (i) => void (await this.acquire(i)))
     // Not awaited: a handover waits for requests in flight, and renewals must not wait for it.
     void runLimited(handovers, HANDOVER_CONCURRENCY, (i) => this.handover(i.id, i.name))
@@ -303,7 +304,7 @@ export class Placement {
 
   private forget(id: string): void {
     this.leases.drop(id)
-    this.intervals.delete(id)
+    void this.closeInterval(id, 'deleted')
   }
 
   private async closeInterval(id: string, reason: string): Promise<void> {
