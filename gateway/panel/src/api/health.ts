@@ -9,7 +9,16 @@ export type DetailedHealth = {
   [k: string]: unknown
 }
 
+/** GET /admin/upstreams: the upstream replicas and which one runs each instance. */
+export type Placement = {
+  replicas: { nodeId: string; url: string; live: boolean; draining: boolean; heartbeatAt: string; startedAt: string; instances: number; rssBytes: number }[]
+  instances: { name: string; nodeId: string | null; pinnedNode: string | null; connectionStatus: string }[]
+  lease_ttl_ms: number | null
+}
+
 export const healthApi = {
+  upstreams: () => api.get<Placement>('/admin/upstreams'),
+  moveInstance: (instance: string, node: string | null) => api.post<{ instance: string; node: string | null }>('/admin/upstreams/move', { instance, node }),
   detailed: () => api.get<DetailedHealth>('/health/detailed'),
   runWorker: (name: string) => api.post<unknown>(`/admin/workers/${seg(name)}/run`),
   openapi: () => api.get<OpenApiDoc>('/api/openapi.json'),

@@ -1,4 +1,4 @@
-/** System health: dependencies with latency, circuit breaker state, worker runs (and run one now). */
+/** System health: dependencies with latency, circuit breaker state, worker runs (and run one now), upstream replicas. */
 import { healthApi, type DetailedHealth } from '../api/health.js'
 import { Badge } from '../components/badge.js'
 import { PageHead, Stat } from '../components/page.js'
@@ -7,6 +7,7 @@ import { toast } from '../components/toast.js'
 import { fmtDate, fmtDuration } from '../lib/format.js'
 import { useInterval, useLoad } from '../lib/use-load.js'
 import type { ScreenProps } from './screen-props.js'
+import { UpstreamReplicas } from './admin-upstreams.js'
 
 type Dep = { name: string; status?: string; latency_ms?: number | null; error?: string | null }
 type Run = { started_at?: string; finished_at?: string | null; duration_ms?: number | null; outcome?: string; error?: string | null; summary?: unknown }
@@ -17,7 +18,12 @@ const summary = (s: unknown) => (s && typeof s === 'object' ? Object.entries(s).
 
 export function AdminHealthScreen(_: ScreenProps) {
   const { data, reload } = useLoad(() => healthApi.detailed())
-  useInterval(() => void reload(), 15_000)
+  // Not ours (a real Evolution API), or the upstream unreachable: 'unavailable', the section says so.
+  const placement = useLoad(() => healthApi.upstreams().catch(() => 'unavailable' as const))
+  useInterval(() => {
+    void reload()
+    void placement.reload()
+  }, 15_000)
   const run = async (name: string) => {
     try {
       await healthApi.runWorker(name)
@@ -57,6 +63,8 @@ export function AdminHealthScreen(_: ScreenProps) {
         { label: 'Details', cell: (w) => (w.last_run && typeof w.last_run === 'object' ? <span class="truncate" title={w.last_run.error ?? summary(w.last_run.summary)}>{w.last_run.error ?? summary(w.last_run.summary) ?? '-'}</span> : '-') },
         { label: '', cell: (w) => <button type="button" class="btn btn-sm" onClick={() => run(w.name)}>Run now</button> },
       ]} />
+      <h2>Upstream replicas</h2>
+      <UpstreamReplicas data={placement.data} onChange={() => void placement.reload()} />
     </section>
   )
 }
