@@ -10,11 +10,13 @@
  * PostgreSQL query, D12 docs/decisions.md#d12): keep state in memory or fold it into one Redis call.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import type { AuthUser } from '../../env.js'
 import type { ProxyResponse } from '../upstream-proxy/upstream-proxy.js'
 
+/** The caller, as the session gate admitted it (structurally env.ts's AuthUser; not imported: env.ts imports deps.ts). */
+export type SendUser = { id: number; username: string; role: 'admin' | 'user' }
+
 export type SendRequest = {
-  user: AuthUser
+  user: SendUser
   /** The instance name the send names. */
   instance: string
   /** The send route's action (`sendText`, `sendMedia`, ...). */
