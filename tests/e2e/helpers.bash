@@ -46,7 +46,9 @@ API_EXTRA_ARGS=()
 _http() {
   local method=$1 url=$2 data=$3
   shift 3
-  local out="$BATS_TEST_TMPDIR/http-body" hdr="$BATS_TEST_TMPDIR/http-headers"
+  # setup_file has no BATS_TEST_TMPDIR: its calls use the file's own folder, never a path shared by files.
+  local dir=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:?no bats temporary folder}}
+  local out="$dir/http-body" hdr="$dir/http-headers"
   local args=(-sS -X "$method" -o "$out" -D "$hdr" -w '%{http_code}' --max-time "${API_TIMEOUT:-30}" "$@")
   if [ -n "$data" ]; then
     args+=(-H 'Content-Type: application/json' --data-binary "$data")
@@ -54,7 +56,7 @@ _http() {
   : >"$out"
   : >"$hdr"
   # `|| true`: a refused connection must not abort the test here; it shows up as code 000.
-  code=$(curl "${args[@]}" "${API_EXTRA_ARGS[@]}" "$url" 2>"$BATS_TEST_TMPDIR/http-err") || true
+  code=$(curl "${args[@]}" "${API_EXTRA_ARGS[@]}" "$url" 2>"$dir/http-err") || true
   code=${code:-000}
   body=$(cat "$out")
   headers=$(tr -d '\r' <"$hdr")

@@ -160,13 +160,9 @@ export class Placement {
     const renewed = await renewLeases(this.sql, this.nodeId, mine, this.opts.leaseTtlMs)
     for (const id of renewed) this.leases.renewed(id, t0)
     const kept = new Set(renewed)
-    for (const l of mine) {
-      // Someone else acquired it (we were cut off past the TTL): close at once, do not wait for the deadline.
-      // (Unless it was acquired again meanwhile, under a new generation.)
-      if (!kept.has(l.instanceId) && this.leases.generationOf(l.instanceId) === l.generation && !this.moving.has(l.instanceId)) {
-        void this.lose(l.instanceId, 'lease taken over')
-      }
-    }
+    // Not renewed: deleted, or someone else acquired it (we were cut off past the TTL). Decided once the
+    // instance list is read below. (A lease acquired again meanwhile, under a new generation, is kept.)
+    const lost = mine.filter((l) => !kept.has(l.instanceId) && this.leases.generationOf(l.instanceId) === l.generation && !this.moving.has(l.instanceId))
     await heartbeat(this.sql, {
       nodeId: this.nodeId, url: this.opts.url, draining: this.draining, instances: this.leases.size, rssBytes: process.memoryUsage.rss(), starting: false,
     })
@@ -185,6 +181,11 @@ export class Placement {
     const steady = this.steady()
 
     const present = new Set(instances.map((i) => i.id))
+    // Taken over: close at once, do not wait for the deadline. Deleted: its session ended with the delete.
+    for (const l of lost) {
+      if (present.has(l.instanceId)) void this.lose(l.instanceId, 'lease taken over')
+      else this.forget(l.instanceId)
+    }
     const acquisitions: PlacementInstance[] = []
     const handovers: PlacementInstance[] = []
     for (const i of instances) {
@@ -228,12 +229,17 @@ export class Placement {
     const generation = await acquireLease(this.sql, i.id, this.nodeId, this.opts.leaseTtlMs, this.steady())
     if (generation === null) return false
     this.leases.grant(i.id, generation, t0)
-    // Our own earlier session of it (a lapsed lease taken back) ends here.
-    await this.closeInterval(i.id, 'reacquired')
-    const interval = await recordSessionOpen(this.sql, { instanceId: i.id, generation }, this.nodeId, new Date())
-    this.intervals.set(i.id, interval)
-    const resume = this.resume(i.name).finally(() => this.resuming.delete(i.id))
-    this.resuming.set(i.id, resume)
+    // Requests for it wait on this from the moment the lease is ours (routing.ts `settled`): none may
+    // open a fresh, unconnected session before the resume below has run.
+    const resumed = (async () => {
+      // Our own earlier session of it (a lapsed lease taken back) ends here.
+      await this.closeInterval(i.id, 'reacquired')
+      this.intervals.set(i.id, await recordSessionOpen(this.sql, { instanceId: i.id, generation }, this.nodeId, new Date()))
+      await this.resume(i.name)
+    })()
+      .catch((err: unknown) => this.log.error({ err, instance: i.name }, 'placement: resume after acquisition failed'))
+      .finally(() => this.resuming.delete(i.id))
+    this.resuming.set(i.id, resumed)
     this.log.info({ instance: i.name, generation: generation.toString() }, 'placement: instance acquired')
     return true
   }

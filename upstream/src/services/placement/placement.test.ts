@@ -88,7 +88,11 @@ describe('upstream replicas', () => {
     const draining = a.deps.placement.drain(8000)
     const answers: number[] = []
     while (a.deps.placement.leases.size > 0) {
-      for (const n of ['dr-1', 'dr-2', 'dr-3']) answers.push((await a.req('POST', `/message/sendText/${n}`, { body: { number: '595981123456', text: 'x' } })).status)
+      for (const n of ['dr-1', 'dr-2', 'dr-3']) {
+        const r = await a.req('POST', `/message/sendText/${n}`, { body: { number: '595981123456', text: 'x' } })
+        if (r.status !== 201) console.log('DRAIN', r.status, JSON.stringify(r.body))
+        answers.push(r.status)
+      }
     }
     await draining
     expect(new Set(answers)).toEqual(new Set([201]))
