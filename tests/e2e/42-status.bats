@@ -94,10 +94,14 @@ teardown_file() {
 @test "status: per-IP limit answers 429 JSON with Retry-After" {
   start_extra_gateway STATUS_IP_RATE=1 STATUS_IP_BURST=2 WORKERS_ENABLED=false
   codes=""
-  for i in 1 2 3 4 5 6; do api GET "$EXTRA_URL/api/status"; codes="$codes $code"; done
-  [[ "$codes" == *429* ]]
+  # The answer checked is the first 429 itself: on a loaded machine a further request may come after
+  # the bucket refilled (1/s).
+  for i in 1 2 3 4 5 6; do
+    api GET "$EXTRA_URL/api/status"
+    codes="$codes $code"
+    [ "$code" = 429 ] && break
+  done
   [[ "$codes" == " 200 200"* ]]
-  api GET "$EXTRA_URL/api/status"
   assert_equal "$code" 429
   assert_equal "$(jbody .error)" 'Too many requests'
   [ -n "$(header retry-after)" ]
