@@ -238,6 +238,10 @@ function stackEnv(services: Services, databaseUrl: string, dirs: RunDirs): Env {
     // address. 22-messaging-log.bats and 42-status.bats test them on their own gateways.
     MESSAGE_IP_RATE: '0',
     STATUS_IP_RATE: '0',
+    // Likewise the per-instance send budgets (every sandbox instance is a newly linked Baileys number:
+    // 20 % of 20/min while warming up). 65-queued-sends.bats sets budgets per instance.
+    SEND_BUDGET_PER_MINUTE: '0',
+    SEND_BUDGET_NEW_RECIPIENTS_PER_DAY: '0',
     UPSTREAM_DRIVER: 'sandbox',
     // Instances connect only through the sandbox scan route (deterministic); acks come quickly.
     SANDBOX_AUTOCONNECT_MS: '0',

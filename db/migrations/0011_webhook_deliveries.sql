@@ -16,6 +16,8 @@ create table if not exists taguato.webhook_deliveries (
   state varchar(16) not null default 'pending' constraint webhook_deliveries_state_check check (state in ('pending', 'failed', 'delivered', 'dead')),
   attempts int not null default 0,
   max_attempts int not null,
+  -- Replay requests that reopened it; attempts made after the first are marked `replay` in the log.
+  replays int not null default 0,
   last_status_code int,
   last_error text,
   queue varchar(100) not null,

@@ -26,6 +26,7 @@
  * framing) to routes/proxy/fast-send, which runs the same steps in the same order without Hono (hot
  * path, and the only place a send is admitted, forwarded and logged).
  */
+import { registerSendChecks } from './services/send-gate/checks.js'
 import { Hono } from 'hono'
 import type { Deps } from './deps.js'
 import type { AppEnv } from './env.js'
@@ -54,6 +55,8 @@ export type GatewayApp = { app: Hono<AppEnv>; router: Router; sendPath: SendPath
 
 export function createApp(deps: Deps): GatewayApp {
   const app = new Hono<AppEnv>()
+  // Pauses, queued sends, budgets: checked on every send before the hop (once per Deps).
+  registerSendChecks(deps)
 
   app.use('*', headAsGet())
   app.use('*', async function inject(c, next) {

@@ -278,6 +278,18 @@ export const ConfigSchema = v.object({
   EXPOSE_WORKER_ID: bool(false),
   /** Schedule of the heartbeat job (workers/heartbeat.ts), e.g. '* * * * * *'; off when empty. */
   HEARTBEAT_CRON: str(''),
+  /** Ban signals: this many 4xx nacks of one instance within BAN_NACK_BURST_WINDOW_SECONDS pause its sending. */
+  BAN_NACK_BURST_COUNT: int(5, 1, 1000),
+  /** Ban signals: the window of BAN_NACK_BURST_COUNT, in seconds. */
+  BAN_NACK_BURST_WINDOW_SECONDS: int(600, 1, 86_400),
+  /** A sent message with no server ack after this many seconds becomes `unconfirmed` (workers/stuck-messages.ts). */
+  STUCK_MESSAGE_TIMEOUT_SECONDS: int(600, 1, 604_800),
+  /** Schedule of the stuck-message worker (6 fields = seconds allowed). */
+  STUCK_MESSAGES_CRON: str('* * * * *'),
+  /** Alert when more than this percentage of an instance's last UNCONFIRMED_ALERT_SAMPLE sends are unconfirmed. */
+  UNCONFIRMED_ALERT_PERCENT: int(20, 1, 100),
+  /** How many of an instance's latest sends the unconfirmed share is computed over. */
+  UNCONFIRMED_ALERT_SAMPLE: int(50, 1, 10_000),
 })
 
 export type Config = v.InferOutput<typeof ConfigSchema> & { UPSTREAM_URL: string }

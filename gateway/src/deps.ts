@@ -190,6 +190,7 @@ export function buildDeps(config: Config, log: Logger): Deps {
   )
   deps.metrics.watchBreaker(() => deps.breaker.state())
   wireBreakerAlerts(deps)
+  // The send checks (pauses, queued sends, budgets) are registered by createApp: services/send-gate/checks.ts.
   return deps
 }
 

@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Deps } from '../../gateway/src/deps.js'
 import { messageLogPrefix } from '../../gateway/src/services/message-log/message-log.js'
+import { sendControls } from '../../gateway/src/services/send-budget/controls.js'
+import { saveSendSettings } from '../../gateway/src/db/queries/queued-sends.js'
 import type { TestDatabase } from '../support/db.js'
 import { startTestGateway, TEST_REDIS_URL as REDIS_URL, type TestGateway } from '../support/gateway.js'
 
@@ -39,7 +41,8 @@ beforeAll(async () => {
     username: 'hot',
     lockKey: 727_000,
     // Off: this file sends more than the per-IP burst from one address (0 disables it).
-    env: { RATE_LIMIT_DEFAULT: '1000', MESSAGE_IP_RATE: '0' },
+    // Send budgets on (services/send-budget), high enough never to refuse: the budgeted path is measured too.
+    env: { RATE_LIMIT_DEFAULT: '1000', MESSAGE_IP_RATE: '0', SEND_BUDGET_PER_MINUTE: '100000', SEND_BUDGET_NEW_RECIPIENTS_PER_DAY: '100000' },
   })
   ;({ db, deps, base, token } = gw)
   deps.messageLog.stop()
@@ -94,8 +97,18 @@ const send = () =>
     body: JSON.stringify({ number: '595981123456', text: 'hi' }),
   })
 
+/** Stores the instance's send settings and reloads them (twice: a reload in flight may predate the write). */
+async function budgets(p: { per_minute: number | null; new_recipients_per_day: number | null }): Promise<void> {
+  await saveSendSettings(deps.sql, 'hot-inst', p)
+  sendControls(deps).get('hot-inst')
+  await sendControls(deps).refresh()
+  await sendControls(deps).refresh()
+}
+
 describe('proxied send hot path', () => {
   it('warm: no Postgres query on the request path; Redis: one round trip before the hop, one for the log row', async () => {
+    // This instance without budgets (0 = unlimited): the budget check costs nothing.
+    await budgets({ per_minute: 0, new_recipients_per_day: 0 })
     for (let i = 0; i < 2; i++) expect((await send()).status).toBe(201) // warms session, hints, ownership cache, sockets
     await deps.messageLog.flush()
     const t = await traced(async () => {
@@ -109,6 +122,19 @@ describe('proxied send hot path', () => {
     const logged = await traced(() => deps.messageLog.flush())
     expect(logged.pg).toBeGreaterThanOrEqual(1) // the one deferred batch insert
     console.log(`hot path: pg queries ${t.pg}, redis writes ${t.redisWrites} in ${t.redisRoundTrips} round trips; log flush pg writes ${logged.pg}`)
+  })
+
+  it('with send budgets: one more Redis round trip (the budget script, before the hop), still no Postgres query', async () => {
+    await budgets({ per_minute: null, new_recipients_per_day: null })
+    for (let i = 0; i < 2; i++) expect((await send()).status).toBe(201)
+    await deps.messageLog.flush()
+    const t = await traced(async () => {
+      const res = await send()
+      expect(res.status).toBe(201)
+      await res.text()
+    })
+    expect(t.pg).toBe(0)
+    expect(t.redisRoundTrips).toBe(3)
   })
 
   it('the send\'s log row is durable (in the Redis buffer) by the time its answer arrives', async () => {

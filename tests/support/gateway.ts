@@ -40,6 +40,9 @@ export async function startTestGateway(o: {
     UPSTREAM_URL: o.upstreamUrl,
     LOG_LEVEL: 'silent',
     WORKERS_ENABLED: 'false',
+    // Send budgets off (a test instance is a newly linked Baileys number: 4 sends a minute); a test of them sets its own.
+    SEND_BUDGET_PER_MINUTE: '0',
+    SEND_BUDGET_NEW_RECIPIENTS_PER_DAY: '0',
     ...o.env,
   })
   const deps = buildDeps(config, pino({ level: 'silent' }))

@@ -11,6 +11,7 @@ import { openApiRoutes } from './openapi/index.js'
 import { accountRoutes } from './accounts.js'
 import { panelRoutes } from './panel/index.js'
 import { adminInstanceRoutes } from './admin-instances/index.js'
+import { sendSettingsRoutes } from './send-settings/index.js'
 import { proxyRoutes, type ProxyChecks } from './proxy/index.js'
 import { userFeatureRoutes } from './user-features.js'
 import { operationsRoutes } from './operations.js'
@@ -23,6 +24,7 @@ export function registerAllRoutes(r: Router, deps: Deps, proxy?: ProxyChecks): v
   openApiRoutes(r, deps)
   accountRoutes(r, deps) // /api/auth (accounts part), /admin/users, /api|admin/sessions, /admin/audit
   adminInstanceRoutes(r, deps) // /admin/instances and grants
+  sendSettingsRoutes(r, deps) // /admin/instances/:name/send-settings (queued sends, budgets)
   userFeatureRoutes(r, deps) // templates, contacts, webhooks (+ /internal receivers), scheduled, history, dashboards
   operationsRoutes(r, deps) // status page + API, recovery, incidents, maintenance, backups, workers, /health/detailed
   metaWebhookRoutes(r, deps) // /webhook/meta: the one public path forwarded to the upstream (Meta's callbacks)

@@ -8,6 +8,7 @@ import type { Router } from '../lib/route.js'
 import { contactRoutes } from './contacts/index.js'
 import { dashboardRoutes } from './dashboards/index.js'
 import { eventRoutes } from './events/index.js'
+import { instanceHealthRoutes } from './instance-health/index.js'
 import { internalRoutes } from './internal/index.js'
 import { messageRoutes } from './messages/index.js'
 import { scheduledRoutes } from './scheduled/index.js'
@@ -22,5 +23,6 @@ export function userFeatureRoutes(r: Router, deps: Deps): void {
   scheduledRoutes(r, deps)
   messageRoutes(r, deps)
   dashboardRoutes(r, deps)
+  instanceHealthRoutes(r, deps)
   eventRoutes(r, deps)
 }

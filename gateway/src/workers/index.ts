@@ -13,6 +13,9 @@ import { cleanupJob } from './cleanup.js'
 import { purgeJob } from './purge.js'
 import { reconnectJob } from './reconnect.js'
 import { uptimeJob } from './uptime.js'
+import { registerWebhookDeliveryWorkers } from '../services/webhooks/deliveries.js'
+import { stuckMessagesJob } from './stuck-messages.js'
+import { startSendQueueWorker } from '../services/send-queue/index.js'
 
 export function registerJobs(deps: Deps): void {
   if (deps.config.HEARTBEAT_CRON) deps.scheduler.add(heartbeatJob(deps))
@@ -24,5 +27,11 @@ export function registerJobs(deps: Deps): void {
   deps.scheduler.add(cleanupJob(deps))
   deps.scheduler.add(purgeJob(deps))
   deps.scheduler.add(backupJob(deps))
+  // Delivery guarantees: sends without a server ack become unconfirmed.
+  deps.scheduler.add(stuckMessagesJob(deps))
+  // Queued sends (services/send-queue): pg-boss workers, not a cron job; only where workers run.
+  if (deps.config.WORKERS_ENABLED) startSendQueueWorker(deps)
   // deps.scheduler.add(someJob(deps)) — one line per job file.
+  // Durable queues (pg-boss, not cron): their workers, when WORKERS_ENABLED.
+  registerWebhookDeliveryWorkers(deps)
 }

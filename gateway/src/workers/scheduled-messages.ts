@@ -27,7 +27,8 @@ import type { ScheduledRow } from '../db/queries/scheduled.js'
 import { instanceIntegration } from '../db/queries/instances.js'
 import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
 import { askUpstream } from '../services/scheduled/confirm.js'
-import { SendPacer } from '../services/scheduled/pacing.js'
+import { SendPacer, systemClock, type BudgetWaiter } from '../services/scheduled/pacing.js'
+import { sendControls } from '../services/send-budget/controls.js'
 import { finalStatus, summarize, type Outcome, type Results } from '../services/scheduled/results.js'
 import { liveChannel, publishLive } from '../services/live-events/index.js'
 import type { RetryPolicy } from '../services/scheduled/retry.js'
@@ -63,8 +64,14 @@ export function retryPolicy(c: Deps['config']): RetryPolicy {
   }
 }
 
-export function pacerFor(c: Deps['config']): SendPacer {
-  return new SendPacer({ instanceGapMs: c.SCHEDULED_PACING_MS, cloudMaxPerSecond: c.CLOUD_API_MAX_PER_SECOND, cloudRecipientGapMs: c.CLOUD_API_RECIPIENT_GAP_MS })
+export function pacerFor(c: Deps['config'], budget?: BudgetWaiter): SendPacer {
+  return new SendPacer({ instanceGapMs: c.SCHEDULED_PACING_MS, cloudMaxPerSecond: c.CLOUD_API_MAX_PER_SECOND, cloudRecipientGapMs: c.CLOUD_API_RECIPIENT_GAP_MS }, systemClock, budget)
+}
+
+/** The pacer of a worker: local pacing, then the instance's send budget (services/send-budget: waits, never fails). */
+export function budgetedPacer(deps: Deps): SendPacer {
+  const controls = sendControls(deps)
+  return pacerFor(deps.config, (instance, to, stop) => controls.waitFor(instance, to, stop))
 }
 
 type RunTotals = { messages: number; sent: number; failed: number }
@@ -197,7 +204,7 @@ async function settlePrior(deps: Deps, m: ScheduledRow, phone: string, prior: Pr
 }
 
 /** One worker run: claim and process due messages until none is left. Safe to run on every replica. */
-export async function runScheduledMessages(deps: Deps, pacer: SendPacer = pacerFor(deps.config)): Promise<Record<string, unknown>> {
+export async function runScheduledMessages(deps: Deps, pacer: SendPacer = budgetedPacer(deps)): Promise<Record<string, unknown>> {
   const { sql, config, log } = deps
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const active = new Map<number, Promise<void>>()
@@ -227,7 +234,7 @@ export async function runScheduledMessages(deps: Deps, pacer: SendPacer = pacerF
 
 export function scheduledMessagesJob(deps: Deps): Job {
   hookSignals()
-  const pacer = pacerFor(deps.config)
+  const pacer = budgetedPacer(deps)
   return { name: SCHEDULED_JOB, schedule: deps.config.SCHEDULED_CRON, run: () => runScheduledMessages(deps, pacer) }
 }
 

@@ -54,6 +54,8 @@ export class SandboxSession implements DriverSession {
   private qrCount = 0
   private readonly timers = new Set<NodeJS.Timeout>()
   private phaseTimers = new Set<NodeJS.Timeout>()
+  /** Set by the sandbox nack route: the next send is refused by "WhatsApp" with this code instead of acked. */
+  private nextNack: { code: number; message: string } | null = null
 
   constructor(
     private readonly info: SessionInfo,
@@ -134,8 +136,16 @@ export class SandboxSession implements DriverSession {
       messageTimestamp: Math.floor(Date.now() / 1000),
       status: 'PENDING',
     }
-    this.scheduleAcks(msg.key.id, jid)
+    const nack = this.nextNack
+    this.nextNack = null
+    if (nack) this.later(Math.max(this.opts.ackDelayMs, 50), () => this.events.ack({ keyId: msg.key.id, remoteJid: jid, status: 'ERROR', error: nack }))
+    else this.scheduleAcks(msg.key.id, jid)
     return msg
+  }
+
+  /** Sandbox control: the next message sent is nacked with `code` (as Baileys reports WhatsApp's error ack). */
+  armNack(code: number, message: string): void {
+    this.nextNack = { code, message }
   }
 
   /** Sandbox control: the phone scanned the QR (or a paired phone came back). Goes `open`. */

@@ -61,7 +61,7 @@ export type AckEvent = {
   keyId: string
   remoteJid: string
   status: AckStatus
-  /** Why a message failed (Cloud API `failed` statuses carry Meta's code and title). */
+  /** Why a message failed: Cloud API `failed` statuses carry Meta's code and title, Baileys nacks WhatsApp's error code (463 = reach-out timelock). */
   error?: { code: number; message: string } | undefined
 }
 

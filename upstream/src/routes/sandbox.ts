@@ -20,6 +20,15 @@ import { toMessageRaw } from '../services/message-raw.js'
 
 const AckBody = v.object({ status: v.picklist(['SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED', 'ERROR']) })
 const InboundBody = v.object({ number: v.string(), text: v.string() })
+/**
+ * A scripted nack (WhatsApp's error ack, as Baileys reports it): `keyId` nacks that sent message now;
+ * without it the instance's next send is nacked instead of acked. `code` 463 is the reach-out timelock.
+ */
+const NackBody = v.object({
+  keyId: v.optional(v.pipe(v.string(), v.minLength(1))),
+  code: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9_999_999)),
+  message: v.optional(v.pipe(v.string(), v.maxLength(300))),
+})
 /** At most 50 000 messages per call: enough for paging tests and the panel, small enough for one request. */
 const HistoryBody = v.pipe(
   v.object({
@@ -75,6 +84,17 @@ export function sandboxRoutes(deps: UpstreamDeps) {
       if (err instanceof ConnectionClosedError) throw notConnected(row.name)
       throw err
     }
+  })
+
+  r.post('/instances/:name/nack', async (c) => {
+    const { row, session } = await sandboxOf(c.req.param('name'))
+    const body = await parseBody(c, NackBody)
+    const error = { code: body.code, message: body.message ?? (body.code === 463 ? 'Your account has been restricted' : 'message refused by WhatsApp') }
+    if (!body.keyId) {
+      session.armNack(error.code, error.message)
+      return c.json({ instance: row.name, armed: error })
+    }
+    return c.json({ ...(await instances.forceAck(body.keyId, 'ERROR', error)), error })
   })
 
   r.post('/instances/:name/history', async (c) => {

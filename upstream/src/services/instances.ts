@@ -8,7 +8,7 @@ import type { Logger } from 'pino'
 import { deleteInstance, findInstanceByName, listInstancesToResume, type InstanceRow, type Tx } from '../db/instances.js'
 import { findMessageByKeyId, type AckStatus } from '../db/messages.js'
 import { findWebhook } from '../db/webhooks.js'
-import type { ConnectionState, DriverSession, WhatsAppDriver } from '../driver/types.js'
+import type { AckEvent, ConnectionState, DriverSession, WhatsAppDriver } from '../driver/types.js'
 import { instanceMoving, notConnected, notFound } from '../lib/errors.js'
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js'
 import { DeferredWrites } from './deferred-writes.js'
@@ -140,14 +140,14 @@ export class InstanceManager {
     return { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } }
   }
 
-  /** Sandbox ack route: applies `status` to a sent message now, whatever its current status. */
-  async forceAck(keyId: string, status: AckStatus): Promise<{ id: string; instance: string; status: AckStatus }> {
+  /** Sandbox ack and nack routes: applies `status` (with a nack's `error`) to a sent message now, whatever its current status. */
+  async forceAck(keyId: string, status: AckStatus, error?: AckEvent['error']): Promise<{ id: string; instance: string; status: AckStatus }> {
     const msg = await findMessageByKeyId(this.sql, keyId)
     if (!msg || !msg.fromMe) throw notFound(`Message "${keyId}" not found`)
     const row = await findInstanceByName(this.sql, msg.instanceName)
     if (!row) throw notFound(`Message "${keyId}" not found`)
     const { ctx } = this.entry(row)
-    await recordAck(ctx, keyId, status, true)
+    await recordAck(ctx, keyId, status, true, error)
     return { id: keyId, instance: row.name, status }
   }
 

@@ -76,7 +76,7 @@ async function onState(ctx: SessionContext, ev: StateEvent): Promise<void> {
 
 /**
  * Records an ack (the message's status and a status history row) and emits messages.update; `force`
- * bypasses the forward-only rule (sandbox ack route). `error` (Cloud API `failed` statuses) is added to
+ * bypasses the forward-only rule (sandbox ack route). `error` (Cloud API `failed` statuses, Baileys nacks) is added to
  * the webhook data as `error: {code, message}`: CONTRACT, the gateway reads it to tell why a message
  * failed. A received message read (on the phone) reads its chat up to it: chats.update with the count.
  * While PostgreSQL is unavailable the ack waits in `ctx.deferred` behind its message's row (and answers

@@ -6,6 +6,8 @@ export type UserDashboard = {
   messages_month: number
   messages_total: number
   delivery_rate: number
+  /** Sends with no server ack in time (issue 30); absent from older gateways. */
+  unconfirmed?: number
   instances: number
   max_instances: number
   daily: { day: string; count: number }[]

@@ -31,6 +31,13 @@ export type RequestBodies = {
   "POST /admin/instances/{name}/grant": {
     user_id: number | string
   }
+  /** Set an instance's send budgets and default send mode (absent = unchanged, null = default, 0 = unlimited) */
+  "PUT /admin/instances/{name}/send-settings": {
+    per_minute?: number | null
+    new_recipients_per_day?: number | null
+    warmup_days?: number | null
+    send_mode?: "sync" | "queue" | null
+  }
   /** Schedule a maintenance window */
   "POST /admin/maintenance": {
     title: string

@@ -44,6 +44,7 @@ export function DashboardScreen(props: ScreenProps) {
             <Stat label="7 days" value={data.messages_week} />
             <Stat label="30 days" value={data.messages_month} />
             <Stat label="Delivery rate" value={`${data.delivery_rate}%`} sub={`${data.messages_total} messages in total`} />
+            {(data.unconfirmed ?? 0) > 0 && <Stat label="Unconfirmed" value={data.unconfirmed} sub="no server ack in time: see History" testid="stat-unconfirmed" />}
             <Stat label="Instances" value={`${data.instances} of ${data.max_instances}`} sub="used of your limit" />
           </div>
           <InstanceStates />

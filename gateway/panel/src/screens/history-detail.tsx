@@ -1,11 +1,15 @@
 /**
  * One sent message (History's detail, issue 28): what was sent, to whom, from which instance, and its
  * status timeline (queued, sent, delivered, read, or failed with the reason as a sentence), from
- * GET /api/messages/log/{id}. A bulk/scheduled message links to its job's other messages.
+ * GET /api/messages/log/{id}. A bulk/scheduled message links to its job's other messages. An
+ * unconfirmed one (issue 30) has a "Resend once" button.
  */
+import { useState } from 'preact/hooks'
+import { instanceHealthApi } from '../api/instance-health.js'
 import { messagesApi, type TimelineEvent } from '../api/messages.js'
 import { Badge } from '../components/badge.js'
 import { Modal } from '../components/modal.js'
+import { toast } from '../components/toast.js'
 import { errorSentence } from '../lib/errors.js'
 import { fmtDate } from '../lib/format.js'
 import { useLoad } from '../lib/use-load.js'
@@ -30,6 +34,30 @@ function Step(props: { e: TimelineEvent; instance: string }) {
   )
 }
 
+/**
+ * An unconfirmed message (no server ack in time) may be resent once, on request: the answer says
+ * when it already was (409) or cannot be (media).
+ */
+function ResendButton(props: { id: number }) {
+  const [state, setState] = useState<'idle' | 'busy' | 'done'>('idle')
+  const resend = async () => {
+    setState('busy')
+    try {
+      const r = await instanceHealthApi.resend(props.id)
+      toast.ok(r.status === 'failed' ? `Resent, but it failed: ${r.error ?? 'unknown error'}` : 'Resent once as a new message')
+      setState('done')
+    } catch (e) {
+      toast.err(e)
+      setState('idle')
+    }
+  }
+  return (
+    <button type="button" class="btn" disabled={state !== 'idle'} onClick={() => void resend()} data-testid="resend-unconfirmed">
+      {state === 'done' ? 'Resent' : 'Resend once'}
+    </button>
+  )
+}
+
 export function HistoryDetail(props: { id: number; onClose: () => void }) {
   const { data } = useLoad(() => messagesApi.logEntry(props.id).then((r) => r.log), [props.id])
   return (
@@ -46,6 +74,7 @@ export function HistoryDetail(props: { id: number; onClose: () => void }) {
             <dt>Status</dt>
             <dd>
               <Badge value={data.status} />
+              {data.status === 'unconfirmed' && <ResendButton id={props.id} />}
             </dd>
             {data.scheduled_message_id != null && (
               <>

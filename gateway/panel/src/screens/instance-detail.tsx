@@ -14,6 +14,7 @@ import { useInterval, useLoad } from '../lib/use-load.js'
 import { navigate } from '../router/index.js'
 import { groupsHref } from './groups.js'
 import { ConnectionCard } from './instance-connection.js'
+import { HealthCard } from './instance-health.js'
 import { chatsHref, repliesHref, useInstanceActions } from './instances.js'
 import { profileHref } from './profile.js'
 import type { ScreenProps } from './screen-props.js'
@@ -72,6 +73,7 @@ export function InstanceDetailScreen(props: ScreenProps) {
       </PageHead>
       {s?.registered_at && <p class="muted small">Registered {fmtDate(s.registered_at)}</p>}
       <ConnectionCard inst={row.data ? row.data.inst : undefined} state={state.data ? st : (row.data?.inst?.state ?? 'close')} onChanged={reload} />
+      <HealthCard name={name} />
       {!s ? (
         <Loading />
       ) : (

@@ -1,4 +1,8 @@
-/** Webhooks: create (the signing secret is shown once), edit URL/events/active, delete; sync state and last error. */
+/**
+ * Webhooks: create (the signing secret is shown once), edit URL/events/active, delete; sync state and last
+ * error; the delivery log with dead-letter replay (./webhook-deliveries.tsx); a webhook disabled for failing
+ * shows why and an Enable button.
+ */
 import { useState } from 'preact/hooks'
 import { WEBHOOK_EVENTS, webhooksApi, type Webhook, type WebhookEvent } from '../api/webhooks.js'
 import { Badge } from '../components/badge.js'
@@ -9,6 +13,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { useLoad } from '../lib/use-load.js'
 import { InstancePicker } from './instance-picker.js'
+import { DeliveriesModal } from './webhook-deliveries.js'
 import type { ScreenProps } from './screen-props.js'
 
 const COMMON: WebhookEvent[] = ['MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED', 'SEND_MESSAGE']
@@ -29,6 +34,7 @@ function EventPicker(props: { value: WebhookEvent[]; onChange: (v: WebhookEvent[
 }
 
 function syncState(w: Webhook): { value: string; label: string } {
+  if (w.disabled_at) return { value: 'failed', label: 'disabled' }
   if (w.sync_state) return { value: w.sync_state, label: w.sync_state }
   if (!w.is_active) return { value: 'inactive', label: 'inactive' }
   if (w.needs_sync) return { value: 'pending', label: 'sync pending' }
@@ -76,6 +82,7 @@ export function WebhooksScreen(_: ScreenProps) {
   const [busy, setBusy] = useState(false)
   const [secret, setSecret] = useState<string | null>(null)
   const [editing, setEditing] = useState<Webhook | null>(null)
+  const [logOf, setLogOf] = useState<Webhook | null>(null)
 
   const create = async (e: Event) => {
     e.preventDefault()
@@ -96,6 +103,9 @@ export function WebhooksScreen(_: ScreenProps) {
   const remove = async (w: Webhook) => {
     if (!(await confirm(`Delete the webhook of ${w.instance_name}?`, 'Delete'))) return
     await webhooksApi.remove(w.id).then(() => (toast.ok('Webhook deleted'), reload()), toast.err)
+  }
+  const enable = async (w: Webhook) => {
+    await webhooksApi.enable(w.id).then(() => (toast.ok('Webhook enabled'), reload()), toast.err)
   }
 
   return (
@@ -118,11 +128,21 @@ export function WebhooksScreen(_: ScreenProps) {
           { label: 'URL', cell: (w) => <span class="truncate" title={w.webhook_url}>{w.webhook_url}</span> },
           { label: 'Events', cell: (w) => (w.events?.length ? w.events.map((e) => <Badge key={e} value={e} tone="info" />) : <Badge value="all" tone="muted" />) },
           { label: 'Sync', cell: (w) => { const s = syncState(w); return <Badge value={s.value} label={s.label} /> } },
-          { label: 'Last error', cell: (w) => <span class="truncate" title={w.last_error ?? ''}>{w.last_error ?? '-'}</span> },
+          {
+            label: 'Last error',
+            cell: (w) =>
+              w.disabled_reason ? (
+                <span class="truncate" data-testid="webhook-disabled-reason" title={w.disabled_reason}>{w.disabled_reason}</span>
+              ) : (
+                <span class="truncate" title={w.last_error ?? ''}>{w.last_error ?? '-'}</span>
+              ),
+          },
           {
             label: 'Actions',
             cell: (w) => (
               <div class="actions">
+                {w.disabled_at && <button type="button" class="btn btn-sm btn-primary" onClick={() => enable(w)}>Enable</button>}
+                <button type="button" class="btn btn-sm" onClick={() => setLogOf(w)}>Deliveries</button>
                 <button type="button" class="btn btn-sm" onClick={() => setEditing(w)}>Edit</button>
                 <button type="button" class="btn btn-sm btn-danger" onClick={() => remove(w)}>Delete</button>
               </div>
@@ -130,6 +150,7 @@ export function WebhooksScreen(_: ScreenProps) {
           },
         ]}
       />
+      {logOf && <DeliveriesModal hook={data?.find((w) => w.id === logOf.id) ?? logOf} onClose={() => setLogOf(null)} />}
       {editing && <EditModal hook={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void reload())} />}
       {secret && (
         <Modal title="Signing secret" onClose={() => setSecret(null)}>

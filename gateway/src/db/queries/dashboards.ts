@@ -7,7 +7,7 @@
  */
 import type { Queryable } from '../client.js'
 
-export type StatusCounts = { total: number; attempts: number; accepted: number; delivered: number; read: number; failed: number; cancelled: number }
+export type StatusCounts = { total: number; attempts: number; accepted: number; delivered: number; read: number; failed: number; cancelled: number; unconfirmed: number }
 
 const COUNTS = `
   count(*) as total,
@@ -16,7 +16,8 @@ const COUNTS = `
   count(*) filter (where status in ('delivered', 'read')) as delivered,
   count(*) filter (where status = 'read') as read,
   count(*) filter (where status = 'failed') as failed,
-  count(*) filter (where status = 'cancelled') as cancelled`
+  count(*) filter (where status = 'cancelled') as cancelled,
+  count(*) filter (where status = 'unconfirmed') as unconfirmed`
 
 /** Percent delivered of attempts, floored to `decimals`. */
 export function deliveryRate(c: Pick<StatusCounts, 'attempts' | 'delivered'>, decimals = 0): number {

@@ -2,6 +2,7 @@
  * @module db/queries/delivery-status
  * Forward-only status moves of message_logs by WhatsApp message id: rank sending 0 < sent 1 <
  * delivered 2 < read 3; failed (rank 2) only from sending/sent; failed and cancelled never move.
+ * 'unconfirmed' (no server ack in time, workers/stuck-messages) ranks as sent: a late ack still moves it.
  * A move to failed with a reason stores it as error_message; without one the old value stays. Each move
  * stamps its time (sent_at, delivered_at, read_at, failed_at: History's status timeline, issue 28).
  */
@@ -35,7 +36,7 @@ export async function applyLogStatusRows(
       sent_at = case when ${s} = 'sent' then coalesce(sent_at, now()) else sent_at end,
       failed_at = case when ${s} = 'failed' then coalesce(failed_at, now()) else failed_at end
     where wa_message_id = ${waMessageId}
-      and (case status when 'sending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 9 end)
+      and (case status when 'sending' then 0 when 'sent' then 1 when 'unconfirmed' then 1 when 'delivered' then 2 when 'read' then 3 else 9 end)
         < (case ${s}::text when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 2 else 0 end)
     returning id, user_id, instance_name`
 }

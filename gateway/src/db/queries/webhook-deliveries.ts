@@ -79,11 +79,12 @@ export type AttemptOutcome = { statusCode: number | null; error: string | null; 
 
 /**
  * Appends the attempt to the log and moves the delivery: delivered, dead (last attempt, or `final`: an
- * answer retrying cannot change), else failed (a retry follows). Returns the new state.
+ * answer retrying cannot change), else failed (a retry follows). Returns the new state, or null when the
+ * delivery was no longer open (deleted with its webhook meanwhile): nothing is recorded then.
  */
-export async function recordAttempt(db: Db, work: DeliveryWork, o: AttemptOutcome): Promise<DeliveryState> {
+export async function recordAttempt(db: Db, work: DeliveryWork, o: AttemptOutcome): Promise<Exclude<DeliveryState, 'pending'> | null> {
   return db.begin(async (tx) => {
-    const [row] = await tx<{ state: DeliveryState; attempts: number }[]>`
+    const [row] = await tx<{ state: Exclude<DeliveryState, 'pending'>; attempts: number; replays: number }[]>`
       update taguato.webhook_deliveries set
         attempts = attempts + 1,
         state = case when ${o.ok} then 'delivered' when ${o.final} or attempts + 1 >= max_attempts then 'dead' else 'failed' end,
@@ -93,23 +94,13 @@ export async function recordAttempt(db: Db, work: DeliveryWork, o: AttemptOutcom
         delivered_at = case when ${o.ok} then now() else delivered_at end,
         updated_at = now()
       where id = ${work.id} and state in ('pending', 'failed')
-      returning state, attempts`
-    if (!row) return 'dead'
+      returning state, attempts, replays`
+    if (!row) return null
     await tx`
       insert into taguato.webhook_delivery_attempts (delivery_id, attempt, status_code, error, latency_ms, replay)
-      values (${work.id}, ${row.attempts}, ${o.statusCode}, ${o.error === null ? null : o.error.slice(0, 1000)}, ${o.latencyMs},
-        ${row.attempts > 1 && work.max_attempts === work.attempts + 1 && row.attempts > work.max_attempts - 1 && (await isReplayed(tx, work.id))})`
+      values (${work.id}, ${row.attempts}, ${o.statusCode}, ${o.error === null ? null : o.error.slice(0, 1000)}, ${o.latencyMs}, ${row.replays > 0})`
     return row.state
   })
-}
-
-/** A delivery that was dead once has attempts beyond its first attempt budget: replays are marked in the log. */
-async function isReplayed(q: Queryable, id: number): Promise<boolean> {
-  const [row] = await q<{ replays: boolean }[]>`
-    select exists (select 1 from taguato.webhook_delivery_attempts a where a.delivery_id = ${id} and a.replay) or
-      (select state_was_dead from (select max_attempts > (select count(*) from taguato.webhook_delivery_attempts x where x.delivery_id = ${id}) + 1 as state_was_dead
-       from taguato.webhook_deliveries where id = ${id}) s) as replays`
-  return row?.replays ?? false
 }
 
 /** The dead-letter queue's safety net: a job pg-boss gave up on (expired, crashed) makes its delivery dead. */
@@ -136,15 +127,16 @@ export async function countDead(
   reason: string,
 ): Promise<{ user_id: number; username: string; email: string | null; instance_name: string; webhook_url: string } | null> {
   const [row] = await q<{ disabled: boolean; user_id: number; username: string; email: string | null; instance_name: string; webhook_url: string }[]>`
-    with bumped as (
+    with cur as (select id, disabled_at from taguato.user_webhooks where id = ${webhookId} for update),
+    bumped as (
       update taguato.user_webhooks w set
         consecutive_dead = w.consecutive_dead + 1,
         is_active = case when ${threshold} > 0 and w.consecutive_dead + 1 >= ${threshold} then false else w.is_active end,
-        disabled_at = case when ${threshold} > 0 and w.consecutive_dead + 1 >= ${threshold} and w.disabled_at is null then now() else w.disabled_at end,
+        disabled_at = case when ${threshold} > 0 and w.consecutive_dead + 1 >= ${threshold} then coalesce(w.disabled_at, now()) else w.disabled_at end,
         disabled_reason = case when ${threshold} > 0 and w.consecutive_dead + 1 >= ${threshold} and w.disabled_at is null then ${reason} else w.disabled_reason end,
         updated_at = now()
-      where w.id = ${webhookId}
-      returning w.user_id, w.instance_name, w.webhook_url, (w.disabled_at is not null and w.disabled_reason = ${reason} and w.consecutive_dead = ${threshold}) as disabled
+      from cur where w.id = cur.id
+      returning w.user_id, w.instance_name, w.webhook_url, (cur.disabled_at is null and w.disabled_at is not null) as disabled
     )
     select b.disabled, b.user_id, u.username, u.email, b.instance_name, b.webhook_url from bumped b join taguato.users u on u.id = b.user_id`
   return row?.disabled ? row : null
@@ -188,7 +180,7 @@ export async function deliveryState(q: Queryable, webhookId: number, id: number)
  */
 export async function reopenDead(q: Queryable, webhookId: number, ids: number[] | null): Promise<{ id: number; queue: string }[]> {
   return q<{ id: number; queue: string }[]>`
-    update taguato.webhook_deliveries set state = 'pending', max_attempts = attempts + 1, claimed_until = null, last_error = null, updated_at = now()
+    update taguato.webhook_deliveries set state = 'pending', max_attempts = attempts + 1, replays = replays + 1, claimed_until = null, last_error = null, updated_at = now()
     where webhook_id = ${webhookId} and state = 'dead' and (${ids === null} or id = any(${ids ?? []}::bigint[]))
     returning id::int as id, queue`
 }
@@ -199,4 +191,28 @@ export async function enableWebhook(q: Queryable, id: number): Promise<void> {
     update taguato.user_webhooks set is_active = true, disabled_at = null, disabled_reason = null, consecutive_dead = 0,
       retry_count = 0, needs_sync = true, last_error = null, updated_at = now()
     where id = ${id}`
+}
+
+/** The webhook's last delivery error, as the list shows it. */
+export async function setWebhookLastError(q: Queryable, webhookId: number, error: string): Promise<void> {
+  await q`update taguato.user_webhooks set last_error = ${error.slice(0, 1000)} where id = ${webhookId}`
+}
+
+export async function deliveryJobId(q: Queryable, deliveryId: number): Promise<string | null> {
+  const [row] = await q<{ job_id: string | null }[]>`select job_id::text as job_id from taguato.webhook_deliveries where id = ${deliveryId}`
+  return row?.job_id ?? null
+}
+
+export async function deliveryWebhookId(q: Queryable, deliveryId: number): Promise<number | null> {
+  const [row] = await q<{ webhook_id: number }[]>`select webhook_id from taguato.webhook_deliveries where id = ${deliveryId}`
+  return row?.webhook_id ?? null
+}
+
+/**
+ * pg-boss's own SQL run on our transaction, so a job exists exactly when its delivery row does (pg-boss's
+ * `db` option). The statement text is pg-boss's, not built here. postgres.js serializes each value by the
+ * parameter type the server infers (the job's data as jsonb), so values pass as they are; undefined is NULL.
+ */
+export function pgBossOnTransaction(tx: { unsafe: (text: string, values: never[]) => Promise<unknown[]> }) {
+  return { executeSql: async (text: string, values: unknown[]) => ({ rows: await tx.unsafe(text, values.map((v) => v ?? null) as never[]) }) }
 }

@@ -14,12 +14,16 @@ export type WebhookRow = {
   retry_count: number
   needs_sync: boolean
   last_error: string | null
+  /** Dead letters in a row; WEBHOOK_DISABLE_AFTER_DEAD of them disable the webhook (disabled_at, disabled_reason). */
+  consecutive_dead: number
+  disabled_at: Date | null
+  disabled_reason: string | null
   created_at: Date
   updated_at: Date
 }
 export type DeliveryTarget = { id: number; user_id: number; webhook_url: string; events: string[]; signing_secret: string | null }
 
-const COLS = 'id, instance_name, webhook_url, events, is_active, retry_count, needs_sync, last_error, created_at, updated_at'
+const COLS = 'id, instance_name, webhook_url, events, is_active, retry_count, needs_sync, last_error, consecutive_dead, disabled_at, disabled_reason, created_at, updated_at'
 
 export async function listWebhooks(q: Queryable, userId: number): Promise<WebhookRow[]> {
   return q<WebhookRow[]>`select ${q.unsafe(COLS)} from taguato.user_webhooks where user_id = ${userId} order by created_at desc, id desc`
@@ -64,6 +68,10 @@ export async function updateWebhook(
       retry_count = case when ${p.isActive === true} then 0 else retry_count end,
       needs_sync = case when ${p.isActive === true} then true else needs_sync end,
       last_error = case when ${p.isActive === true} then null else last_error end,
+      -- Re-activating is also how a webhook disabled for failing is enabled again.
+      consecutive_dead = case when ${p.isActive === true} then 0 else consecutive_dead end,
+      disabled_at = case when ${p.isActive === true} then null else disabled_at end,
+      disabled_reason = case when ${p.isActive === true} then null else disabled_reason end,
       updated_at = now()
     where id = ${id} and user_id = ${userId}
     returning ${q.unsafe(COLS)}`

@@ -27,7 +27,7 @@ async function upstreamInstances(deps: Deps): Promise<{ total: number; connected
 
 export function dashboardRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/api/user/dashboard', access: 'session', tags: ['dashboards'], summary: "The caller's sending statistics",
-    response: { status: 200, description: '{messages_today, messages_week, messages_month, messages_total, delivery_rate, sent, delivered, read, failed, instances, max_instances, daily}' } }, async (c) => {
+    response: { status: 200, description: '{messages_today, messages_week, messages_month, messages_total, delivery_rate, sent, delivered, read, failed, unconfirmed, instances, max_instances, daily}' } }, async (c) => {
     const user = c.get('user')
     const [s, daily, instances] = await Promise.all([userMessageStats(deps.sql, user.id), userDaily(deps.sql, user.id), ownedInstanceCount(deps.sql, user.id)])
     return c.json({
@@ -40,6 +40,8 @@ export function dashboardRoutes(r: Router, deps: Deps): void {
       delivered: s.delivered,
       read: s.read,
       failed: s.failed,
+      // No server ack within STUCK_MESSAGE_TIMEOUT_SECONDS (workers/stuck-messages).
+      unconfirmed: s.unconfirmed,
       instances,
       max_instances: user.max_instances ?? 1,
       daily,
@@ -66,7 +68,7 @@ export function dashboardRoutes(r: Router, deps: Deps): void {
   register(r, { method: 'GET', path: '/api/instance/stats', access: 'session', tags: ['dashboards'], summary: '400: the instance name is missing' }, noName)
   register(r, { method: 'GET', path: '/api/instance/stats/', access: 'session', tags: ['dashboards'], summary: '400: the instance name is missing' }, noName)
   register(r, { method: 'GET', path: '/api/instance/stats/:name', access: 'session', tags: ['dashboards'], summary: 'Statistics of one instance the caller may use (admins: all users)',
-    response: { status: 200, description: '{instance_name,total,sent,delivered,read,failed,cancelled,delivery_rate,registered_at,recent_errors,reconnections,daily}' } }, async (c) => {
+    response: { status: 200, description: '{instance_name,total,sent,delivered,read,failed,cancelled,unconfirmed,delivery_rate,registered_at,recent_errors,reconnections,daily}' } }, async (c) => {
     const user = c.get('user')
     const name = c.req.param('name') ?? ''
     if (!(await deps.instances.mayUse(user, name))) throw new ApiError(403, 'Instance not found or not owned by you')
@@ -80,6 +82,7 @@ export function dashboardRoutes(r: Router, deps: Deps): void {
       read: counts.read,
       failed: counts.failed,
       cancelled: counts.cancelled,
+      unconfirmed: counts.unconfirmed,
       delivery_rate: deliveryRate(counts),
       ...details,
     })

@@ -2,12 +2,13 @@
  * @module routes/internal
  * Receivers for the upstream's webhooks, authenticated by an HMAC token in the path (constant-time
  * compare; anything else is a plain 404, so the routes are invisible to users):
- *  - POST /internal/webhooks/:instance/:token  per-instance events -> forwarded, signed, to the user
- *    webhooks of that instance that want the event;
+ *  - POST /internal/webhooks/:instance/:token  per-instance events -> one durable delivery per user
+ *    webhook of that instance that wants the event (services/webhooks/deliveries), stored before the
+ *    answer: a 503 when they could not be (the upstream retries);
  *  - POST /internal/upstream-events/:token     the upstream's global webhook -> delivery statuses.
  * Both also store inbound messages (messages.upsert from contacts; the one delivered by both is kept
  * once), publish the panel's live events (instance state, QR codes, message statuses:
- * services/live-events), and answer 200 at once and do the work in the background.
+ * services/live-events) in the background; only the user webhook deliveries are written before the answer.
  */
 import type { Deps } from '../../deps.js'
 import { deliveryTargets } from '../../db/queries/webhooks.js'
@@ -15,9 +16,10 @@ import { ApiError } from '../../errors/api-error.js'
 import { register, type Router } from '../../lib/route.js'
 import { InboundRecorder } from '../../services/inbound/index.js'
 import { liveChannel, liveEventFrom, publishLive } from '../../services/live-events/index.js'
+import { sendPausesOf } from '../../services/send-pauses/index.js'
 import { DeliveryStatus } from '../../services/webhooks/delivery-status.js'
 import { eventConfigName, wants } from '../../services/webhooks/events.js'
-import { WebhookForwarder } from '../../services/webhooks/forwarder.js'
+import { webhookDeliveries } from '../../services/webhooks/deliveries.js'
 import { tokenMatches } from '../../services/webhooks/tokens.js'
 
 const tags = ['internal']
@@ -43,12 +45,10 @@ export function internalRoutes(r: Router, deps: Deps): void {
     if (event) publishLive(deps.redis, channel, event)
   }
   const inbound = new InboundRecorder(deps.sql, deps.log)
-  const forwarder = new WebhookForwarder(deps.sql, deps.log, {
-    attempts: deps.config.WEBHOOK_FORWARD_ATTEMPTS,
-    timeoutMs: deps.config.WEBHOOK_FORWARD_TIMEOUT_MS,
-    allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
-  })
-  deps.shutdownHooks.push(() => forwarder.close())
+  const deliveries = webhookDeliveries(deps)
+  // Ban signals and server acks (services/send-pauses); its own events (SENDING_PAUSED, MESSAGE_UNCONFIRMED) go out like the upstream's.
+  const pauses = sendPausesOf(deps)
+  pauses.setUserEventSink((instance, envelope) => void forward(instance, envelope).catch((err: Error) => deps.log.error({ instance, err: err.message }, 'webhook forward failed')))
 
   const forward = async (instance: string, envelope: Record<string, unknown>) => {
     if (typeof envelope.event !== 'string') return
@@ -56,7 +56,7 @@ export function internalRoutes(r: Router, deps: Deps): void {
     // The instance token must not leave the gateway; server_url is the upstream's internal address.
     const { apikey: _apikey, server_url: _server, ...clean } = envelope
     for (const t of await deliveryTargets(deps.sql, instance)) {
-      if (wants(t.events, event)) forwarder.enqueue(t, event, { ...clean, instance })
+      if (wants(t.events, event)) await deliveries.enqueue(t, event, { ...clean, instance })
     }
   }
 
@@ -67,9 +67,15 @@ export function internalRoutes(r: Router, deps: Deps): void {
     const envelope = parseEnvelope(await c.req.text())
     if (envelope) {
       statuses.handle(envelope)
+      pauses.handle(instance, envelope)
       inbound.handle(instance, envelope)
       live(instance, envelope)
-      void forward(instance, envelope).catch((err: Error) => deps.log.error({ instance, err: err.message }, 'webhook forward failed'))
+      try {
+        await forward(instance, envelope)
+      } catch (err) {
+        deps.log.error({ instance, err: (err as Error).message }, 'webhook deliveries not stored')
+        return c.json({ error: 'Webhook deliveries could not be stored' }, 503)
+      }
     }
     return c.json({ ok: true })
   })
@@ -81,6 +87,7 @@ export function internalRoutes(r: Router, deps: Deps): void {
     if (envelope) {
       statuses.handle(envelope)
       if (typeof envelope.instance === 'string') {
+        pauses.handle(envelope.instance, envelope)
         inbound.handle(envelope.instance, envelope)
         live(envelope.instance, envelope)
       }

@@ -33,6 +33,8 @@ import { header } from '../../lib/request-header.js'
 import { readJsonObject } from '../../lib/body.js'
 import { checkTargets, routeTargets, targetRoute } from './side-channels.js'
 import { isLogout, loggedOut, notifyLive } from './live-notify.js'
+import { connectionStateWithPause, isConnectionState } from './connection-state.js'
+import { sendPausesOf } from '../../services/send-pauses/index.js'
 
 /**
  * The checks every proxied request passes before its route is looked at, shared by the Hono catch-all
@@ -88,15 +90,20 @@ export function proxyRoutes(r: Router, deps: Deps, checks: ProxyChecks = proxyCh
     }
     const rule = match?.rule
     if (rule?.kind === 'create') return createInstance(c)
+    // A logout or delete asked for here is no ban signal (services/send-pauses): marked, for those who may, before the close it causes.
+    if (rule?.kind === 'delete' && (await deps.instances.mayDelete(user, match!.instance!))) await sendPausesOf(deps).expectLogout(match!.instance!)
     if (rule?.kind === 'delete') return deleteInstance(c, match!.instance!)
     if (match?.instance && !(await deps.instances.mayUse(user, match.instance))) {
       throw new ApiError(403, NOT_OWNER)
     }
     if (match?.instance && rule?.ownerOnly && !(await deps.instances.mayDelete(user, match.instance))) throw new ApiError(403, NOT_OWNER)
+    if (match?.instance && isLogout(upstreamMethod(c), segments)) await sendPausesOf(deps).expectLogout(match.instance)
     if (rule?.kind === 'fetchInstances') return fetchInstances(c, target)
     // Unreachable: http-server.ts hands every POST /message/* to fast-send.ts, which never declines a send.
     if (rule?.kind === 'message') throw new Error('a /message send reached the Hono catch-all')
     if (rule?.kind === 'invite') return sendInvite(c, target, match!.instance!)
+    const pause = match?.instance && isConnectionState(upstreamMethod(c), segments) ? sendPausesOf(deps).store.get(match.instance) : undefined
+    if (pause) return connectionStateWithPause(c, target, pause)
     const checked = targetRoute(upstreamMethod(c), segments)
     if (checked) {
       // /webhook/set: admins only (adminOnly above); /proxy/set: the owner or an admin, the host checked for

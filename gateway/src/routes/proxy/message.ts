@@ -70,10 +70,11 @@ const sendOnce: typeof forwardSend = async (s, target, instance, raw, contentTyp
     parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : parsed === undefined ? formFields(raw, contentType) : null
   if (body && s.deps.messageLog.full()) throw new ApiError(503, 'Message log buffer full', {}, { 'Retry-After': '5' })
   let res: ProxyResponse
+  let gated: ProxyResponse | undefined
   try {
     // Pauses, budgets, queued sends (services/send-gate): a refusal is thrown (not logged: nothing was
     // attempted), an answer in the upstream's stead skips the hop.
-    const gated = s.deps.sendGate.size === 0 ? undefined : await s.deps.sendGate.admit({
+    gated = s.deps.sendGate.size === 0 ? undefined : await s.deps.sendGate.admit({
       user: s.user, instance, action: target.segments[1] ?? '', body, raw, contentType, headers: s.incoming.headers, requestId: s.requestId,
     })
     res = gated ?? (await hopBuffered(s, target.forwardUrl, raw, contentType))
@@ -81,7 +82,9 @@ const sendOnce: typeof forwardSend = async (s, target, instance, raw, contentTyp
     if (body && err instanceof ApiError) await logSend(s, target, instance, body, 'failed', err.message, null)
     throw err
   }
-  if (body) {
+  // A check that answers in the upstream's stead logs its own row (a queued send: 'queued', written with
+  // its queue row in one transaction, services/send-queue), so it is not logged here as 'sent'.
+  if (body && !gated) {
     if (res.status < 400) await logSend(s, target, instance, body, 'sent', null, sentMessageId(res.body))
     else await logSend(s, target, instance, body, 'failed', upstreamErrorText(parseJson(res.body) ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : null)), null)
   }

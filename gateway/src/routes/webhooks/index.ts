@@ -24,6 +24,7 @@ import { register, type Router } from '../../lib/route.js'
 import { checkUrlTarget, parseWebhookUrl, type UrlCheck } from '../../services/ssrf/ssrf.js'
 import { ignoredEvents } from '../../services/webhooks/events.js'
 import { syncInstance } from '../../services/webhooks/sync.js'
+import { webhookDeliveryRoutes } from './deliveries.js'
 import { CreateWebhookBody, UpdateWebhookBody, UpdateWebhookUrl } from './schemas.js'
 
 const NOT_FOUND = 'Webhook not found'
@@ -47,7 +48,7 @@ export function webhookRoutes(r: Router, deps: Deps): void {
   }
 
   register(r, { method: 'GET', path: '/api/webhooks', access: 'session', summary: 'List own webhooks', tags,
-    response: { status: 200, description: '{webhooks:[{id,instance_name,webhook_url,events,is_active,retry_count,needs_sync,last_error,created_at,updated_at}]}' } },
+    response: { status: 200, description: '{webhooks:[{id,instance_name,webhook_url,events,is_active,retry_count,needs_sync,last_error,consecutive_dead,disabled_at,disabled_reason,created_at,updated_at}]}' } },
   async (c) => c.json({ webhooks: await listWebhooks(deps.sql, c.get('user').id) }))
 
   register(r, { method: 'POST', path: '/api/webhooks', access: 'session', summary: 'Create the webhook of an instance (signing_secret shown once)', tags, body: CreateWebhookBody,
@@ -96,4 +97,7 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     await syncInstance(deps, row.instance_name)
     return c.json({ deleted: { id: row.id } })
   })
+
+  // Delivery log, dead-letter replay, enable after failing (./deliveries.ts).
+  webhookDeliveryRoutes(r, deps)
 }

@@ -10,6 +10,9 @@ export type AlertEvent =
   | { kind: 'breaker_open'; failures: number; resetSeconds: number }
   | { kind: 'breaker_closed' }
   | { kind: 'backup_failed'; error: string }
+  /** Ban signals and stuck messages (services/send-pauses, workers/stuck-messages). */
+  | { kind: 'sending_paused'; instance: string; reason: string }
+  | { kind: 'unconfirmed_jump'; instance: string; unconfirmed: number; of: number }
 
 export type AlertPayload = {
   text: string
@@ -36,6 +39,10 @@ export function cooldownKey(e: AlertEvent): string {
       return 'cb_closed'
     case 'backup_failed':
       return 'backup_failed'
+    case 'sending_paused':
+      return `paused:${e.instance}`
+    case 'unconfirmed_jump':
+      return `unconfirmed:${e.instance}`
   }
 }
 
@@ -61,6 +68,12 @@ function parts(e: AlertEvent): { text: string; title: string; description: strin
       return { text: 'Circuit Breaker CLOSED', title: 'Circuit Breaker CLOSED', description: 'Upstream requests are flowing again', color: GREEN }
     case 'backup_failed':
       return { text: `Backup FAILED - ${e.error}`, title: 'Backup FAILED', description: e.error, color: RED }
+    case 'sending_paused':
+      return { text: `Sending PAUSED on ${e.instance} - ${e.reason}`, title: `Sending PAUSED: ${e.instance}`, description: e.reason, color: RED }
+    case 'unconfirmed_jump': {
+      const d = `${e.unconfirmed} of the last ${e.of} sends got no server ack (unconfirmed)`
+      return { text: `Unconfirmed messages on ${e.instance} - ${d}`, title: `Unconfirmed messages: ${e.instance}`, description: d, color: YELLOW }
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { schemaOf } from './json-schema.js'
 import type { ProxiedRoute } from './proxied-routes.js'
 import { upstreamBody } from './upstream-bodies.js'
 import { IDEMPOTENCY_PARAMETER, IDEMPOTENCY_RESPONSES, IDEMPOTENT_NATIVE_ROUTES, proxiedIsIdempotent } from '../idempotency/openapi.js'
+import { proxiedIsQueueable, SEND_MODE_PARAMETER, SEND_MODE_RESPONSES } from '../send-queue/openapi.js'
 
 type Json = Record<string, unknown>
 type Operation = Json & { responses: Record<string, Json> }
@@ -127,6 +128,10 @@ function proxiedOperation(r: ProxiedRoute, path: string, params: string[]): Oper
   }
   if (r.method === 'POST' || r.method === 'PUT') op.requestBody = { required: family === 'message', content: { 'application/json': { schema: upstreamBody(r.path) } } }
   if (proxiedIsIdempotent(r.method, r.path)) withIdempotencyKey(op)
+  if (proxiedIsQueueable(r.method, r.path)) {
+    ;(op.parameters as Json[]).push(SEND_MODE_PARAMETER)
+    for (const [code, text] of Object.entries(SEND_MODE_RESPONSES)) op.responses[code] = code === '202' ? { description: text } : err(text)
+  }
   return op
 }
 

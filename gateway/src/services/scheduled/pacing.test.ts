@@ -103,3 +103,20 @@ describe('SendPacer, Cloud API', () => {
     expect(p.size()).toBe(1)
   })
 })
+
+describe('SendPacer, send budget', () => {
+  it('once the local pacing says go, waits for the instance budget (and passes the stop signal)', async () => {
+    const clock = fakeClock()
+    const asked: string[] = []
+    let allow = false
+    const p = new SendPacer(cfg, clock, async (instance, to, stop) => {
+      asked.push(`${instance}:${to}`)
+      return allow && !stop()
+    })
+    expect(await p.wait('a', BAILEYS, '1')).toBe(false)
+    allow = true
+    expect(await p.wait('a', BAILEYS, '2')).toBe(true)
+    expect(await p.wait('a', BAILEYS, '3', () => true)).toBe(false) // stopped: the budget is not even asked
+    expect(asked).toEqual(['a:1', 'a:2'])
+  })
+})

@@ -7,6 +7,9 @@
  *    least `cloudRecipientGapMs` between two sends to the same recipient (Meta's pair rate limit).
  * The state lives in the gateway process (one pacer per scheduled job), so it spans messages and
  * worker runs but not replicas; Meta's own answers (130429/131056) are retried on top (see retry.ts).
+ * On top, the instance's send budgets (services/send-budget, shared with synchronous and queued sends):
+ * once the local rules say go, `budget` waits until the budget lets the send go and counts it. Bulk and
+ * scheduled sends wait for budget, they never fail for it.
  * The clock is injected so the rules are unit-tested without waiting.
  */
 
@@ -20,6 +23,9 @@ export const systemClock: Clock = {
 }
 
 export type PacingConfig = { instanceGapMs: number; cloudMaxPerSecond: number; cloudRecipientGapMs: number }
+
+/** Waits for (and takes) the instance's send budget for one send to `to`; false when stopped meanwhile. */
+export type BudgetWaiter = (instance: string, to: string, shouldStop: () => boolean) => Promise<boolean>
 
 type Lane = {
   /** End of the last send (Baileys gap). */
@@ -45,6 +51,7 @@ export class SendPacer {
   constructor(
     private readonly cfg: PacingConfig,
     private readonly clock: Clock = systemClock,
+    private readonly budget?: BudgetWaiter,
   ) {}
 
   /** How long to wait, from now, before sending to `to` on `instance`; 0 = go. */
@@ -65,7 +72,7 @@ export class SendPacer {
     for (;;) {
       if (shouldStop()) return false
       const ms = this.waitMs(instance, integration, to)
-      if (ms <= 0) return true
+      if (ms <= 0) return this.budget ? this.budget(instance, to, shouldStop) : true
       await this.clock.sleep(Math.min(ms, SLEEP_SLICE_MS))
     }
   }

@@ -86,6 +86,19 @@ export class SendPauses {
     return p
   }
 
+  /** Ends the pause (a person decided); the pause it ended, or null when there was none. */
+  async resume(instance: string, userId: number | null): Promise<Pause | null> {
+    const p = await this.store.resume(instance, userId)
+    // The burst count starts again: the refusals before the pause must not re-pause at the next one.
+    this.nacks.delete(instance)
+    await this.deps.redis.del(this.nackKey(instance)).catch(() => undefined)
+    if (p) {
+      this.deps.log.info({ instance, userId }, 'sending resumed')
+      this.emitUserEvent(instance, 'sending.resumed', { instance, signal: p.signal, pausedSince: p.since })
+    }
+    return p
+  }
+
   private async onNack(instance: string, keyId: string, code: number, message: string | null): Promise<void> {
     if (code === NACK_TIMELOCK) {
       await this.pause(instance, 'nack_463', reasons.timelock(message), code)
@@ -105,7 +118,7 @@ export class SendPauses {
   /** Nacks of the instance within the window, this one included (a message id counts once). */
   private async countNack(instance: string, keyId: string, windowMs: number): Promise<number> {
     const now = Date.now()
-    const key = `taguato:ban-nacks:${instance}`
+    const key = this.nackKey(instance)
     try {
       const res = await this.deps.redis.multi().zadd(key, now, keyId).zremrangebyscore(key, 0, now - windowMs).zcard(key).pexpire(key, windowMs).exec()
       const card = res?.[2]?.[1]
@@ -125,6 +138,10 @@ export class SendPauses {
     if (local && local > Date.now()) return true
     const hit = await this.deps.redis.get(this.expectedKey(instance)).catch(() => null)
     return hit !== null
+  }
+
+  private nackKey(instance: string): string {
+    return `taguato:ban-nacks:${instance}`
   }
 
   private expectedKey(instance: string): string {
@@ -150,7 +167,7 @@ export function sendPausesOf(deps: Deps): SendPauses {
   return s
 }
 
-/** Called once by buildDeps: the send-gate check, the store's refresh, its stop on shutdown. */
+/** Called once per Deps by services/send-gate/checks.ts (createApp): the send-gate check, the store's refresh, its stop on shutdown. */
 export function registerSendPauses(deps: Deps): void {
   const s = sendPausesOf(deps)
   deps.sendGate.add({ name: 'send-pauses', check: (req) => s.check(req.instance) })

@@ -18,6 +18,25 @@ export function ackStatus(status: number | null | undefined): AckStatus | null {
   return typeof status === 'number' ? (ACK_BY_NUMBER[status] ?? null) : null
 }
 
+/** WhatsApp's nack codes Baileys names (lib/Utils/decode-wa-message.js), in words for the ack's `error.message`. */
+const NACK_TEXT: Record<number, string> = {
+  463: 'account restricted: reach-out timelock or missing privacy token',
+  479: 'stanza rejected by the server (smax-invalid)',
+}
+
+/**
+ * The nack code of an ERROR status (Baileys' handleBadAck puts the ack's `error` attribute first in
+ * messageStubParameters, and "Your account has been restricted" second for a timelock): `{code, message}`
+ * for the seam's AckEvent, or undefined when Baileys gave no numeric code.
+ */
+export function nackError(params: readonly (string | null | undefined)[] | null | undefined): { code: number; message: string } | undefined {
+  const raw = params?.[0]
+  if (typeof raw !== 'string' || !/^\d{1,7}$/.test(raw)) return undefined
+  const code = Number(raw)
+  const said = typeof params?.[1] === 'string' && params[1] !== '' ? params[1] : null
+  return { code, message: said ?? NACK_TEXT[code] ?? 'message refused by WhatsApp' }
+}
+
 const isPhoneJid = (jid: string | null | undefined): jid is string => typeof jid === 'string' && jid.endsWith('@s.whatsapp.net')
 
 /** The chat's JID, the phone-number form when the key names one for a LID chat. */

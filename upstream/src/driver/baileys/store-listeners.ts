@@ -4,7 +4,8 @@
  * shapes, lib/Types/Events.d.ts):
  *   messages.upsert (notify = live, append = received while offline or echoed): inbound / outgoing;
  *     our own API sends come back as `append` echoes and are skipped (the send flow stores them);
- *   messages.update: `status` -> ack (either direction); `message: null` + stub REVOKE -> deleted revoke;
+ *   messages.update: `status` -> ack (either direction; an ERROR nack with its code from
+ *     messageStubParameters); `message: null` + stub REVOKE -> deleted revoke;
  *     `message.editedMessage` -> edited; `pollUpdates` -> poll;
  *   messaging-history.set -> history; chats.upsert/update/delete -> chats; contacts.upsert/update ->
  *     contacts; messages.delete (the phone's "delete for me" or "clear chat") -> deleted local / clear.
@@ -12,7 +13,7 @@
  */
 import { getContentType, jidNormalizedUser, normalizeMessageContent, type Chat, type ChatUpdate, type Contact, type WAMessageUpdate } from '@whiskeysockets/baileys'
 import type { ChatInfo, ContactInfo, DriverEvents, PresenceEvent } from '../types.js'
-import { ackStatus, inboundMessage, plainJson, seamKey, toWaMessage } from './events.js'
+import { ackStatus, inboundMessage, nackError, plainJson, seamKey, toWaMessage } from './events.js'
 import type { WaSocket } from './socket-factory.js'
 
 /** WAMessageStubType.REVOKE. */
@@ -74,7 +75,11 @@ const present = <T>(x: T | null): x is T => x !== null
 function onMessageUpdate(events: DriverEvents, { key, update }: WAMessageUpdate): void {
   if (!key.id || !key.remoteJid || key.remoteJid === 'status@broadcast') return
   const status = ackStatus(update.status)
-  if (status) events.ack({ keyId: key.id, remoteJid: seamKey(key).remoteJid, status })
+  if (status) {
+    // A nack (handleBadAck) carries WhatsApp's code: the gateway's ban signals read it (463 = timelock).
+    const error = status === 'ERROR' ? nackError(update.messageStubParameters) : undefined
+    events.ack({ keyId: key.id, remoteJid: seamKey(key).remoteJid, status, ...(error ? { error } : {}) })
+  }
   if (update.message === null && update.messageStubType === STUB_REVOKE) events.deleted({ type: 'revoke', key: seamKey(key) })
   const edited = update.message?.editedMessage?.message
   if (edited) {
