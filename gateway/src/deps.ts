@@ -68,6 +68,11 @@ export type Deps = {
    * Run in reverse order of registration.
    */
   shutdownHooks: Array<() => Promise<void>>
+  /**
+   * Timers and subscribers started after buildDeps (the send checks' refreshers): stopped by close(), so
+   * anything that builds Deps (the docs scripts, tests) exits when it closes them.
+   */
+  stopOnClose: Array<() => void>
   /** Closes pools and clients (graceful shutdown), after the hooks. */
   close: () => Promise<void>
 }
@@ -167,7 +172,9 @@ export function buildDeps(config: Config, log: Logger): Deps {
       alerts: { notify: (e) => deps.alerts.notify(e) },
     }),
     shutdownHooks: [],
+    stopOnClose: [],
     close: async () => {
+      for (const stop of deps.stopOnClose.splice(0)) stop()
       owners.stop()
       await deps.jobs.stop()
       deps.breaker.shutdown()

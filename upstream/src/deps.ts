@@ -83,7 +83,7 @@ export function buildDeps(config: UpstreamConfig, inject: DepsInjection = {}): U
     intervalMs: config.PLACEMENT_INTERVAL_MS,
     handoverWaitMs: config.HANDOVER_WAIT_MS,
   })
-  instances.setOwnership({ holds: (id) => placement.servesLocally(id), adopt: (row) => placement.adopt(row) })
+  instances.setOwnership({ holds: (id) => placement.holdsLease(id), adopt: (row) => placement.adopt(row) })
   return { config, sql, log, driver, cloud, webhooks, instances, faults, outbound, media, retention, placement }
 }
 

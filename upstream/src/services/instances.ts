@@ -22,7 +22,7 @@ type Entry = { session: DriverSession; ctx: SessionContext }
  * instance, is what unit tests that build a manager alone get.
  */
 export type Ownership = {
-  /** False once the instance's lease is gone or being handed over: no session may be opened or used. */
+  /** False once the instance's lease is gone: no session may be opened or used (a handover waits for requests already in). */
   holds(instanceId: string): boolean
   /** A new instance created on this replica: take its lease before the first session opens. */
   adopt(row: { id: string; name: string }): Promise<void>

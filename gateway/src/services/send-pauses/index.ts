@@ -172,5 +172,5 @@ export function registerSendPauses(deps: Deps): void {
   const s = sendPausesOf(deps)
   deps.sendGate.add({ name: 'send-pauses', check: (req) => s.check(req.instance) })
   s.store.start()
-  deps.shutdownHooks.push(async () => s.store.stop())
+  deps.stopOnClose.push(() => s.store.stop())
 }

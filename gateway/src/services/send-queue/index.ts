@@ -15,5 +15,5 @@ export { startSendQueueWorker } from './worker.js'
 export function registerSendQueue(deps: Deps): void {
   deps.sendGate.add(queueCheck(deps))
   deps.sendGate.add(budgetCheck(deps))
-  deps.shutdownHooks.push(async () => sendControls(deps).stop())
+  deps.stopOnClose.push(() => sendControls(deps).stop())
 }

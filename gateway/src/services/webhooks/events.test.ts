@@ -61,3 +61,14 @@ describe('create events (as the reference: any names)', () => {
     expect(wants(['MESSAGE'], 'MESSAGES_UPSERT')).toBe(false)
   })
 })
+
+describe('the gateway\'s own events', () => {
+  it('are subscribable and delivered, never asked of the upstream', () => {
+    expect(ignoredEvents(['SENDING_PAUSED', 'SENDING_RESUMED', 'MESSAGE_UNCONFIRMED'])).toEqual([])
+    expect(upstreamEvents(['SEND_MESSAGE', 'SENDING_PAUSED'])).toEqual(['SEND_MESSAGE'])
+    expect(upstreamEvents(['MESSAGE_UNCONFIRMED'])).toBeNull()
+    expect(wants(['SENDING_PAUSED'], eventConfigName('sending.paused'))).toBe(true)
+    expect(wants(['MESSAGE_UNCONFIRMED'], eventConfigName('message.unconfirmed'))).toBe(true)
+    expect(v.safeParse(EventsRule, ['SENDING_RESUMED']).success).toBe(true)
+  })
+})

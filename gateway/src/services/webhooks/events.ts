@@ -13,10 +13,19 @@ import { configName, WEBHOOK_EVENTS } from '../../../../common/src/evolution/web
 /** Evolution v2's list, shared with the upstream. */
 export const V2_EVENTS = WEBHOOK_EVENTS
 
-/** The names update accepts, in the order the document lists them. */
-export const SUBSCRIBABLE_EVENTS = [...V2_EVENTS, 'GROUPS_UPDATE'] as const
+/**
+ * Events the gateway itself emits (docs/delivery-guarantees.md): a pause of sending and its end, a message
+ * with no server ack. Subscribable and delivered like the others, never asked of the upstream.
+ */
+export const GATEWAY_EVENTS = ['SENDING_PAUSED', 'SENDING_RESUMED', 'MESSAGE_UNCONFIRMED'] as const
 
-export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>(SUBSCRIBABLE_EVENTS)
+/** The names update accepts, in the order the document lists them. */
+export const SUBSCRIBABLE_EVENTS = [...V2_EVENTS, 'GROUPS_UPDATE', ...GATEWAY_EVENTS] as const
+
+/** What the upstream knows (synced to it). */
+export const ALLOWED_EVENTS: ReadonlySet<string> = new Set<string>([...V2_EVENTS, 'GROUPS_UPDATE'])
+
+const SUBSCRIBABLE: ReadonlySet<string> = new Set<string>(SUBSCRIBABLE_EVENTS)
 
 /** One spelling per event: the v2 config name. */
 export const canonicalEvent = (name: string): string => (name === 'GROUPS_UPDATE' ? 'GROUP_UPDATE' : name)
@@ -49,7 +58,7 @@ export const CreateEventsRule = v.pipe(
 )
 
 /** The names of a create's list that Evolution does not know (kept on the row, never synced). */
-export const ignoredEvents = (events: readonly string[]): string[] => events.filter((e) => !ALLOWED_EVENTS.has(e))
+export const ignoredEvents = (events: readonly string[]): string[] => events.filter((e) => !SUBSCRIBABLE.has(e))
 
 /**
  * What a stored list asks of the upstream: its known names ([] = all). null when it names only events

@@ -323,7 +323,16 @@ export class Placement {
 
   /** True when this replica holds the instance and it is not being handed over. */
   servesLocally(id: string): boolean {
-    return (this.leases.holds(id) || (this.solo && this.leases.has(id))) && !this.moving.has(id)
+    return this.holdsLease(id) && !this.moving.has(id)
+  }
+
+  /**
+   * The lease is still ours (a solo replica: recorded, even past its deadline). What a session's use is
+   * fenced by: a request admitted before a handover began finishes on the session (the handover waits
+   * for it), while new ones are held at the door by `servesLocally`.
+   */
+  holdsLease(id: string): boolean {
+    return this.leases.holds(id) || (this.solo && this.leases.has(id))
   }
 
   /** Waits (bounded) for a just-acquired instance's session to be resumed. */
