@@ -35,6 +35,7 @@ export class JobQueue {
   private started = false
   private starting: Promise<void> | null = null
   private readonly queues = new Map<string, Promise<void>>()
+  private creating: Promise<void> = Promise.resolve()
 
   constructor(
     databaseUrl: string,
@@ -70,16 +71,19 @@ export class JobQueue {
     return this.started
   }
 
-  /** Creates the queue once per process (idempotent in pg-boss too). */
+  /** Creates the queue once per process (idempotent in pg-boss too), one creation at a time. */
   ensureQueue(name: string, o: QueueOptions): Promise<void> {
     let p = this.queues.get(name)
     if (!p) {
-      p = (async () => {
+      // pg-boss's createQueue run concurrently (two services starting their workers) can deadlock in
+      // PostgreSQL: creations wait for each other.
+      p = this.creating.catch(() => undefined).then(async () => {
         await this.start()
         if (o.deadLetter) await this.boss.createQueue(o.deadLetter, { name: o.deadLetter })
         const q = { name, retryLimit: o.retryLimit, retryDelay: o.retryDelaySeconds, retryBackoff: o.retryBackoff, expireInSeconds: o.expireInSeconds, policy: o.policy ?? 'standard' }
         await this.boss.createQueue(name, o.deadLetter ? { ...q, deadLetter: o.deadLetter } : q)
-      })()
+      })
+      this.creating = p
       p.catch(() => this.queues.delete(name))
       this.queues.set(name, p)
     }
