@@ -21,7 +21,7 @@ let close: () => Promise<void>
 let page: Page
 let token = ''
 
-type Health = { sends_today: number; paused: { signal: string; reason: string } | null }
+type Health = { sends_today: number; failures_today: number; paused: { signal: string; reason: string } | null }
 
 async function health(): Promise<Health> {
   return (await api<Health>('GET', `/api/instances/${INSTANCE}/health`, token)).body
@@ -41,6 +41,12 @@ describe.skipIf(!HAS_CHROMIUM)('panel: the instance health card', () => {
       h = await health()
     }
     expect(h.paused?.signal).toBe('nack_463')
+    // The nacked message is a failure too, once its status update reached the message log.
+    for (let i = 0; i < 100 && h.failures_today < 1; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      h = await health()
+    }
+    expect(h.failures_today).toBe(1)
   }, 60_000)
 
   afterAll(async () => {
@@ -53,7 +59,7 @@ describe.skipIf(!HAS_CHROMIUM)('panel: the instance health card', () => {
     await card.getByTestId('paused-banner').waitFor()
     expect(await card.getByTestId('paused-reason').textContent()).toMatch(/error 463.*reach-out timelock/)
     expect(await card.getByTestId('health-sends').locator('.stat-value').textContent()).toBe('1')
-    expect(await card.getByTestId('health-failures').locator('.stat-value').textContent()).toBe('0')
+    expect(await card.getByTestId('health-failures').locator('.stat-value').textContent()).toBe('1')
     expect(await card.getByTestId('health-unconfirmed').locator('.stat-value').textContent()).toBe('0')
     expect(await card.getByTestId('last-ban-signal').textContent()).toMatch(/Account restricted \(error 463\)/)
     await shotAtWidth(page, 'instance-health-paused')
