@@ -19,6 +19,10 @@ import { ApiError } from '../../errors/api-error.js'
 import { FifoDeadlines } from '../../lib/fifo-deadlines.js'
 import { withBodyDeadline } from '../../lib/raw-body.js'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
+import { bodyToSend } from './body-to-send.js'
+import { timedAgent } from './timed-agent.js'
+
+export { bodyToSend }
 
 /** Where each instance's requests go (services/upstream-owners): the replica that runs it. */
 export type OwnerRouting = {
@@ -112,43 +116,6 @@ export type BufferedRequest = {
 /** `send` sets Content-Type itself (the caller's reading of it). */
 const STRIP_SEND_SET = new Set([...STRIP_REQUEST, 'content-type'])
 
-/**
- * The hop's timeouts, armed once per upstream socket instead of once per request (issue 16: a
- * request's timeout listeners and timers were a measurable share of a send's CPU):
- *  - connect: only while the socket connects (a reused keep-alive socket is connected already);
- *  - read (idle), as nginx's proxy_read_timeout: the socket's own idle timer, which the agent keeps at
- *    `timeout` while the socket serves a request and while it waits in the pool. It fires after that
- *    long without a byte either way: on a busy socket the request fails with UpstreamError('timeout')
- *    (the 504), an idle pooled socket is simply closed.
- */
-function armSocketTimeouts(socket: Socket, connectMs: number, readMs: number): void {
-  socket.on('timeout', () => socket.destroy(new UpstreamError('timeout', `upstream read timeout after ${readMs} ms`)))
-  if (!socket.connecting) return
-  const t = setTimeout(() => socket.destroy(new UpstreamError('timeout', `upstream connect timeout after ${connectMs} ms`)), connectMs)
-  socket.once('connect', () => clearTimeout(t))
-  socket.once('close', () => clearTimeout(t))
-}
-
-/** A keep-alive agent whose sockets carry the hop's timeouts (armSocketTimeouts). */
-function timedAgent(https_: boolean, connectMs: number, readMs: number): http.Agent {
-  const Agent = https_ ? https.Agent : http.Agent
-  // `timeout` is each socket's idle timeout, in use and in the pool alike.
-  const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo', timeout: readMs })
-  const create = agent.createConnection.bind(agent) as (o: object, cb?: (err: Error | null, s?: Socket) => void) => Socket | undefined
-  agent.createConnection = ((o: object, cb?: (err: Error | null, s?: Socket) => void) => {
-    const socket = create(o, cb)
-    if (socket) armSocketTimeouts(socket, connectMs, readMs)
-    return socket
-  }) as typeof agent.createConnection
-  // A pooled socket's idle timer may have been shortened to the server's Keep-Alive hint (Node does
-  // that for the pool): a request gets the full read timeout back.
-  const reuse = agent.reuseSocket.bind(agent)
-  agent.reuseSocket = (socket: Socket, req: http.ClientRequest) => {
-    if (socket.timeout !== readMs) socket.setTimeout(readMs)
-    reuse(socket, req)
-  }
-  return agent
-}
 const HOP_BY_HOP_SET = new Set([...HOP_BY_HOP, 'content-length'])
 
 export class UpstreamProxy {
@@ -402,24 +369,6 @@ export class UpstreamProxy {
     this.proxy.close()
     this.agent.destroy()
   }
-}
-
-/**
- * The body as it must go upstream; call before the client's headers are stripped. A request that
- * declared no body (no Transfer-Encoding, no or zero Content-Length: `curl -X DELETE`) sends none, even
- * though the Node adapter hands out an (empty) stream for it. DELETE and OPTIONS bodies are buffered:
- * http-proxy-3 forces `Content-Length: 0` on those methods when the client sent none, which next to a
- * chunked body made a request the upstream's HTTP parser refused with an empty 400.
- */
-export async function bodyToSend(body: ProxyRequest['body'], headers: IncomingHttpHeaders, method: string): Promise<ProxyRequest['body']> {
-  if (body === null || Buffer.isBuffer(body)) return body
-  const declared = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0
-  if (!declared) {
-    await body.cancel().catch(() => undefined)
-    return null
-  }
-  if (method !== 'DELETE' && method !== 'OPTIONS') return body
-  return Buffer.from(await new Response(body).arrayBuffer())
 }
 
 function asUpstreamError(err: unknown): UpstreamError {

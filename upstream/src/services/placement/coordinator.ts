@@ -19,24 +19,11 @@ import {
 } from '../../db/placement.js'
 import type { InstanceManager } from '../instances.js'
 import { assign, placeNew } from './assign.js'
+import { delay, InFlight, runLimited } from './in-flight.js'
 import { LeaseBook } from './lease-book.js'
+import type { PlacementOptions, PlacementSnapshot } from './placement-types.js'
 
-export type PlacementOptions = {
-  nodeId: string
-  url: string
-  leaseTtlMs: number
-  intervalMs: number
-  handoverWaitMs: number
-}
-
-export type PlacementSnapshot = {
-  replicas: ReplicaRow[]
-  instances: PlacementInstance[]
-  /** name -> node id */
-  assignment: Map<string, string>
-  /** Live, not draining. */
-  nodes: string[]
-}
+export type { PlacementOptions, PlacementSnapshot }
 
 /** At most this many handovers run at once (each waits for requests in flight and a queue flush). */
 const HANDOVER_CONCURRENCY = 8
@@ -52,9 +39,8 @@ export class Placement {
   private readonly moving = new Map<string, Promise<void>>()
   /** Sessions being resumed after an acquisition: requests wait for them (bounded). */
   private readonly resuming = new Map<string, Promise<void>>()
-  private readonly inflight = new Map<string, number>()
+  private readonly inflight = new InFlight()
   private readonly acquiring = new Map<string, Promise<boolean>>()
-  private readonly idle = new Map<string, () => void>()
   private draining = false
   private started = false
   /**
@@ -277,7 +263,7 @@ export class Placement {
     const existing = this.moving.get(id)
     if (existing) return existing
     const p = (async () => {
-      await this.quiesce(id, this.opts.handoverWaitMs)
+      await this.inflight.quiesce(id, this.opts.handoverWaitMs)
       await this.instances.release(id)
       const lease = this.leases.get(id) ?? this.leases.all().find((l) => l.instanceId === id)
       await this.closeInterval(id, 'handover')
@@ -360,21 +346,7 @@ export class Placement {
 
   /** Counts a request on an instance; the returned function ends it. Handovers wait for these. */
   enter(id: string): () => void {
-    this.inflight.set(id, (this.inflight.get(id) ?? 0) + 1)
-    return () => {
-      const n = (this.inflight.get(id) ?? 1) - 1
-      if (n > 0) this.inflight.set(id, n)
-      else {
-        this.inflight.delete(id)
-        this.idle.get(id)?.()
-      }
-    }
-  }
-
-  private async quiesce(id: string, ms: number): Promise<void> {
-    if (!this.inflight.get(id)) return
-    await Promise.race([new Promise<void>((resolve) => this.idle.set(id, resolve)), delay(ms)])
-    this.idle.delete(id)
+    return this.inflight.enter(id)
   }
 
   // ---- stopping ----
@@ -415,19 +387,4 @@ export class Placement {
     if (opts.forget) await removeReplica(this.sql, this.nodeId).catch(() => undefined)
     await notifyPlacement(this.sql).catch(() => undefined)
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
-}
-
-async function runLimited<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!
-      await fn(item).catch(() => undefined)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
