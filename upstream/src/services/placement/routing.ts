@@ -64,6 +64,9 @@ export function placementRouting(sql: Sql, placement: Placement): MiddlewareHand
       if (!row) return next()
       const deadline = Date.now() + waitMs
       for (;;) {
+        // The caller gave up (the gateway's send deadline): forwarding now would act on a request nobody
+        // waits for, and the caller may already be resending it.
+        if (c.req.raw.signal.aborted) throw callerGone(name)
         if (placement.servesLocally(row.id)) {
           id = row.id
           break
@@ -114,6 +117,8 @@ function connectionRefused(err: unknown): boolean {
 }
 
 /** The owner took the request and did not answer: it may have acted on it (a send may be out). */
+const callerGone = (name: string) => new EvoError(499, [`The caller of "${name}" left before its owner was found`])
+
 const ownerSilent = (name: string) => new EvoError(504, [`The replica running "${name}" did not answer`])
 
 /** Hop-by-hop headers are not forwarded (RFC 9110 7.6.1). */
@@ -133,7 +138,8 @@ export async function forward(req: Request, ownerUrl: string, hops: number, body
     headers.set('content-type', 'application/json')
     headers.delete('content-length')
   }
-  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, redirect: 'manual' }
+  // The caller leaving aborts the hop too: the owner then sees it gone, like any client that left.
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, redirect: 'manual', signal: req.signal }
   if (hasBody(req)) {
     init.body = body ?? req.body
     init.duplex = 'half'
