@@ -32,6 +32,7 @@ import { createRunDirs, type RunDirs } from './lib/artifacts.js'
 import { ensureChromium, ensureTools } from './lib/binaries.js'
 import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
 import { stopAllExtras } from './lib/extra-gateways.js'
+import { describeLeftovers, leftoverProcesses, stopLeftovers, SUITE_MARKER, type Leftover } from './lib/leftover-processes.js'
 import { errorMessage, say, warn } from './lib/log.js'
 import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
@@ -98,7 +99,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 
-/** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
 /** What is still running in a suite's process group (`ps`), so a hang names its culprit. */
 function groupProcesses(pgid: number): string {
   try {
@@ -110,6 +110,7 @@ function groupProcesses(pgid: number): string {
   }
 }
 
+/** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
 async function sweepGroup(pgid: number): Promise<void> {
   signal(pgid, 'SIGTERM', true)
   await sleep(1000)
@@ -128,6 +129,8 @@ type RunOptions = {
   done?: (stdout: string) => boolean
   /** How long it may linger after `done` before its process group is killed. */
   lingerMs?: number
+  /** Called when it lingered too long, before anything is killed (to see what held it). */
+  onLinger?: () => void
 }
 
 /** Runs a suite's command; stdout is echoed and also returned (for TAP), stderr echoed minus noise. */
@@ -147,6 +150,7 @@ function runSuiteCommand(cmd: string, args: string[], env: Env, opts: RunOptions
       if (!lingerTimer && opts.done?.(stdout)) {
         lingerTimer = setTimeout(() => {
           hung = true
+          opts.onLinger?.()
           warn(`${path.basename(cmd)} did not exit ${Math.round((opts.lingerMs ?? 60_000) / 1000)} s after its last test (a test left a process holding its output?); killing it`)
           if (child.pid) warn(`still running in its process group:\n${groupProcesses(child.pid)}`)
           if (child.pid) void sweepGroup(child.pid)
@@ -204,11 +208,22 @@ async function runBats(files: string[], env: Env, stack: Stack): Promise<SuiteRe
   heading('bats')
   const bats = path.join(REPO_ROOT, 'node_modules', 'bats', 'bin', 'bats')
   const targets = files.length > 0 ? files : [path.join('tests', 'e2e')]
-  const { code, stdout, hung } = await runSuiteCommand(bats, ['--tap', ...targets], env, { done: tapComplete, lingerMs: 60_000 })
+  // Every process a test starts inherits the marker, so what outlives the suite can be named and stopped.
+  const marker = crypto.randomBytes(6).toString('hex')
+  let held: Leftover[] = []
+  const { code, stdout, hung } = await runSuiteCommand(bats, ['--tap', ...targets], { ...env, [SUITE_MARKER]: marker }, {
+    done: tapComplete,
+    lingerMs: 60_000,
+    onLinger: () => { held = leftoverProcesses(marker) },
+  })
   const result = tapResult('bats', stdout, code, interrupted)
+  const left = await stopLeftovers(marker)
   if (hung) {
     result.failed = Math.max(result.failed, 1)
-    result.note = 'bats hung after its last test: a test left a background process holding its output'
+    // bats' own processes are listed too (a leaked subshell looks like bats-exec-test in ps).
+    result.note = `bats hung after its last test: a test left a background process holding its output: ${describeLeftovers(held) || '(none found)'}`
+  } else if (left.length > 0) {
+    warn(`stopped ${left.length} process(es) the bats suite left running: ${describeLeftovers(left)}`)
   }
   if (result.failed > 0) {
     for (const [name, file] of Object.entries(stack.logs)) {

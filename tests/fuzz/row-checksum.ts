@@ -12,9 +12,16 @@ import postgres from 'postgres'
  * - uptime_checks, job_runs, reconnect_log, instance_states: written by the workers on their own clock.
  * - message_logs, inbound_messages: delivery acks and inbound events arrive from the upstream after a
  *   successful send, possibly while a later (refused) request is being answered.
+ * - webhook_deliveries, webhook_delivery_attempts: the delivery worker records each event it posts,
+ *   on its own clock, after whatever (accepted) request or upstream event raised it.
+ * - send_pauses: opened by upstream events (nacks, a logout nobody asked for), like inbound_messages.
+ * - stuck_scan_since: the stuck-message worker's own bookmark.
  * - schema_migrations: never changes during a run.
  */
-export const SKIPPED_TABLES = ['audit_log', 'uptime_checks', 'job_runs', 'reconnect_log', 'instance_states', 'message_logs', 'inbound_messages', 'schema_migrations']
+export const SKIPPED_TABLES = [
+  'audit_log', 'uptime_checks', 'job_runs', 'reconnect_log', 'instance_states', 'message_logs', 'inbound_messages',
+  'webhook_deliveries', 'webhook_delivery_attempts', 'send_pauses', 'stuck_scan_since', 'schema_migrations',
+]
 
 /**
  * Columns left out:
@@ -22,11 +29,25 @@ export const SKIPPED_TABLES = ['audit_log', 'uptime_checks', 'job_runs', 'reconn
  *   the lockout (D6, docs/decisions.md#d6) and stamps the row.
  * - sessions.last_active / expires_at: sessions slide on every authenticated request, refused or not (D5, docs/decisions.md#d5).
  * - password_resets.attempts / used_at: a wrong reset code (400) counts, and burns the code at the limit.
+ * - queued_sends: the queue worker moves an accepted (202) send along on its own clock; which rows exist
+ *   is still checked, so a refused request that queued something is caught.
+ * - instance_send_settings.linked_at / updated_at: the budget refresher stamps when it first sees an
+ *   instance open (see ROW_FILTERS for the rows it creates).
  */
 export const SKIPPED_COLUMNS: Record<string, string[]> = {
   users: ['failed_login_attempts', 'locked_until', 'updated_at'],
   sessions: ['last_active', 'expires_at'],
   password_resets: ['attempts', 'used_at'],
+  queued_sends: ['status', 'attempts', 'last_error', 'wa_message_id', 'next_attempt_at', 'finished_at'],
+  instance_send_settings: ['linked_at', 'updated_at'],
+}
+
+/**
+ * Rows left out: the budget refresher inserts an instance_send_settings row holding only linked_at for
+ * an instance it first sees open; only rows carrying an operator's setting are the API's doing.
+ */
+export const ROW_FILTERS: Record<string, string> = {
+  instance_send_settings: 'per_minute is not null or new_recipients_per_day is not null or warmup_days is not null or send_mode is not null',
 }
 
 export type Checksum = Map<string, string>
@@ -46,7 +67,8 @@ export class RowChecksum {
         const drop = (SKIPPED_COLUMNS[t] ?? []).map((c) => `'${c}'`).join(',')
         const row = drop ? `(to_jsonb(t) - array[${drop}]::text[])::text` : 't::text'
         // Order-free (count plus a sum of row hashes): no sort, so cheap enough to run after every request.
-        return `select '${t}' as name, count(*) || ':' || coalesce(sum(hashtext(${row})::bigint), 0) as sum from taguato."${t}" t`
+        const where = ROW_FILTERS[t] ? ` where ${ROW_FILTERS[t]}` : ''
+        return `select '${t}' as name, count(*) || ':' || coalesce(sum(hashtext(${row})::bigint), 0) as sum from taguato."${t}" t${where}`
       })
     return parts.join(' union all ')
   }
