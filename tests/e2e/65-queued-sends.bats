@@ -20,6 +20,12 @@ teardown_file() {
   stop_extra_gateways
 }
 
+# A failed test must not leave its forced upstream answers on for the next.
+teardown() {
+  [[ "$BATS_TEST_DESCRIPTION" == *504* ]] && upstream_api DELETE /sandbox/faults
+  return 0
+}
+
 # new_instance [scan] — creates a Baileys sandbox instance of the file's user (connected with `scan`); prints its name.
 new_instance() {
   local name
@@ -164,4 +170,18 @@ sandbox_texts() {
   assert_equal "$code" 400
   api PUT "/admin/instances/nope_$(unique x)/send-settings" '{"send_mode":"queue"}' "$(admin_token)"
   assert_equal "$code" 404
+}
+
+@test "a 504 from the upstream leaves a queued send unconfirmed: it may be out, so it is never resent" {
+  inst=$(new_instance scan)
+  upstream_api PUT /sandbox/faults "{\"forceStatus\":504,\"pathPrefix\":\"/message/sendText/$inst\"}"
+  assert_equal "$code" 200
+  qsend "$inst" 1
+  assert_equal "$code" 202
+  wait_status "$inst" unconfirmed 1 30
+  upstream_api DELETE /sandbox/faults
+  sleep 2
+  assert_equal "$(psql_q "select attempts || ' ' || status from queued_sends where instance_name = '$inst'")" '1 unconfirmed'
+  assert_equal "$(psql_q "select status from message_logs where instance_name = '$inst'")" unconfirmed
+  assert_equal "$(sandbox_texts "$inst")" ''
 }

@@ -21,6 +21,8 @@ let deps: Deps
 /** What the upstream sent (and stores), in order. */
 const sent: Sent[] = []
 let findMessagesWorks = true
+/** Numbers whose next send is answered 504, with the message sent anyway ('stored') or not ('lost'). */
+const gatewayTimeout = new Map<string, 'stored' | 'lost'>()
 let seq = 0
 
 const INSTANCE = 'unconf-inst'
@@ -37,7 +39,11 @@ beforeAll(async () => {
       }
       if (req.url?.startsWith('/message/sendText/')) {
         const id = `3EB0UNCONF${String(++seq).padStart(4, '0')}`
-        sent.push({ number: String(body.number), text: String(body.text), id })
+        const lost = gatewayTimeout.get(String(body.number))
+        gatewayTimeout.delete(String(body.number))
+        // A replica that died holding the send: 504, after sending ('stored') or before ('lost').
+        if (lost !== 'lost') sent.push({ number: String(body.number), text: String(body.text), id })
+        if (lost) return json(504, { status: 504, error: 'Gateway Timeout', response: { message: ['The replica running it did not answer'] } })
         return json(201, { key: { id, remoteJid: `${body.number}@s.whatsapp.net`, fromMe: true }, status: 'PENDING' })
       }
       if (req.url?.startsWith('/chat/findMessages/')) {
@@ -159,6 +165,64 @@ describe('takeover of a dead worker\'s recipients', () => {
     } finally {
       findMessagesWorks = true
     }
+  })
+
+  it('a 504 is never retried: once the others are done the upstream is asked; stored = sent, absent = sent once now, silent = unconfirmed', async () => {
+    const before = sent.length
+    gatewayTimeout.set('595981000031', 'stored')
+    gatewayTimeout.set('595981000032', 'lost')
+    const [m] = await deps.sql<{ id: number }[]>`
+      insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
+      values (${gw.userId}, ${INSTANCE}, 'text', 'hola 504', '["595981000031","595981000032","595981000033"]', now() - interval '1 second') returning id`
+    await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+    // Each number exactly once: 031's first send stood (not resent), 032's never left so it went again.
+    expect(sent.slice(before).map((s) => s.number).sort()).toEqual(['595981000031', '595981000032', '595981000033'])
+    expect((await logOf(m!.id)).map((r) => [r.phone_number, r.status])).toEqual([
+      ['595981000031', 'sent'],
+      ['595981000032', 'sent'],
+      ['595981000033', 'sent'],
+    ])
+    const got = await api('GET', `/api/scheduled/${m!.id}`)
+    expect(got.body.message.results).toMatchObject({ total: 3, sent: 3, failed: 0, unconfirmed: 0 })
+
+    findMessagesWorks = false
+    try {
+      gatewayTimeout.set('595981000041', 'stored')
+      const [m2] = await deps.sql<{ id: number }[]>`
+        insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
+        values (${gw.userId}, ${INSTANCE}, 'text', 'hola 504b', '["595981000041"]', now() - interval '1 second') returning id`
+      const mark = sent.length
+      await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+      expect(sent.length).toBe(mark + 1)
+      const rows = await deps.sql<{ status: string; error_message: string }[]>`
+        select status, error_message from taguato.message_logs where scheduled_message_id = ${m2!.id}`
+      expect(rows.map((r) => r.status)).toEqual(['unconfirmed'])
+      expect(rows[0]!.error_message).toContain('504')
+    } finally {
+      findMessagesWorks = true
+    }
+  })
+
+  it('resend-unconfirmed asks the upstream first: a message it has by now is settled sent, not sent again', async () => {
+    findMessagesWorks = false
+    let id: number
+    try {
+      gatewayTimeout.set('595981000051', 'stored')
+      const [m] = await deps.sql<{ id: number }[]>`
+        insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
+        values (${gw.userId}, ${INSTANCE}, 'text', 'hola late', '["595981000051"]', now() - interval '1 second') returning id`
+      id = m!.id
+      await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+      expect((await logOf(id)).map((r) => r.status)).toEqual(['unconfirmed'])
+    } finally {
+      findMessagesWorks = true
+    }
+    const mark = sent.length
+    expect((await api('POST', `/api/scheduled/${id}/resend-unconfirmed`)).status).toBe(200)
+    await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+    expect(sent.length).toBe(mark)
+    expect((await logOf(id)).map((r) => r.status)).toEqual(['sent'])
+    expect((await api('GET', `/api/scheduled/${id}`)).body.message.progress).toMatchObject({ sent: 1, unconfirmed: 0 })
   })
 
   it('resend-unconfirmed: 404 for an unknown message, 400 while it is not finished', async () => {

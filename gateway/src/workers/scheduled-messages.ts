@@ -11,7 +11,9 @@
  *    (services/scheduled/confirm.ts). It has the message: settled 'sent'. It has none and the send had
  *    time to finish: sent now, on the same claim. It cannot tell: 'unconfirmed' (issue 31), never
  *    reported as sent and not resent until the operator asks (POST /api/scheduled/:id/resend-unconfirmed
- *    sets resend_requested_at; unconfirmed rows older than that are claimed and sent again).
+ *    sets resend_requested_at; unconfirmed rows older than that are claimed and sent again, unless the
+ *    upstream has them by then). A send whose answer says nothing (504, timeout, connection cut) is not
+ *    retried: it is settled the same way once the other recipients are done (services/scheduled/unsure.ts).
  * One run works on up to SCHEDULED_CONCURRENCY messages at once, never two of the same instance, paces
  * each instance by its driver (services/scheduled/pacing.ts: SCHEDULED_PACING_MS for Baileys, the
  * Cloud API's per-second and per-recipient limits for WHATSAPP-BUSINESS; one pacer per job, so the
@@ -25,7 +27,7 @@ import { hostname } from 'node:os'
 import type { Deps } from '../deps.js'
 import type { ScheduledRow } from '../db/queries/scheduled.js'
 import { instanceIntegration } from '../db/queries/instances.js'
-import { claimDue, claimRecipient, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
+import { claimDue, claimRecipient, confirmUnconfirmed, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
 import { askUpstream } from '../services/scheduled/confirm.js'
 import { SendPacer, systemClock, type BudgetWaiter } from '../services/scheduled/pacing.js'
 import { sendControls } from '../services/send-budget/controls.js'
@@ -33,6 +35,7 @@ import { finalStatus, summarize, type Outcome, type Results } from '../services/
 import { liveChannel, publishLive } from '../services/live-events/index.js'
 import type { RetryPolicy } from '../services/scheduled/retry.js'
 import { sendRequest, sendWithRetry } from '../services/scheduled/sender.js'
+import { settleUnsure, type Unsure, type UnsureContext } from '../services/scheduled/unsure.js'
 import { messageTextFor } from '../services/message-log/message-text.js'
 import { fillContent } from '../services/templates/placeholders.js'
 import type { Job } from './scheduler.js'
@@ -48,7 +51,7 @@ function hookSignals(): void {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void (stopping = true))
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 const shouldStop = () => stopping
 
 /** The longest single retry wait (a Meta backoff doubles up to here). */
@@ -76,8 +79,13 @@ export function budgetedPacer(deps: Deps): SendPacer {
 
 type RunTotals = { messages: number; sent: number; failed: number }
 
+export type RunOptions = {
+  /** How long after its claim an unsure send's "not there" proves it never left (tests shorten it). */
+  settledAfterMs?: number
+}
+
 /** Works on one claimed message until done, cancelled, lost or stopped. */
-async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, owner: string, totals: RunTotals): Promise<void> {
+async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, owner: string, totals: RunTotals, opts: RunOptions): Promise<void> {
   const { sql, config } = deps
   const lease = config.SCHEDULED_LEASE_SECONDS
   let recipients: string[]
@@ -97,6 +105,22 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
   // Keeps the lease while one send is slow (retries with backoff can outlast it).
   const keeper = setInterval(() => void renewLease(sql, m.id, owner, lease).catch(() => undefined), (lease * 1000) / 3)
   keeper.unref()
+  const send = async (phone: string) => {
+    try {
+      return await sendWithRetry(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, {
+        policy,
+        shouldStop,
+        // A retry waits its pacing turn too (a 131056 retry must respect the recipient gap).
+        beforeAttempt: async (attempt) => {
+          if (attempt > 1) await pacer.wait(m.instance_name, integration, phone, shouldStop)
+          pacer.started(m.instance_name, phone)
+        },
+      })
+    } finally {
+      pacer.finished(m.instance_name)
+    }
+  }
+  const unsure: Unsure[] = []
   try {
     for (const phone of recipients) {
       if (!phone || seen.has(phone)) {
@@ -125,31 +149,45 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
         stop = state
         break
       }
+      const claimedAt = reuse !== null && prior ? prior.created_at : new Date()
       const logId = reuse ?? (await claimRecipient(sql, m, phone, scheduledText(m, phone)))
       if (logId === null) {
         // Another worker holds this recipient in flight: not known to be sent.
         outcomes.push({ kind: 'previous', number: phone, status: 'sending', error: null })
         continue
       }
-      let r
-      try {
-        r = await sendWithRetry(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, {
-          policy,
-          shouldStop,
-          // A retry waits its pacing turn too (a 131056 retry must respect the recipient gap).
-          beforeAttempt: async (attempt) => {
-            if (attempt > 1) await pacer.wait(m.instance_name, integration, phone, shouldStop)
-            pacer.started(m.instance_name, phone)
-          },
-        })
-      } finally {
-        pacer.finished(m.instance_name)
+      const r = await send(phone)
+      if (r.unknown) {
+        // May have gone out: neither retried nor failed; settled after the others (services/scheduled/unsure.ts).
+        unsure.push({ phone, logId, claimedAt, answeredAt: Date.now() })
+        continue
       }
       await recordSend(sql, logId, r)
       if (r.ok) totals.sent++
       else totals.failed++
       outcomes.push(r.ok ? { kind: 'sent' } : { kind: 'failed', number: phone, error: r.error ?? 'failed' })
       progress(deps, m, summarize(recipients.length, outcomes))
+    }
+    if (stop === null || stop === 'cancelled') {
+      const ctx: UnsureContext = {
+        sql, upstream: deps.upstream, instance: m.instance_name, type: m.message_type, contentFor: (phone) => contentFor(m, phone),
+        send: async (phone) => {
+          await pacer.wait(m.instance_name, integration, phone, shouldStop)
+          return send(phone)
+        },
+        shouldStop, sleep, settledAfterMs: opts.settledAfterMs,
+      }
+      for (const u of unsure) {
+        const outcome = await settleUnsure(ctx, u)
+        if (!outcome) {
+          stop = 'shutdown'
+          break
+        }
+        outcomes.push(outcome)
+        if (outcome.kind === 'sent') totals.sent++
+        else if (outcome.kind === 'failed') totals.failed++
+        progress(deps, m, summarize(recipients.length, outcomes))
+      }
     }
   } finally {
     clearInterval(keeper)
@@ -190,7 +228,12 @@ type Settled = { status: string; error: string | null } | 'resend' | 'resend-orp
  * operator asked to resend).
  */
 async function settlePrior(deps: Deps, m: ScheduledRow, phone: string, prior: PriorLog): Promise<Settled> {
-  if (prior.status === 'unconfirmed' && m.resend_requested_at && m.resend_requested_at > prior.created_at) return 'resend'
+  if (prior.status === 'unconfirmed' && m.resend_requested_at && m.resend_requested_at > prior.created_at) {
+    // Asked to resend: not if the upstream has it after all (its record may have come late).
+    const verdict = await askUpstream(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, prior.created_at)
+    if (verdict.kind === 'sent' && (await confirmUnconfirmed(deps.sql, prior.id, verdict.waMessageId))) return { status: 'sent', error: null }
+    return 'resend'
+  }
   if (prior.status !== 'sending') return { status: prior.status, error: prior.error_message }
   const verdict = await askUpstream(deps.upstream, m.instance_name, m.message_type, contentFor(m, phone), phone, prior.created_at)
   deps.log.warn({ scheduled: m.id, log: prior.id, verdict: verdict.kind }, 'scheduled recipient left sending by a stopped worker; asked the upstream')
@@ -204,7 +247,7 @@ async function settlePrior(deps: Deps, m: ScheduledRow, phone: string, prior: Pr
 }
 
 /** One worker run: claim and process due messages until none is left. Safe to run on every replica. */
-export async function runScheduledMessages(deps: Deps, pacer: SendPacer = budgetedPacer(deps)): Promise<Record<string, unknown>> {
+export async function runScheduledMessages(deps: Deps, pacer: SendPacer = budgetedPacer(deps), opts: RunOptions = {}): Promise<Record<string, unknown>> {
   const { sql, config, log } = deps
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const active = new Map<number, Promise<void>>()
@@ -216,7 +259,7 @@ export async function runScheduledMessages(deps: Deps, pacer: SendPacer = budget
       if (!m) break
       totals.messages++
       busy.add(m.instance_name)
-      const p = processMessage(deps, pacer, m, owner, totals)
+      const p = processMessage(deps, pacer, m, owner, totals, opts)
         .catch((err: Error) => log.error({ scheduled: m.id, err: err.message }, 'scheduled message failed'))
         .finally(() => {
           active.delete(m.id)

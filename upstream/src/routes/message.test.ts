@@ -144,19 +144,23 @@ describe('send failures', () => {
 
 describe('acks', () => {
   it('SERVER_ACK -> DELIVERY_ACK -> READ follow automatically', async () => {
-    const acking = await startUpstream(db, { SANDBOX_ACK_DELAY_MS: '5' })
+    // Its own database: a second upstream on this one would be a second replica of the same node id,
+    // and its drain on close would take m1 away from `up` for the next test.
+    const ackDb = await withDb()
+    const acking = await startUpstream(ackDb, { SANDBOX_ACK_DELAY_MS: '5' })
     try {
-      await acking.req('GET', '/instance/connect/m1') // resumed already; ensure open
-      const sent = await acking.req('POST', '/message/sendText/m1', { body: { number: N, text: 'ack me' } })
+      await openInstance(acking, 'a1')
+      const sent = await acking.req('POST', '/message/sendText/a1', { body: { number: N, text: 'ack me' } })
       expect(sent.status).toBe(201)
       const id = sent.body.key.id
       const msg = await waitFor(async () => {
-        const list = await acking.req('GET', `/sandbox/messages?instance=m1`)
+        const list = await acking.req('GET', `/sandbox/messages?instance=a1`)
         return list.body.messages.find((m: any) => m.id === id && m.status === 'READ')
       })
-      expect(msg).toMatchObject({ instance: 'm1', number: N, type: 'text', payload: { number: N, text: 'ack me' } })
+      expect(msg).toMatchObject({ instance: 'a1', number: N, type: 'text', payload: { number: N, text: 'ack me' } })
     } finally {
       await acking.close()
+      await ackDb.drop()
     }
   })
 

@@ -76,11 +76,15 @@ export const UNCONFIRMED_TEXT =
  * confirm): 'sent' when the upstream has the message (its WhatsApp id kept), else 'unconfirmed' (never
  * 'sent': nobody knows). False when the row was no longer 'sending' (someone settled it first).
  */
-export async function settleOrphan(q: Queryable, logId: number, r: { sent: true; waMessageId: string | null } | { sent: false }): Promise<boolean> {
+export async function settleOrphan(
+  q: Queryable,
+  logId: number,
+  r: { sent: true; waMessageId: string | null } | { sent: false; why?: string },
+): Promise<boolean> {
   const rows = r.sent
     ? await q`update taguato.message_logs set status = 'sent', error_message = null, wa_message_id = ${r.waMessageId}, sent_at = now()
         where id = ${logId} and status = 'sending' returning id`
-    : await q`update taguato.message_logs set status = 'unconfirmed', error_message = ${UNCONFIRMED_TEXT}
+    : await q`update taguato.message_logs set status = 'unconfirmed', error_message = ${r.why ?? UNCONFIRMED_TEXT}
         where id = ${logId} and status = 'sending' returning id`
   return rows.length > 0
 }
@@ -119,4 +123,11 @@ export async function releaseStuck(q: Queryable): Promise<number> {
       and (lease_until < now() or (lease_until is null and updated_at < now() - interval '10 minutes'))
     returning id`
   return rows.length
+}
+
+/** An unconfirmed row the upstream turned out to have (asked before a resend): sent, not resent. */
+export async function confirmUnconfirmed(q: Queryable, logId: number, waMessageId: string | null): Promise<boolean> {
+  const rows = await q`update taguato.message_logs set status = 'sent', error_message = null, wa_message_id = ${waMessageId}, sent_at = now()
+    where id = ${logId} and status = 'unconfirmed' returning id`
+  return rows.length > 0
 }

@@ -65,6 +65,7 @@ export async function askUpstream(
   number: string,
   claimedAt: Date,
   now = Date.now(),
+  settledAfterMs = SETTLED_AFTER_MS,
 ): Promise<Verdict> {
   const req = sendRequest(type, content, number)
   if ('error' in req) return { kind: 'unknown', why: req.error }
@@ -78,7 +79,7 @@ export async function askUpstream(
     if (res.status !== 200 || !Array.isArray(records)) return { kind: 'unknown', why: `findMessages answered ${res.status}` }
     const mine = (records as Rec[]).find((r) => r && typeof r === 'object' && isOurs(r, type, req.body))
     if (mine) return { kind: 'sent', waMessageId: str(mine.key?.id) }
-    if (now - claimedAt.getTime() < SETTLED_AFTER_MS) return { kind: 'unknown', why: 'the send may still be in flight' }
+    if (now - claimedAt.getTime() < settledAfterMs) return { kind: 'unknown', why: 'the send may still be in flight' }
     return { kind: 'absent' }
   } catch (err) {
     return { kind: 'unknown', why: (err as Error).message }

@@ -13,6 +13,8 @@ export type Outcome =
   | { kind: 'previous'; number: string; status: string; error: string | null }
   /** The same number twice in the list: sent once, the repeat skipped. */
   | { kind: 'duplicate' }
+  /** Sent in this run with an outcome nobody could establish (services/scheduled/unsure.ts). */
+  | { kind: 'unconfirmed'; number: string }
 
 export type Results = { total: number; sent: number; failed: number; unconfirmed: number; skipped: number; errors: string[] }
 
@@ -27,7 +29,10 @@ export function summarize(total: number, outcomes: readonly Outcome[]): Results 
       r.failed++
       r.errors.push(`${o.number}: ${o.error}`)
     } else if (o.kind === 'duplicate') r.skipped++
-    else {
+    else if (o.kind === 'unconfirmed') {
+      r.unconfirmed++
+      r.errors.push(`${o.number}: unconfirmed`)
+    } else {
       r.skipped++
       if (SENT.has(o.status)) r.sent++
       else if (UNKNOWN.has(o.status)) {

@@ -22,6 +22,7 @@ describe('classifyAnswer', () => {
     expect(classifyAnswer(404, null)).toBeNull()
     expect(classifyAnswer(500, meta(130429))).toBe('transient')
     expect(classifyAnswer(503, '')).toBe('transient')
+    expect(classifyAnswer(504, '')).toBeNull() // the send may be out: never retried
   })
 
   it('reads metaError.code only as an integer', () => {

@@ -5,8 +5,9 @@
  *  - transient: a 5xx, or a connection that never reached the upstream (3 attempts, SCHEDULED_RETRY_DELAY_MS);
  *  - Meta throttling: the upstream's 400 carrying `response.metaError.code` 130429 (throughput) or
  *    131056 (pair rate), i.e. "try later" (SCHEDULED_META_RETRY_ATTEMPTS, SCHEDULED_META_RETRY_DELAY_MS).
- * Anything else (other 4xx, other Meta errors, timeouts that may have sent) fails at once. The live
- * proxy never retries; this is for the scheduled/bulk worker only.
+ * Anything else (other 4xx, other Meta errors) fails at once. A 504, like a timeout, says nothing about
+ * the outcome (a replica died holding the send, or a proxy gave up while it ran): never retried, since
+ * the message may be out (see outcomeUnknown). The live proxy never retries; this is for the workers only.
  */
 import { retryDelay, type RetryRule } from '../../../../common/src/retry/index.js'
 
@@ -33,8 +34,14 @@ export function metaErrorCode(body: unknown): number | null {
   return typeof n === 'number' && Number.isInteger(n) ? n : null
 }
 
+/** An answer after which the send may or may not have gone out (504: whoever held it did not answer). */
+export function outcomeUnknown(status: number): boolean {
+  return status === 504
+}
+
 /** Which retry rule an HTTP answer falls under; null = final. */
 export function classifyAnswer(status: number, body: unknown): RetryKind | null {
+  if (outcomeUnknown(status)) return null
   if (status >= 500) return 'transient'
   if (status >= 400) {
     const code = metaErrorCode(body)

@@ -3,15 +3,22 @@
  * One send of a scheduled message through deps.upstream (global key): text -> /message/sendText,
  * media -> /message/sendMedia with the stored body plus `number`. Retries follow retry.ts: up to 3
  * attempts with doubling backoff on 5xx and on connection failures, Meta's throttling answers
- * (130429, 131056) with their own budget; never other 4xx. A timeout or a connection lost mid-request
- * is NOT retried: the upstream may have sent the message, and a retry could deliver it twice.
+ * (130429, 131056) with their own budget; never other 4xx. A timeout, a connection lost mid-request or
+ * a 504 is NOT retried: the upstream may have sent the message, and a retry could deliver it twice. Such
+ * a result is `unknown` (the worker asks the upstream later, services/scheduled/unsure.ts).
  */
 import { UpstreamError, type UpstreamClient } from '../upstream-client/upstream-client.js'
 import { upstreamErrorText, waMessageId } from '../message-log/message-type.js'
 import { retry } from '../../../../common/src/retry/index.js'
-import { classifyAnswer, retryRules, type RetryKind, type RetryPolicy } from './retry.js'
+import { classifyAnswer, outcomeUnknown, retryRules, type RetryKind, type RetryPolicy } from './retry.js'
 
-export type SendResult = { ok: boolean; error: string | null; waMessageId: string | null }
+export type SendResult = {
+  ok: boolean
+  error: string | null
+  waMessageId: string | null
+  /** Failed in a way that says nothing about the outcome: the message may have gone out. */
+  unknown?: boolean
+}
 
 /** Failures that prove the request never reached the upstream. */
 const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT/
@@ -48,11 +55,13 @@ async function attemptSend(upstream: Pick<UpstreamClient, 'request'>, path: stri
     const res = await upstream.request('POST', path, body, { timeoutMs: 30_000 })
     if (res.status < 300) return { result: { ok: true, error: null, waMessageId: waMessageId(res.body) }, kind: null }
     const detail = upstreamErrorText(res.body)
-    return { result: failure(`status ${res.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`), kind: classifyAnswer(res.status, res.body) }
+    const error = `status ${res.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`
+    if (outcomeUnknown(res.status)) return { result: { ...failure(`${error} (not retried: it may have been sent)`), unknown: true }, kind: null }
+    return { result: failure(error), kind: classifyAnswer(res.status, res.body) }
   } catch (err) {
     const error = (err as Error).message
     if (err instanceof UpstreamError && NEVER_SENT.test(error)) return { result: failure(error), kind: 'transient' }
-    return { result: failure(`${error} (not retried: it may have been sent)`), kind: null }
+    return { result: { ...failure(`${error} (not retried: it may have been sent)`), unknown: true }, kind: null }
   }
 }
 

@@ -6,11 +6,11 @@
  *  - each row waits for the instance's budget (services/send-budget: paced, with jitter), is marked
  *    'sending' (committed) and only then sent through deps.upstream;
  *  - sent: 'sent' with WhatsApp's id, in queued_sends and message_logs, and the user's webhooks told;
- *  - a transient failure (upstream 5xx or unreachable, the instance not connected, Meta 130429/131056)
+ *  - a transient failure (upstream 5xx but 504, or unreachable, the instance not connected, Meta 130429/131056)
  *    puts the row back to 'queued' with a doubling backoff and ends the drain (order is kept: nothing
  *    after it goes first); a later job retries;
  *  - any other 4xx: 'failed' with the upstream's reason; past expires_at (QUEUED_SEND_TTL_SECONDS):
- *    'failed' "expired"; an answer lost mid-request (timeout, connection cut): 'unconfirmed';
+ *    'failed' "expired"; an answer lost mid-request (timeout, connection cut) or a 504: 'unconfirmed';
  *  - a row found 'sending' was cut by a gateway that died mid-send: its outcome is unknown, so it is
  *    'unconfirmed', never resent on a guess.
  * A drain runs at most DRAIN_MS, then hands over to a new job, so a gateway killed mid-drain leaves a
@@ -21,7 +21,7 @@ import type { Deps } from '../../deps.js'
 import { claimRow, instancesWithPending, nextPending, purgeSettled, requeueRow, settleRow, type QueuedRow, type Settle } from '../../db/queries/queued-sends.js'
 import { UpstreamError } from '../upstream-client/upstream-client.js'
 import { upstreamErrorText, waMessageId } from '../message-log/message-type.js'
-import { classifyAnswer } from '../scheduled/retry.js'
+import { classifyAnswer, outcomeUnknown } from '../scheduled/retry.js'
 import { sendControls } from '../send-budget/controls.js'
 import { notifyQueueStatus, remoteJidOf } from './notify.js'
 
@@ -71,6 +71,8 @@ async function attempt(deps: Deps, row: QueuedRow): Promise<Outcome> {
     if (res.status < 300) return { kind: 'sent', waMessageId: waMessageId(res.body) }
     const detail = upstreamErrorText(res.body) ?? ''
     const error = `status ${res.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`
+    // A 504: whoever held the send did not answer; it may be out. Never resent on a guess.
+    if (outcomeUnknown(res.status)) return { kind: 'unconfirmed', error: `${error} (the upstream may have sent it)` }
     // The instance reconnecting answers "Connection Closed" (500 or 400): wait for it like a 5xx.
     if (classifyAnswer(res.status, res.body) || /connection closed|not connected|reconnect/i.test(detail)) return { kind: 'transient', error }
     return { kind: 'failed', error }

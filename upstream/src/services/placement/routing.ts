@@ -100,6 +100,8 @@ export function placementRouting(sql: Sql, placement: Placement): MiddlewareHand
     const done = placement.enter(id)
     try {
       await placement.settled(id, Date.now() + waitMs)
+      // Waiting for the session may have outlasted the caller: acting now would surprise its resend.
+      if (c.req.raw.signal.aborted) throw callerGone(name)
       await next()
     } finally {
       done()
