@@ -222,6 +222,8 @@ export const ConfigSchema = v.object({
   RETENTION_SCHEDULED_DAYS: int(30, 1),
   /** Days inbound messages (what contacts wrote, GET /api/messages/inbound) are kept by the purge job. */
   RETENTION_INBOUND_DAYS: int(90, 1),
+  /** Purge: delivered webhook deliveries and dead letters (with their attempt logs), days after their last change. */
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: int(30, 1),
   /** forgot-password requests per hour, per client IP and per account (reference: 3). */
   RECOVERY_HOURLY_LIMIT: int(3, 1, 10000),
   /** verify-reset-code requests per 15 minutes per client IP, 429 beyond (the reference had none, R3 (docs/decisions.md#r3)). */

@@ -177,3 +177,23 @@ teardown_file() {
   assert_equal "$(jq -c '[.deliveries[] | [(.attempt_log | length) == .attempts, .attempt_log[-1].status_code, ([.attempt_log[:-1][].status_code] | unique)]] | unique' <<<"$body")" '[[true,200,[null]]]'
   api DELETE "/api/webhooks/$hook" "" "$T1"
 }
+
+@test "retention: the purge job deletes delivered and dead deliveries (and their attempts) older than RETENTION_WEBHOOK_DELIVERIES_DAYS (30); pending and failed stay" {
+  # An inactive webhook of its own (nothing delivers to it), holding deliveries of every state and age.
+  hook=$(psql_q "insert into user_webhooks (user_id, instance_name, webhook_url, events, is_active)
+    values ($U1_ID, '$INST', 'https://retention.invalid/hook', '{MESSAGES_UPSERT}', false) returning id" | head -1)
+  for spec in 'delivered 31' 'dead 31' 'pending 31' 'failed 31' 'delivered 29' 'dead 1'; do
+    set -- $spec
+    id=$(psql_q "insert into webhook_deliveries (webhook_id, event, payload, state, attempts, max_attempts, queue, created_at, updated_at)
+      values ($hook, 'MESSAGES_UPSERT', '{\"tag\":\"$1-$2\"}', '$1', 1, 3, 'retention-test', now() - make_interval(days => $2), now() - make_interval(days => $2)) returning id" | head -1)
+    psql_q "insert into webhook_delivery_attempts (delivery_id, attempt, status_code) values ($id, 1, 200)" >/dev/null
+  done
+  api POST /admin/workers/purge/run "" "$(admin_token)"
+  assert_equal "$code" 200
+  assert_equal "$(jbody .run.outcome)" ok
+  [ "$(jbody .run.summary.deleted.webhook_deliveries)" -ge 2 ]
+  assert_equal "$(psql_q "select string_agg(payload->>'tag', ',' order by id) from webhook_deliveries where webhook_id = $hook")" 'pending-31,failed-31,delivered-29,dead-1'
+  assert_equal "$(psql_q "select count(*) from webhook_delivery_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.webhook_id = $hook")" 4
+  assert_equal "$(psql_q "select count(*) from webhook_delivery_attempts a where not exists (select 1 from webhook_deliveries d where d.id = a.delivery_id)")" 0
+  psql_q "delete from user_webhooks where id = $hook" >/dev/null
+}

@@ -185,3 +185,62 @@ sandbox_texts() {
   assert_equal "$(psql_q "select status from message_logs where instance_name = '$inst'")" unconfirmed
   assert_equal "$(sandbox_texts "$inst")" ''
 }
+
+@test "per-user send settings apply to all of the user's instances; an instance's own setting wins; null goes back to the default" {
+  local u uid ut a b admin
+  admin=$(admin_token)
+  u=$(unique peruser)
+  uid=$(create_user "$u" "$PW" '{"max_instances":5}')
+  ut=$(login "$u" "$PW")
+  for v in a b; do
+    printf -v "$v" '%s' "$(unique pu)"
+    api POST /instance/create "{\"instanceName\":\"${!v}\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ut"
+    assert_equal "$code" 201
+  done
+  api GET "/instance/connect/$a" "" "$ut"
+  upstream_api POST "/sandbox/instances/$a/scan"
+  assert_equal "$code" 200
+
+  # Validation and access: a user cannot, an unknown user is 404, a bad value says what is wrong.
+  api PUT "/admin/users/$uid/send-settings" '{"per_minute":3}' "$ut"
+  assert_equal "$code" 403
+  api PUT /admin/users/99999999/send-settings '{"per_minute":3}' "$admin"
+  assert_equal "$code" 404
+  api PUT "/admin/users/$uid/send-settings" '{"per_minute":-1}' "$admin"
+  assert_equal "$code" 400
+  api GET "/admin/users/$uid/send-settings" "" "$admin"
+  assert_equal "$code" 200
+  assert_equal "$(jbody '[.per_minute, .send_mode] | tostring')" '[null,null]'
+
+  api PUT "/admin/users/$uid/send-settings" '{"per_minute":3,"warmup_days":0,"send_mode":"queue"}' "$admin"
+  assert_equal "$code" 200
+  assert_equal "$(jbody '[.per_minute, .warmup_days, .send_mode] | tostring')" '[3,0,"queue"]'
+  assert_equal "$(jbody '[.instances[] | [.instance, .effective.per_minute, .effective.send_mode]] | sort | tostring')" \
+    "$(jq -nc --arg a "$a" --arg b "$b" '[[$a,3,"queue"],[$b,3,"queue"]] | sort')"
+  # The instance's own setting wins over its owner's, field by field.
+  api PUT "/admin/instances/$b/send-settings" '{"per_minute":7,"send_mode":"sync"}' "$admin"
+  assert_equal "$code" 200
+  assert_equal "$(jbody '[.per_minute, .owner.per_minute, .effective.per_minute, .effective.send_mode] | tostring')" '[7,3,7,"sync"]'
+  assert_equal "$(psql_q "select count(*) from audit_log where action = 'user_send_settings_updated' and resource_id = '$uid'")" 1
+
+  # The owner's budget holds on `a` (3 a minute, synchronous sends forced with the header).
+  while [ "$((10#$(date +%S)))" -gt 40 ]; do sleep 1; done
+  API_EXTRA_ARGS=(-H 'X-Send-Mode: sync')
+  for n in 1 2 3; do
+    api POST "/message/sendText/$a" "{\"number\":\"59598765432$n\",\"text\":\"u $n\"}" "$ut"
+    assert_equal "$code" 201
+  done
+  api POST "/message/sendText/$a" '{"number":"595987654324","text":"u 4"}' "$ut"
+  API_EXTRA_ARGS=()
+  assert_equal "$code" 429
+  assert_regex "$(jbody .error)" '3 messages per minute'
+  # Without the header, the owner's default mode queues.
+  api POST "/message/sendText/$a" '{"number":"595987654325","text":"u 5"}' "$ut"
+  assert_equal "$code" 202
+
+  # null = not set for the user: back to the stack's defaults (unbudgeted here, synchronous).
+  api PUT "/admin/users/$uid/send-settings" '{"per_minute":null,"warmup_days":null,"send_mode":null}' "$admin"
+  assert_equal "$code" 200
+  api GET "/admin/instances/$a/send-settings" "" "$admin"
+  assert_equal "$(jbody '[.owner.per_minute, .effective.per_minute, .effective.send_mode] | tostring')" '[null,0,"sync"]'
+}

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Deps } from '../../gateway/src/deps.js'
 import { messageLogPrefix } from '../../gateway/src/services/message-log/message-log.js'
 import { sendControls } from '../../gateway/src/services/send-budget/controls.js'
-import { saveSendSettings } from '../../gateway/src/db/queries/queued-sends.js'
+import { saveSendSettings } from '../../gateway/src/db/queries/send-settings.js'
 import type { TestDatabase } from '../support/db.js'
 import { startTestGateway, TEST_REDIS_URL as REDIS_URL, type TestGateway } from '../support/gateway.js'
 

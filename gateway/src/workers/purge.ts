@@ -34,6 +34,7 @@ export async function runPurge(deps: Deps): Promise<Record<string, unknown>> {
     ['sessions', c.RETENTION_SESSIONS_DAYS],
     ['inbound_messages', c.RETENTION_INBOUND_DAYS],
     ['scheduled_messages', c.RETENTION_SCHEDULED_DAYS],
+    ['webhook_deliveries', c.RETENTION_WEBHOOK_DELIVERIES_DAYS],
   ]
   const deleted: Record<string, number> = {}
   for (const [table, days] of plan) deleted[table] = await purgeTable(sql, table, days)

@@ -31,7 +31,7 @@ export type RequestBodies = {
   "POST /admin/instances/{name}/grant": {
     user_id: number | string
   }
-  /** Set an instance's send budgets and default send mode (absent = unchanged, null = default, 0 = unlimited) */
+  /** Set an instance's send budgets and default send mode (absent = unchanged, null = its owner's or the default, 0 = unlimited) */
   "PUT /admin/instances/{name}/send-settings": {
     per_minute?: number | null
     new_recipients_per_day?: number | null
@@ -89,6 +89,13 @@ export type RequestBodies = {
     password?: string
     regenerate_token?: boolean
     unlock?: boolean
+  }
+  /** Set a user's send budgets and default send mode for all of their instances (absent = unchanged, null = the default, 0 = unlimited); an instance's own setting still wins */
+  "PUT /admin/users/{id}/send-settings": {
+    per_minute?: number | null
+    new_recipients_per_day?: number | null
+    warmup_days?: number | null
+    send_mode?: "sync" | "queue" | null
   }
   /** Turn 2FA off with a current code (and the password when given) */
   "POST /api/auth/2fa/disable": {

@@ -1,7 +1,6 @@
 /**
  * @module db/queries/queued-sends
- * Queued sends (taguato.queued_sends, migration 0012) and per-instance send settings
- * (taguato.instance_send_settings). A queued send's message_logs row is written in the same transaction
+ * Queued sends (taguato.queued_sends, migration 0012); the send settings are in send-settings.ts. A queued send's message_logs row is written in the same transaction
  * as its queue row, so a 202 never leaves one without the other; later moves update both.
  */
 import type { Db, Queryable } from '../client.js'
@@ -104,53 +103,4 @@ export async function instancesWithPending(db: Queryable): Promise<string[]> {
 export async function purgeSettled(db: Queryable, days: number): Promise<number> {
   const rows = await db`delete from taguato.queued_sends where finished_at < now() - make_interval(days => ${days}) returning id`
   return rows.length
-}
-
-export type SettingsRow = {
-  instance_name: string
-  integration: string
-  per_minute: number | null
-  new_recipients_per_day: number | null
-  warmup_days: number | null
-  send_mode: 'sync' | 'queue' | null
-  linked_at: Date | null
-}
-
-/**
- * Every instance with its settings. First records `linked_at` for instances seen open (instance_states,
- * kept by the reconnect job) that have none yet: the start of their warm-up.
- */
-export async function loadSendSettings(db: Db): Promise<SettingsRow[]> {
-  await db`
-    insert into taguato.instance_send_settings (instance_name, linked_at)
-    select instance_name, now() from taguato.instance_states where was_open
-    on conflict (instance_name) do update set linked_at = now(), updated_at = now() where taguato.instance_send_settings.linked_at is null`
-  return db<SettingsRow[]>`
-    select ui.instance_name, ui.integration, s.per_minute, s.new_recipients_per_day, s.warmup_days, s.send_mode, s.linked_at
-    from taguato.user_instances ui left join taguato.instance_send_settings s using (instance_name)`
-}
-
-export type SettingsPatch = { per_minute?: number | null; new_recipients_per_day?: number | null; warmup_days?: number | null; send_mode?: 'sync' | 'queue' | null }
-
-/** Applies the operator's overrides (absent keys stay, null = back to the default); answers the row. */
-export async function saveSendSettings(db: Db, instance: string, p: SettingsPatch): Promise<SettingsRow | null> {
-  const has = (k: keyof SettingsPatch) => Object.hasOwn(p, k)
-  await db`
-    insert into taguato.instance_send_settings (instance_name, per_minute, new_recipients_per_day, warmup_days, send_mode)
-    values (${instance}, ${p.per_minute ?? null}, ${p.new_recipients_per_day ?? null}, ${p.warmup_days ?? null}, ${p.send_mode ?? null})
-    on conflict (instance_name) do update set
-      per_minute = case when ${has('per_minute')} then excluded.per_minute else taguato.instance_send_settings.per_minute end,
-      new_recipients_per_day = case when ${has('new_recipients_per_day')} then excluded.new_recipients_per_day else taguato.instance_send_settings.new_recipients_per_day end,
-      warmup_days = case when ${has('warmup_days')} then excluded.warmup_days else taguato.instance_send_settings.warmup_days end,
-      send_mode = case when ${has('send_mode')} then excluded.send_mode else taguato.instance_send_settings.send_mode end,
-      updated_at = now()`
-  return readSendSettings(db, instance)
-}
-
-export async function readSendSettings(db: Queryable, instance: string): Promise<SettingsRow | null> {
-  const [row] = await db<SettingsRow[]>`
-    select ui.instance_name, ui.integration, s.per_minute, s.new_recipients_per_day, s.warmup_days, s.send_mode, s.linked_at
-    from taguato.user_instances ui left join taguato.instance_send_settings s using (instance_name)
-    where ui.instance_name = ${instance}`
-  return row ?? null
 }

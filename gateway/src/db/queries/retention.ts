@@ -16,6 +16,8 @@ const EXPIRED = {
   sessions: (db: Queryable, age: Fragment) => db`not is_active and created_at < now() - ${age}`,
   inbound_messages: (db: Queryable, age: Fragment) => db`received_at < now() - ${age}`,
   scheduled_messages: (db: Queryable, age: Fragment) => db`status in ('completed', 'failed', 'cancelled') and updated_at < now() - ${age}`,
+  // Settled only (a dead letter can be replayed until then); the attempts go with them (cascade).
+  webhook_deliveries: (db: Queryable, age: Fragment) => db`state in ('delivered', 'dead') and updated_at < now() - ${age}`,
 } as const
 
 export type RetainedTable = keyof typeof EXPIRED

@@ -1,12 +1,12 @@
 /**
  * @module services/send-budget/controls
  * One per gateway process (`sendControls(deps)`): the in-memory copy of every instance's send settings
- * (driver, operator overrides, linked_at; reloaded from PostgreSQL every SETTINGS_REFRESH_MS and at once
+ * (driver, the operator's per-instance and per-user settings, linked_at; reloaded from PostgreSQL every SETTINGS_REFRESH_MS and at once
  * after an admin change in this process, so the send path never queries PostgreSQL) and the shared
  * Redis budget. Used by the send gate (429), the queue worker and the scheduled sender (both wait).
  */
 import type { Deps } from '../../deps.js'
-import { loadSendSettings, type SettingsRow } from '../../db/queries/queued-sends.js'
+import { loadSendSettings, type SettingsRow } from '../../db/queries/send-settings.js'
 import { budgetPrefix, SendBudget, type BudgetDecision } from './budget.js'
 import { limitsFor, type InstanceSendSettings, type Limits } from './limits.js'
 
@@ -14,13 +14,15 @@ export const SETTINGS_REFRESH_MS = 10_000
 /** Longest single sleep while waiting for budget, so a stop is noticed soon. */
 const SLEEP_SLICE_MS = 1000
 
+/** What applies to one instance: field by field its own setting, else its owner's, else (null) the default. */
 export function toSettings(r: SettingsRow): InstanceSendSettings {
+  const u = r.user
   return {
     integration: r.integration,
-    perMinute: r.per_minute,
-    newRecipientsPerDay: r.new_recipients_per_day,
-    warmupDays: r.warmup_days,
-    sendMode: r.send_mode,
+    perMinute: r.per_minute ?? u?.per_minute ?? null,
+    newRecipientsPerDay: r.new_recipients_per_day ?? u?.new_recipients_per_day ?? null,
+    warmupDays: r.warmup_days ?? u?.warmup_days ?? null,
+    sendMode: r.send_mode ?? u?.send_mode ?? null,
     linkedAt: r.linked_at,
   }
 }

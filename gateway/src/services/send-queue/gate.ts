@@ -1,7 +1,7 @@
 /**
  * @module services/send-queue/gate
  * The send-gate check that queues a send instead of sending it (docs/delivery-guarantees.md#queued-sends-and-budgets):
- * with `X-Send-Mode: queue`, or the instance's send_mode 'queue' (PUT /admin/instances/{name}/send-settings)
+ * with `X-Send-Mode: queue`, or the instance's send_mode 'queue' (PUT /admin/instances/{name}/send-settings, or its owner's: PUT /admin/users/{id}/send-settings)
  * and no `X-Send-Mode: sync`, the send is stored (queued_sends + its 'queued' message_logs row, one
  * transaction), its instance's drain job is enqueued, and the answer is 202 in Evolution's send shape:
  * `{key:{remoteJid, fromMe:true, id}, status:"queued", messageTimestamp, queue:{seq, expiresAt}}`.
