@@ -4,8 +4,8 @@
  * 1366 px and 390 px in the light theme, and at 1366 px in the dark one; any serious or critical
  * violation fails the test, listed with its screen, rule and elements. The screen list is checked
  * against gateway/panel/src/screens/routes.ts, so a new route without an entry here fails too.
- * Three dialogs are checked open too. Screenshots: test-artifacts/screenshots/a11y-<role>-<screen>-1366.png
- * and -390.png.
+ * Four dialogs are checked open too, and an instance screen as an admin sees it (with its send
+ * settings card). Screenshots: test-artifacts/screenshots/a11y-<role>-<screen>-1366.png and -390.png.
  * Phones (390 px): a toast covers no form field, a History row takes two lines; the user dashboard
  * shows each instance's state. Data behind the screens: a user with a connected sandbox instance, a sent message (History, a chat),
  * a group, a contact list; an operator written straight into the database. Skipped without chromium.
@@ -193,11 +193,12 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility (axe-core)', () => {
     await expect.poll(() => item.innerText(), { timeout: 15_000 }).toContain('Connected')
   }, 60_000)
 
-  it('dialogs: a message\'s detail, a confirmation, the new-user form', async () => {
+  it('dialogs: a message\'s detail, a confirmation, the new-user form, a user\'s send settings', async () => {
     const opened: [Page, string, string, (p: Page) => Promise<void>][] = [
       [user, '/history', 'user-dialog-history-detail', (p) => p.getByTestId('history-text').first().click()],
       [user, '/sessions', 'user-dialog-confirm', (p) => p.getByRole('button', { name: 'Revoke' }).first().click()],
       [operator, '/admin/users', 'admin-dialog-new-user', (p) => p.getByTestId('new-user').click()],
+      [operator, '/admin/users', 'admin-dialog-send-settings', (p) => p.getByTestId('send-settings').first().click()],
     ]
     const problems: string[] = []
     for (const [page, route, name, open] of opened) {
@@ -212,6 +213,13 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility (axe-core)', () => {
       await page.getByRole('dialog').waitFor({ state: 'detached' })
     }
     expect(problems).toEqual([])
+  }, 120_000)
+
+  it('an instance screen as an admin sees it, with its send settings card', async () => {
+    await go(operator, `/instances/${encodeURIComponent(INSTANCE)}`)
+    await operator.getByTestId('send-settings-card').getByTestId('ss-save').waitFor()
+    await settle(operator)
+    expect(await audit(operator, 'admin-instance-send-settings')).toEqual([])
   }, 120_000)
 
   it('every user screen', async () => {

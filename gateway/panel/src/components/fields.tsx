@@ -23,15 +23,27 @@ type InputProps = {
   title?: string
   list?: string
   disabled?: boolean
+  testid?: string
 }
 
-export function Field({ label, value, onInput, hint, ...rest }: InputProps) {
+export function Field({ label, value, onInput, hint, testid, ...rest }: InputProps) {
   const id = useId()
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <input id={id} value={value} onInput={(e) => onInput(e.currentTarget.value)} {...(rest as Record<string, unknown>)} />
-      {hint && <small class="hint">{hint}</small>}
+      <input
+        id={id}
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+        data-testid={testid}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        {...(rest as Record<string, unknown>)}
+      />
+      {hint && (
+        <small class="hint" id={`${id}-hint`}>
+          {hint}
+        </small>
+      )}
     </div>
   )
 }

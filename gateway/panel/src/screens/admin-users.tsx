@@ -1,4 +1,7 @@
-/** Users: create, edit limits, deactivate, unlock (locked users only), email reset or temporary password, delete. */
+/**
+ * Users: create, edit limits, send settings (budgets and default send mode), deactivate, unlock (locked
+ * users only), email reset or temporary password, delete.
+ */
 import { useState } from 'preact/hooks'
 import { adminApi, type AdminUser } from '../api/admin.js'
 import { Badge } from '../components/badge.js'
@@ -10,6 +13,7 @@ import { Table } from '../components/table.js'
 import { toast } from '../components/toast.js'
 import { useLoad } from '../lib/use-load.js'
 import { UserForm } from './admin-user-form.js'
+import { UserSendSettingsWindow } from './admin-user-send-settings.js'
 import type { ScreenProps } from './screen-props.js'
 
 export function AdminUsersScreen(props: ScreenProps) {
@@ -19,6 +23,7 @@ export function AdminUsersScreen(props: ScreenProps) {
   const { data, reload } = useLoad(() => adminApi.users(page, applied), [page, applied])
   const [editing, setEditing] = useState<AdminUser | 'new' | null>(null)
   const [temporary, setTemporary] = useState<{ username: string; password: string } | null>(null)
+  const [sendSettingsOf, setSendSettingsOf] = useState<AdminUser | null>(null)
 
   // A new user lands on the last page (the list is by id): go there, unless the admin had set a filter,
   // which stays as it was (a filter the admin did not ask for would hide everyone else).
@@ -77,6 +82,7 @@ export function AdminUsersScreen(props: ScreenProps) {
             cell: (u) => (
               <div class="actions">
                 <button type="button" class="btn btn-sm" onClick={() => setEditing(u)}>Edit</button>
+                <button type="button" class="btn btn-sm" onClick={() => setSendSettingsOf(u)} data-testid="send-settings">Send settings</button>
                 {locked(u) && <button type="button" class="btn btn-sm" onClick={() => act(null, () => adminApi.updateUser(u.id, { unlock: true }), `${u.username} unlocked`)}>Unlock</button>}
                 {u.email && <button type="button" class="btn btn-sm" onClick={() => act(`Email a password reset code to ${u.email}?`, () => adminApi.resetPassword(u.id), 'Reset code sent')}>Email reset</button>}
                 <button type="button" class="btn btn-sm" onClick={() => void setTemporaryPassword(u)}>Temporary password</button>
@@ -100,6 +106,7 @@ export function AdminUsersScreen(props: ScreenProps) {
           <button type="button" class="btn" onClick={() => void navigator.clipboard?.writeText(temporary.password).then(() => toast.ok('Copied'), () => undefined)}>Copy</button>
         </Modal>
       )}
+      {sendSettingsOf && <UserSendSettingsWindow user={sendSettingsOf} onClose={() => setSendSettingsOf(null)} />}
       {editing && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(created) => (setEditing(null), created ? showUser(created) : void reload())} />}
     </section>
   )

@@ -1,7 +1,7 @@
 /**
  * One instance: the connection (integration, real state, last disconnect reason, Cloud API ids and
  * token), stats, a 7-day sent/failed chart, recent errors, reconnect history, and links to its chats,
- * replies, groups and profile (name, picture, privacy, proxy).
+ * replies, groups and profile (name, picture, privacy, proxy). Admins also get its send settings.
  */
 import { instancesApi } from '../api/instances.js'
 import { Badge } from '../components/badge.js'
@@ -18,6 +18,7 @@ import { HealthCard } from './instance-health.js'
 import { chatsHref, repliesHref, useInstanceActions } from './instances.js'
 import { profileHref } from './profile.js'
 import type { ScreenProps } from './screen-props.js'
+import { SendSettingsCard } from './send-settings-card.js'
 
 /** The instance's own pages, linked from its header. */
 const PAGES = [
@@ -74,6 +75,7 @@ export function InstanceDetailScreen(props: ScreenProps) {
       {s?.registered_at && <p class="muted small">Registered {fmtDate(s.registered_at)}</p>}
       <ConnectionCard inst={row.data ? row.data.inst : undefined} state={state.data ? st : (row.data?.inst?.state ?? 'close')} onChanged={reload} />
       <HealthCard name={name} />
+      {props.user.role === 'admin' && <SendSettingsCard name={name} />}
       {!s ? (
         <Loading />
       ) : (

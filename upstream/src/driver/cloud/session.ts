@@ -49,10 +49,21 @@ export class CloudSession implements DriverSession {
   /**
    * Checks the token against the phone number id: 200 -> open (wuid from display_phone_number,
    * profileName verified_name). A Meta error (190 bad token, 100 unknown id) or no answer -> close,
-   * and the error is thrown so GET /instance/connect shows it.
+   * and the error is thrown so GET /instance/connect shows it. A second connect while one is under way
+   * (the create's, and placement resuming the new instance) waits for it and shares its outcome.
    */
-  async connect(): Promise<void> {
-    if (this.state !== 'close') return
+  connect(): Promise<void> {
+    if (this.state === 'connecting' && this.connecting) return this.connecting
+    if (this.state !== 'close') return Promise.resolve()
+    this.connecting = this.checkToken().finally(() => {
+      this.connecting = null
+    })
+    return this.connecting
+  }
+
+  private connecting: Promise<void> | null = null
+
+  private async checkToken(): Promise<void> {
     this.setState('connecting', 200)
     if (!this.info.number || !this.info.token) {
       this.setState('close', 401)
