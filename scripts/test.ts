@@ -32,7 +32,7 @@ import { createRunDirs, type RunDirs } from './lib/artifacts.js'
 import { ensureChromium, ensureTools } from './lib/binaries.js'
 import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
 import { stopAllExtras } from './lib/extra-gateways.js'
-import { describeLeftovers, leftoverProcesses, stopLeftovers, SUITE_MARKER, type Leftover } from './lib/leftover-processes.js'
+import { describeLeftovers, leftoverProcesses, stopLeftovers, SUITE_MARKER, testProcesses, type Leftover } from './lib/leftover-processes.js'
 import { errorMessage, say, warn } from './lib/log.js'
 import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
@@ -218,10 +218,13 @@ async function runBats(files: string[], env: Env, stack: Stack): Promise<SuiteRe
   })
   const result = tapResult('bats', stdout, code, interrupted)
   const left = await stopLeftovers(marker)
-  if (hung) {
+  const culprits = testProcesses(held)
+  if (hung && culprits.length === 0 && held.length > 0 && result.failed > 0) {
+    // Only bats' own timeout watchdog of a failed test held the output: the failure is already counted.
+    result.note = "bats lingered after a failed test (its own per-test timeout watchdog); stopped"
+  } else if (hung) {
     result.failed = Math.max(result.failed, 1)
-    // bats' own processes are listed too (a leaked subshell looks like bats-exec-test in ps).
-    result.note = `bats hung after its last test: a test left a background process holding its output: ${describeLeftovers(held) || '(none found)'}`
+    result.note = `bats hung after its last test: a test left a background process holding its output: ${describeLeftovers(culprits) || describeLeftovers(held) || '(none found)'}`
   } else if (left.length > 0) {
     warn(`stopped ${left.length} process(es) the bats suite left running: ${describeLeftovers(left)}`)
   }

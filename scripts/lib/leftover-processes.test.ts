@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { leftoverProcesses, stopLeftovers, SUITE_MARKER } from './leftover-processes.js'
+import { leftoverProcesses, stopLeftovers, SUITE_MARKER, testProcesses } from './leftover-processes.js'
 import { isAlive, sleep } from './proc.js'
 
 describe('leftover processes', () => {
@@ -20,5 +20,20 @@ describe('leftover processes', () => {
     for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(20)
     expect(isAlive(pid)).toBe(false)
     expect(leftoverProcesses(id)).toEqual([])
+  })
+})
+
+describe('testProcesses', () => {
+  it("leaves out bats' own processes and its timeout watchdog, keeps a test's", () => {
+    const list = [
+      { pid: 10, ppid: 1, args: 'bash /repo/node_modules/bats/libexec/bats-core/bats --tap tests/e2e/x.bats' },
+      { pid: 11, ppid: 10, args: 'bash /repo/node_modules/bats/libexec/bats-core/bats-format-cat --dummy-flag' },
+      { pid: 12, ppid: 11, args: 'cat' },
+      { pid: 20, ppid: 1, args: 'bash /repo/node_modules/bats/libexec/bats-core/bats-exec-test --dummy-flag /repo/tests/e2e/x.bats test_y' },
+      { pid: 21, ppid: 20, args: 'sleep 180' },
+      { pid: 30, ppid: 1, args: 'curl -s --max-time 30 http://127.0.0.1:1/x' },
+      { pid: 31, ppid: 20, args: 'node --import tsx tests/support/webhook-receiver.ts' },
+    ]
+    expect(testProcesses(list).map((p) => p.pid)).toEqual([30, 31])
   })
 })

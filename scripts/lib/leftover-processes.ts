@@ -51,3 +51,16 @@ export async function stopLeftovers(id: string): Promise<Leftover[]> {
   for (const p of leftoverProcesses(id)) signal(p.pid, 'SIGKILL')
   return list
 }
+
+const BATS_PROCESS = /libexec\/bats-core\//
+
+/**
+ * The processes that are a test's, not bats' own. bats-core's per-test timeout (BATS_TEST_TIMEOUT) runs
+ * a watchdog `sleep` under the test's bats-exec-test, and after a failed test that pair can outlive
+ * it, holding the output until the sleep ends: bats' quirk, not a leak of ours. bats' own processes,
+ * and a plain `sleep` or `cat` whose parent is one of them, are left out.
+ */
+export function testProcesses(list: Leftover[]): Leftover[] {
+  const bats = new Set(list.filter((p) => BATS_PROCESS.test(p.args)).map((p) => p.pid))
+  return list.filter((p) => !bats.has(p.pid) && !(bats.has(p.ppid) && /^(sleep \d+|cat)$/.test(p.args)))
+}

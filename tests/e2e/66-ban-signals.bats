@@ -3,7 +3,7 @@
 # a scripted 463 nack (the sandbox's nack route) pauses the instance with the reason in words: sends
 # are refused with 423, connectionState and the health route show it, the owner resumes it. A message
 # with no server ack becomes unconfirmed (an extra gateway with a 2 s timeout runs the worker on
-# demand) and can be resent once.
+# demand) and can be resent once. Deleting a paused instance ends its pause; deleting a user is no ban signal.
 
 load helpers
 
@@ -122,6 +122,50 @@ send_text() { # NUMBER TEXT [TOKEN]
   api GET "/instance/connect/$INST" "" "$T1"
   upstream_api POST "/sandbox/instances/$INST/scan"
   assert_equal "$code" 200
+}
+
+@test "deleting a paused instance ends its pause (a new one of the same name sends); deleting a user is no ban signal" {
+  local name owner ot uid ut other
+  name=$(unique delp) owner=$(unique delo)
+  create_user "$owner" "$PW" '{"max_instances":3}' >/dev/null
+  ot=$(login "$owner" "$PW")
+  api POST /instance/create "{\"instanceName\":\"$name\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ot"
+  assert_equal "$code" 201
+  api GET "/instance/connect/$name" "" "$ot"
+  upstream_api POST "/sandbox/instances/$name/scan"
+  assert_equal "$code" 200
+  upstream_api POST "/sandbox/instances/$name/drop?reason=401"
+  for _ in $(seq 100); do
+    [ "$(psql_q "select signal from send_pauses where instance_name='$name' and resumed_at is null")" = logout ] && break
+    sleep 0.1
+  done
+  assert_equal "$(psql_q "select signal from send_pauses where instance_name='$name' and resumed_at is null")" logout
+  api DELETE "/instance/delete/$name" "" "$ot"
+  assert_equal "$code" 200
+  assert_equal "$(psql_q "select count(*) from send_pauses where instance_name='$name' and resumed_at is null")" 0
+  # The same name again: a new number, not paused.
+  api POST /instance/create "{\"instanceName\":\"$name\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ot"
+  assert_equal "$code" 201
+  api GET "/instance/connect/$name" "" "$ot"
+  upstream_api POST "/sandbox/instances/$name/scan"
+  assert_equal "$code" 200
+  send_to() { api POST "/message/sendText/$name" '{"number":"595981660091","text":"new number"}' "$ot"; }
+  for _ in $(seq 50); do send_to; [ "$code" = 201 ] && break; sleep 0.1; done
+  assert_equal "$code" 201
+
+  # A user deleted with a connected instance: its logout is announced, so no pause is opened.
+  other=$(unique delu)
+  uid=$(create_user "$other" "$PW")
+  ut=$(login "$other" "$PW")
+  api POST /instance/create "{\"instanceName\":\"${other}i\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ut"
+  assert_equal "$code" 201
+  api GET "/instance/connect/${other}i" "" "$ut"
+  upstream_api POST "/sandbox/instances/${other}i/scan"
+  assert_equal "$code" 200
+  api DELETE "/admin/users/$uid" "" "$(admin_token)"
+  assert_equal "$code" 200
+  sleep 2
+  assert_equal "$(psql_q "select count(*) from send_pauses where instance_name='${other}i'")" 0
 }
 
 @test "a message with no server ack becomes unconfirmed (2 s timeout) and can be resent once" {

@@ -2,7 +2,8 @@
  * @module routes/admin-users/delete
  * DELETE /admin/users/{id} (R4 (docs/decisions.md#r4) + D18 (docs/decisions.md#d18)): the rows go (cascades), the user's cached
  * sessions are forgotten (their hashes are read before the cascade removes them), then the user's
- * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal. The last
+ * WhatsApp instances are deleted upstream, best effort: a failure is logged, never fatal (their logouts
+ * announced first, so they are no ban signal, and their open sending pauses closed after). The last
  * active admin cannot be deleted (400).
  */
 import type { Deps } from '../../deps.js'
@@ -11,6 +12,7 @@ import { deleteUser, listOwnedInstanceChannels, lockUserRow } from '../../db/que
 import { ApiError } from '../../errors/api-error.js'
 import { parseId } from '../../lib/body.js'
 import { register, type Router } from '../../lib/route.js'
+import { sendPausesOf } from '../../services/send-pauses/index.js'
 import { refuseLastActiveAdmin } from './last-admin.js'
 
 /** Deletes instances upstream in parallel; 404 means already gone. Returns the names that failed. */
@@ -58,7 +60,14 @@ export function deleteUserRoute(r: Router, deps: Deps): void {
       await deps.sessions.forget(found.hashes)
       // The ownership cache of every replica must forget the instances the cascade removed.
       for (const name of found.instances) deps.instances.invalidate(name)
+      // The logouts these deletes cause are no ban signal, and a pause of a deleted number must not
+      // carry over to a new instance of the same name (services/send-pauses).
+      const pauses = sendPausesOf(deps)
+      for (const name of found.instances) await pauses.expectLogout(name)
       const failed = await deleteUpstream(deps, found.instances)
+      for (const name of found.instances) {
+        if (!failed.includes(name)) await pauses.resume(name, admin.id).catch((err: Error) => deps.log.warn({ instance: name, err: err.message }, 'pause of a deleted instance not closed'))
+      }
       if (failed.length) deps.log.error({ userId: id, instances: failed }, 'user deleted but some upstream instances remain (orphans)')
       return c.json({ deleted: found.deleted })
     },

@@ -2,13 +2,15 @@
  * @module routes/proxy/instance-delete
  * DELETE /instance/delete/{name} (intercepted): owner or admin only (a grantee may use, not delete).
  * The upstream instance goes first (its 404 counts as gone); only then the gateway's rows: ownership,
- * grants, webhooks and pending scheduled messages (D18, docs/decisions.md#d18). When the upstream refuses or cannot be
+ * grants, webhooks and pending scheduled messages (D18, docs/decisions.md#d18), and an open sending pause
+ * (services/send-pauses) is closed. When the upstream refuses or cannot be
  * reached the rows stay, so the delete can simply be retried (the reference dropped them anyway).
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../../env.js'
 import { ApiError } from '../../errors/api-error.js'
 import { deleteInstanceCascade, instanceAccessRow } from '../../db/queries/instances.js'
+import { sendPausesOf } from '../../services/send-pauses/index.js'
 import { UpstreamError } from '../../services/upstream-client/upstream-client.js'
 import { sanitizedServerBody } from '../../services/upstream-proxy/upstream-errors.js'
 import { UPSTREAM_UNAVAILABLE } from './forward.js'
@@ -36,6 +38,8 @@ export async function deleteInstance(c: Context<AppEnv>, name: string): Promise<
   const access = await instanceAccessRow(deps.sql, name)
   await deleteInstanceCascade(deps.sql, name)
   deps.instances.invalidate(name)
+  // A pause belongs to the deleted number: a new instance of the same name must not start paused.
+  await sendPausesOf(deps).resume(name, user.id).catch((err: Error) => c.get('log').warn({ instance: name, err: err.message }, 'pause of a deleted instance not closed'))
   c.get('log').info({ instance: name, userId: user.id }, 'instance deleted')
   const audience = [...(access?.user_id != null ? [access.user_id] : []), ...(access?.grantees ?? []), user.id]
   notifyLive(deps, { type: 'instance.deleted', instance: name }, audience)
