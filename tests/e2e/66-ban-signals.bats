@@ -18,6 +18,19 @@ teardown_file() {
   stop_extra_gateways
 }
 
+# drop_until_paused INSTANCE — the sandbox drops the session with 401 (a logout nobody asked for); waits
+# (up to 10 s) for the open 'logout' pause it causes.
+drop_until_paused() {
+  upstream_api POST "/sandbox/instances/$1/drop?reason=401"
+  for _ in $(seq 100); do
+    [ "$(open_pause "$1")" = logout ] && break
+    sleep 0.1
+  done
+  assert_equal "$(open_pause "$1")" logout
+}
+
+open_pause() { psql_q "select signal from send_pauses where instance_name='$1' and resumed_at is null"; }
+
 send_text() { # NUMBER TEXT [TOKEN]
   api POST "/message/sendText/$INST" "{\"number\":\"$1\",\"text\":\"$2\"}" "${3:-$T1}"
 }
@@ -105,12 +118,7 @@ send_text() { # NUMBER TEXT [TOKEN]
 }
 
 @test "a logout nobody asked for pauses; a logout through the API does not" {
-  upstream_api POST "/sandbox/instances/$INST/drop?reason=401"
-  for _ in $(seq 100); do
-    [ "$(psql_q "select signal from send_pauses where instance_name='$INST' and resumed_at is null")" = logout ] && break
-    sleep 0.1
-  done
-  assert_equal "$(psql_q "select signal from send_pauses where instance_name='$INST' and resumed_at is null")" logout
+  drop_until_paused "$INST"
   api POST "/api/instances/$INST/resume-sending" "" "$T1"
   assert_equal "$code" 200
 
@@ -134,12 +142,7 @@ send_text() { # NUMBER TEXT [TOKEN]
   api GET "/instance/connect/$name" "" "$ot"
   upstream_api POST "/sandbox/instances/$name/scan"
   assert_equal "$code" 200
-  upstream_api POST "/sandbox/instances/$name/drop?reason=401"
-  for _ in $(seq 100); do
-    [ "$(psql_q "select signal from send_pauses where instance_name='$name' and resumed_at is null")" = logout ] && break
-    sleep 0.1
-  done
-  assert_equal "$(psql_q "select signal from send_pauses where instance_name='$name' and resumed_at is null")" logout
+  drop_until_paused "$name"
   api DELETE "/instance/delete/$name" "" "$ot"
   assert_equal "$code" 200
   assert_equal "$(psql_q "select count(*) from send_pauses where instance_name='$name' and resumed_at is null")" 0
