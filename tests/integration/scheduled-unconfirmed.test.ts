@@ -3,9 +3,9 @@
  * A scheduled/bulk recipient whose outcome is unknown is never reported as sent (issue 31), on real
  * PostgreSQL and Redis with a recording upstream. A 'sending' row left by a dead worker is settled by
  * asking the upstream (POST /chat/findMessages): it has the message = sent (not resent, its WhatsApp id
- * kept); it has none and the send had time to finish = sent now, once; it cannot tell (the route fails,
- * or the claim is too young for "none" to prove anything) = unconfirmed, in the results, the progress
- * counts and the history. POST /api/scheduled/:id/resend-unconfirmed resends only those, once.
+ * kept); it has none and the send had time to finish = sent now, once (a claim too young for "none" to
+ * prove anything is asked about once the others are done); it cannot tell (the route fails) =
+ * unconfirmed, in the results, the progress counts and the history. POST /api/scheduled/:id/resend-unconfirmed resends only those, once.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -98,7 +98,7 @@ const logOf = (id: number) =>
     select phone_number, status, wa_message_id from taguato.message_logs where scheduled_message_id = ${id} order by id`
 
 describe('takeover of a dead worker\'s recipients', () => {
-  it('asks the upstream: sent if it has the message, sent now if not, unconfirmed when it cannot tell; resend-unconfirmed sends only those', async () => {
+  it('asks the upstream: sent if it has the message, sent now if not; a young orphan is asked about once the others are done', async () => {
     // 595981000001 really left before the worker died (the upstream has it).
     sent.push({ number: '595981000001', text: 'hola', id: '3EB0ALREADY1' })
     const before = sent.length
@@ -111,43 +111,21 @@ describe('takeover of a dead worker\'s recipients', () => {
         { number: '595981000003', ageSeconds: 1 },
       ],
     )
-    await runScheduledMessages(deps)
-    expect(sent.slice(before).map((s) => s.number)).toEqual(['595981000002', '595981000004'])
+    await runScheduledMessages(deps, undefined, { settledAfterMs: 3000 })
+    // 003 last: it waited until its send could no longer be running, then was found absent and sent once.
+    expect(sent.slice(before).map((s) => s.number)).toEqual(['595981000002', '595981000004', '595981000003'])
     const rows = await logOf(id)
     expect(rows.map((r) => [r.phone_number, r.status])).toEqual([
       ['595981000001', 'sent'],
       ['595981000002', 'sent'],
-      ['595981000003', 'unconfirmed'],
+      ['595981000003', 'sent'],
       ['595981000004', 'sent'],
     ])
     expect(rows[0]!.wa_message_id).toBe('3EB0ALREADY1')
-
     const got = await api('GET', `/api/scheduled/${id}`)
     expect(got.body.message.status).toBe('completed')
-    expect(got.body.message.results).toMatchObject({ total: 4, sent: 3, failed: 0, unconfirmed: 1 })
-    expect(got.body.message.progress).toEqual({ total: 4, sent: 3, failed: 0, unconfirmed: 1, pending: 0 })
-    const history = await api('GET', `/api/messages/log?status=unconfirmed&instance_name=${INSTANCE}`)
-    expect(history.status).toBe(200)
-    expect(JSON.stringify(history.body)).toContain('595981000003')
-
-    const resend = await api('POST', `/api/scheduled/${id}/resend-unconfirmed`)
-    expect(resend.status).toBe(200)
-    expect(resend.body.resending).toBe(1)
-    expect(resend.body.message.status).toBe('pending')
-    const mark = sent.length
-    await runScheduledMessages(deps)
-    expect(sent.slice(mark).map((s) => s.number)).toEqual(['595981000003'])
-    const after = await api('GET', `/api/scheduled/${id}`)
-    expect(after.body.message.status).toBe('completed')
-    expect(after.body.message.progress).toEqual({ total: 4, sent: 4, failed: 0, unconfirmed: 0, pending: 0 })
-    expect(after.body.message.results).toMatchObject({ sent: 4, unconfirmed: 0 })
-    // The unconfirmed attempt stays in the history, beside its resend.
-    expect((await logOf(id)).filter((r) => r.phone_number === '595981000003').map((r) => r.status)).toEqual(['unconfirmed', 'sent'])
-
-    const again = await api('POST', `/api/scheduled/${id}/resend-unconfirmed`)
-    expect(again).toEqual({ status: 400, body: { error: 'No unconfirmed recipients to resend' } })
-    await runScheduledMessages(deps)
-    expect(sent.length).toBe(mark + 1)
+    expect(got.body.message.results).toMatchObject({ total: 4, sent: 4, failed: 0, unconfirmed: 0 })
+    expect(got.body.message.progress).toEqual({ total: 4, sent: 4, failed: 0, unconfirmed: 0, pending: 0 })
   })
 
   it('an upstream that cannot tell leaves the recipient unconfirmed (never sent, never resent)', async () => {
@@ -162,9 +140,47 @@ describe('takeover of a dead worker\'s recipients', () => {
         ['595981000012', 'sent'],
       ])
       expect((await api('GET', `/api/scheduled/${id}`)).body.message.results).toMatchObject({ sent: 1, unconfirmed: 1 })
+      const history = await api('GET', `/api/messages/log?status=unconfirmed&instance_name=${INSTANCE}`)
+      expect(history.status).toBe(200)
+      expect(JSON.stringify(history.body)).toContain('595981000011')
     } finally {
       findMessagesWorks = true
     }
+  })
+
+  it('resend-unconfirmed sends only the unconfirmed recipients, once', async () => {
+    findMessagesWorks = false
+    let id: number
+    try {
+      const [m] = await deps.sql<{ id: number }[]>`
+        insert into taguato.scheduled_messages (user_id, instance_name, message_type, message_content, recipients, scheduled_at)
+        values (${gw.userId}, ${INSTANCE}, 'text', 'hola resend', '["595981000061","595981000062"]', now() - interval '1 second') returning id`
+      id = m!.id
+      gatewayTimeout.set('595981000061', 'lost')
+      await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+      expect((await logOf(id)).map((r) => [r.phone_number, r.status])).toEqual([
+        ['595981000061', 'unconfirmed'],
+        ['595981000062', 'sent'],
+      ])
+    } finally {
+      findMessagesWorks = true
+    }
+    const resend = await api('POST', `/api/scheduled/${id}/resend-unconfirmed`)
+    expect(resend.status).toBe(200)
+    expect(resend.body.resending).toBe(1)
+    expect(resend.body.message.status).toBe('pending')
+    const mark = sent.length
+    await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+    expect(sent.slice(mark).map((s) => s.number)).toEqual(['595981000061'])
+    const after = await api('GET', `/api/scheduled/${id}`)
+    expect(after.body.message.status).toBe('completed')
+    expect(after.body.message.progress).toEqual({ total: 2, sent: 2, failed: 0, unconfirmed: 0, pending: 0 })
+    // The unconfirmed attempt stays in the history, beside its resend.
+    expect((await logOf(id)).filter((r) => r.phone_number === '595981000061').map((r) => r.status)).toEqual(['unconfirmed', 'sent'])
+    const again = await api('POST', `/api/scheduled/${id}/resend-unconfirmed`)
+    expect(again).toEqual({ status: 400, body: { error: 'No unconfirmed recipients to resend' } })
+    await runScheduledMessages(deps, undefined, { settledAfterMs: 300 })
+    expect(sent.length).toBe(mark + 1)
   })
 
   it('a 504 is never retried: once the others are done the upstream is asked; stored = sent, absent = sent once now, silent = unconfirmed', async () => {

@@ -8,8 +8,9 @@
  *    and number), so no recipient is ever sent twice, whatever crashes or overlaps;
  *  - a run started elsewhere skips recipients already handled. The one window left is a crash between
  *    the claim and the upstream's answer (a 'sending' row left behind): the takeover asks the upstream
- *    (services/scheduled/confirm.ts). It has the message: settled 'sent'. It has none and the send had
- *    time to finish: sent now, on the same claim. It cannot tell: 'unconfirmed' (issue 31), never
+ *    (services/scheduled/confirm.ts), once the send had time to finish (a young orphan waits until the
+ *    message's other recipients are done). It has the message: settled 'sent'. It has none: sent now, on
+ *    the same claim. It cannot tell: 'unconfirmed' (issue 31), never
  *    reported as sent and not resent until the operator asks (POST /api/scheduled/:id/resend-unconfirmed
  *    sets resend_requested_at; unconfirmed rows older than that are claimed and sent again, unless the
  *    upstream has them by then). A send whose answer says nothing (504, timeout, connection cut) is not
@@ -28,7 +29,7 @@ import type { Deps } from '../deps.js'
 import type { ScheduledRow } from '../db/queries/scheduled.js'
 import { instanceIntegration } from '../db/queries/instances.js'
 import { claimDue, claimRecipient, confirmUnconfirmed, finish, priorLog, purgeOld, recordSend, release, renewLease, settleOrphan, type PriorLog } from '../db/queries/scheduled-worker.js'
-import { askUpstream } from '../services/scheduled/confirm.js'
+import { askUpstream, SETTLED_AFTER_MS } from '../services/scheduled/confirm.js'
 import { SendPacer, systemClock, type BudgetWaiter } from '../services/scheduled/pacing.js'
 import { sendControls } from '../services/send-budget/controls.js'
 import { finalStatus, summarize, type Outcome, type Results } from '../services/scheduled/results.js'
@@ -121,6 +122,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
     }
   }
   const unsure: Unsure[] = []
+  const settledAfterMs = opts.settledAfterMs ?? SETTLED_AFTER_MS
   try {
     for (const phone of recipients) {
       if (!phone || seen.has(phone)) {
@@ -131,6 +133,12 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
       const prior = await priorLog(sql, m.id, phone)
       // An orphan the upstream never sent keeps its claim (its row) and is sent below.
       let reuse: number | null = null
+      if (prior?.status === 'sending' && Date.now() - prior.created_at.getTime() < settledAfterMs) {
+        // Its worker died moments ago and the send may still be running upstream: "not there" would
+        // prove nothing yet, so it is asked about once the others are done (services/scheduled/unsure.ts).
+        unsure.push({ phone, logId: prior.id, claimedAt: prior.created_at, answeredAt: Date.now() })
+        continue
+      }
       if (prior) {
         const settled = await settlePrior(deps, m, phone, prior)
         if (settled === 'resend-orphan') reuse = prior.id
@@ -175,7 +183,7 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
           await pacer.wait(m.instance_name, integration, phone, shouldStop)
           return send(phone)
         },
-        shouldStop, sleep, settledAfterMs: opts.settledAfterMs,
+        shouldStop, sleep, settledAfterMs,
       }
       for (const u of unsure) {
         const outcome = await settleUnsure(ctx, u)

@@ -7,7 +7,8 @@
  * cannot still be running (SETTLED_AFTER_MS from its claim, and a moment after the answer), then asks the
  * upstream (confirm.ts). The upstream has it: sent, with its WhatsApp id. It has none: sent now, once, on
  * the same claim. It cannot tell: unconfirmed (the operator may resend it). A worker stopped while waiting
- * leaves the row 'sending': the next run's takeover asks the same question.
+ * leaves the row 'sending': the next run's takeover asks the same question. The takeover of a worker
+ * that died moments ago (its orphan row is younger than SETTLED_AFTER_MS) defers that row here too.
  */
 import type { Queryable } from '../../db/client.js'
 import { recordSend, settleOrphan } from '../../db/queries/scheduled-worker.js'
@@ -37,7 +38,7 @@ export type UnsureContext = {
 const AFTER_ANSWER_MS = 2000
 
 const WHY_UNKNOWN =
-  'unconfirmed: the send got no usable answer (timeout, lost connection or 504) and the upstream could not tell whether it left; not resent (resend it with "resend unconfirmed")'
+  'unconfirmed: the send was cut (its worker stopped, or a timeout, a lost connection or a 504) and the upstream could not tell whether it left; not resent (resend it with "resend unconfirmed")'
 
 /** Settles one unsure recipient; null when the worker is stopping (the row stays 'sending'). */
 export async function settleUnsure(ctx: UnsureContext, u: Unsure): Promise<Outcome | null> {
