@@ -179,7 +179,9 @@ async function processMessage(deps: Deps, pacer: SendPacer, m: ScheduledRow, own
     if (stop === null || stop === 'cancelled') {
       const ctx: UnsureContext = {
         sql, upstream: deps.upstream, instance: m.instance_name, type: m.message_type, contentFor: (phone) => contentFor(m, phone),
+        // Found absent: it never left, and a cancelled message sends nothing more.
         send: async (phone) => {
+          if (stop === 'cancelled') return { ok: false, error: 'not sent: the message was cancelled', waMessageId: null }
           await pacer.wait(m.instance_name, integration, phone, shouldStop)
           return send(phone)
         },
