@@ -41,8 +41,9 @@ describe.skipIf(!HAS_CHROMIUM)('panel: the instance health card', () => {
       h = await health()
     }
     expect(h.paused?.signal).toBe('nack_463')
-    // The nacked message is a failure too, once its status update reached the message log.
-    for (let i = 0; i < 100 && h.failures_today < 1; i++) {
+    // The nacked message is a failure too, once its status update reached the message log. An ack that
+    // beats its log row to the table is applied again after 1, 3 and 10 s (services/webhooks/delivery-status).
+    for (let i = 0; i < 300 && h.failures_today < 1; i++) {
       await new Promise((r) => setTimeout(r, 100))
       h = await health()
     }
