@@ -111,7 +111,8 @@ const textBody = (n: string) => JSON.stringify({ number: n, text: 'pipeline' })
 
 /** message_logs rows of a number, once the buffer is flushed. */
 async function rows(number: string): Promise<{ instance_name: string; status: string }[]> {
-  await gw.deps.messageLog.flush()
+  // A loaded machine may need more than flush's default 2 s.
+  await gw.deps.messageLog.flush(15_000)
   return gw.deps.sql<{ instance_name: string; status: string }[]>`select instance_name, status from taguato.message_logs where phone_number = ${number}`
 }
 

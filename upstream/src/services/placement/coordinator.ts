@@ -243,8 +243,10 @@ export class Placement {
 
   /** A new instance created here (routes/instance create): this replica takes its lease at once. */
   async adopt(row: { id: string; name: string }): Promise<void> {
-    if (this.leases.holds(row.id)) return
-    if (!(await this.acquire(row))) throw new Error(`instance ${row.name} is held by another replica`)
+    if (!this.leases.holds(row.id) && !(await this.acquire(row))) throw new Error(`instance ${row.name} is held by another replica`)
+    // The acquisition's resume (it connects a new Cloud API instance) runs before the caller's own
+    // connect, not after it: the create's answer must not show the resume's `connecting`.
+    await this.resuming.get(row.id)
     void notifyPlacement(this.sql).catch(() => undefined)
   }
 
