@@ -29,6 +29,15 @@ drop_until_paused() {
   assert_equal "$(open_pause "$1")" logout
 }
 
+# connected_instance NAME TOKEN — creates a Baileys sandbox instance and scans it (open).
+connected_instance() {
+  api POST /instance/create "{\"instanceName\":\"$1\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$2"
+  assert_equal "$code" 201
+  api GET "/instance/connect/$1" "" "$2"
+  upstream_api POST "/sandbox/instances/$1/scan"
+  assert_equal "$code" 200
+}
+
 open_pause() { psql_q "select signal from send_pauses where instance_name='$1' and resumed_at is null"; }
 
 send_text() { # NUMBER TEXT [TOKEN]
@@ -137,21 +146,13 @@ send_text() { # NUMBER TEXT [TOKEN]
   name=$(unique delp) owner=$(unique delo)
   create_user "$owner" "$PW" '{"max_instances":3}' >/dev/null
   ot=$(login "$owner" "$PW")
-  api POST /instance/create "{\"instanceName\":\"$name\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ot"
-  assert_equal "$code" 201
-  api GET "/instance/connect/$name" "" "$ot"
-  upstream_api POST "/sandbox/instances/$name/scan"
-  assert_equal "$code" 200
+  connected_instance "$name" "$ot"
   drop_until_paused "$name"
   api DELETE "/instance/delete/$name" "" "$ot"
   assert_equal "$code" 200
   assert_equal "$(psql_q "select count(*) from send_pauses where instance_name='$name' and resumed_at is null")" 0
   # The same name again: a new number, not paused.
-  api POST /instance/create "{\"instanceName\":\"$name\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ot"
-  assert_equal "$code" 201
-  api GET "/instance/connect/$name" "" "$ot"
-  upstream_api POST "/sandbox/instances/$name/scan"
-  assert_equal "$code" 200
+  connected_instance "$name" "$ot"
   send_to() { api POST "/message/sendText/$name" '{"number":"595981660091","text":"new number"}' "$ot"; }
   for _ in $(seq 50); do send_to; [ "$code" = 201 ] && break; sleep 0.1; done
   assert_equal "$code" 201
@@ -160,11 +161,7 @@ send_text() { # NUMBER TEXT [TOKEN]
   other=$(unique delu)
   uid=$(create_user "$other" "$PW")
   ut=$(login "$other" "$PW")
-  api POST /instance/create "{\"instanceName\":\"${other}i\",\"integration\":\"WHATSAPP-BAILEYS\"}" "$ut"
-  assert_equal "$code" 201
-  api GET "/instance/connect/${other}i" "" "$ut"
-  upstream_api POST "/sandbox/instances/${other}i/scan"
-  assert_equal "$code" 200
+  connected_instance "${other}i" "$ut"
   api DELETE "/admin/users/$uid" "" "$(admin_token)"
   assert_equal "$code" 200
   sleep 2
