@@ -22,7 +22,7 @@
  * or a suite could not run. Env knobs: BATS_TEST_TIMEOUT (s per bats test, default 180),
  * TAGUATO_PRIVATE_SERVICES (auto | 1 | 0), DATABASE_URL / REDIS_URL (servers to use; .env is read).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -32,7 +32,7 @@ import { createRunDirs, type RunDirs } from './lib/artifacts.js'
 import { ensureChromium, ensureTools } from './lib/binaries.js'
 import { currentEnv, readDotenvFile, readLauncherEnv, toEnvFile, type Env } from './lib/env.js'
 import { stopAllExtras } from './lib/extra-gateways.js'
-import { describeLeftovers, leftoverProcesses, stopLeftovers, SUITE_MARKER, testProcesses, type Leftover } from './lib/leftover-processes.js'
+import { describeLeftovers, groupProcesses, leftoverProcesses, stopLeftovers, SUITE_MARKER, sweepGroup, testProcesses, type Leftover } from './lib/leftover-processes.js'
 import { errorMessage, say, warn } from './lib/log.js'
 import { buildPanel } from './lib/panel.js'
 import { dataDir, REPO_ROOT } from './lib/paths.js'
@@ -97,24 +97,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     say(`${sig} received: stopping the current suite, then cleaning up`)
     if (current?.pid) signal(current.pid, 'SIGTERM', true)
   })
-}
-
-/** What is still running in a suite's process group (`ps`), so a hang names its culprit. */
-function groupProcesses(pgid: number): string {
-  try {
-    const out = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,etime=,args='], { encoding: 'utf8' })
-    const lines = out.split('\n').filter((l) => l.trim().split(/\s+/)[1] === String(pgid))
-    return lines.map((l) => `  ${l.trim().slice(0, 200)}`).join('\n') || '  (none)'
-  } catch {
-    return '  (ps failed)'
-  }
-}
-
-/** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
-async function sweepGroup(pgid: number): Promise<void> {
-  signal(pgid, 'SIGTERM', true)
-  await sleep(1000)
-  signal(pgid, 'SIGKILL', true)
 }
 
 /**

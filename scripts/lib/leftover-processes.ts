@@ -4,8 +4,9 @@
  * carries a marker (SUITE_MARKER=<id>) that every descendant inherits, so a process that changed its
  * process group or was re-parented to init is still found by reading /proc/<pid>/environ. Used when bats
  * does not exit after its last test (something holds its output), to name the culprit in the summary
- * and to stop it.
+ * and to stop it. Also the sweep of a suite's own process group (`groupProcesses`, `sweepGroup`).
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { signal, sleep } from './proc.js'
 
@@ -63,4 +64,22 @@ const BATS_PROCESS = /libexec\/bats-core\//
 export function testProcesses(list: Leftover[]): Leftover[] {
   const bats = new Set(list.filter((p) => BATS_PROCESS.test(p.args)).map((p) => p.pid))
   return list.filter((p) => !bats.has(p.pid) && !(bats.has(p.ppid) && /^(sleep \d+|cat)$/.test(p.args)))
+}
+
+/** What is still running in a suite's process group (`ps`), so a hang names its culprit. */
+export function groupProcesses(pgid: number): string {
+  try {
+    const out = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,etime=,args='], { encoding: 'utf8' })
+    const lines = out.split('\n').filter((l) => l.trim().split(/\s+/)[1] === String(pgid))
+    return lines.map((l) => `  ${l.trim().slice(0, 200)}`).join('\n') || '  (none)'
+  } catch {
+    return '  (ps failed)'
+  }
+}
+
+/** TERM then KILL whatever is left in a finished suite's process group (ESRCH = nothing left, fine). */
+export async function sweepGroup(pgid: number): Promise<void> {
+  signal(pgid, 'SIGTERM', true)
+  await sleep(1000)
+  signal(pgid, 'SIGKILL', true)
 }
